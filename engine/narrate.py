@@ -1,0 +1,48 @@
+"""One plain-language sentence about where an optimizer's walk stands."""
+
+from __future__ import annotations
+
+from engine.escape import critical_height, escape_step, wall_path
+from engine.landscape import near
+from engine.trajectory import Trajectory
+
+
+def num(x: float) -> str:
+    """A number as a person writes it: 0.9, 1.2, 1.41018 (float noise rounded away)."""
+    return f"{x:.6g}"
+
+
+def describe(traj: Trajectory, max_steps: int = 1000) -> str:
+    land, rec, name = traj.landscape, traj.current, traj.label
+    xs = traj.xs()
+    if rec.t == 0:
+        return f"{name} starts at o (x = 0), {num(land.local_min)} left of the local minimum."
+    passed = traj.first_step_past_peak()
+    if passed is not None:
+        where = "is settling into" if abs(rec.x - land.global_min) < land.basin_gap / 2 else "is heading for"
+        return f"{name} passed the peak at step {passed} and {where} the global minimum at x = {num(land.global_min)}."
+    if len(xs) >= 3 and near(xs[-1], xs[-3]) and not near(xs[-1], xs[-2]):
+        lo, hi = sorted(xs[-2:])
+        fmin = land.f_local_min
+        return (
+            f"{name} is trapped between x = {num(lo)} and x = {num(hi)} "
+            f"(F = Fmin + {num(land.loss(lo) - fmin)} and + {num(land.loss(hi) - fmin)})."
+        )
+    turned = next((r.t for r in traj.records[1:] if r.dx is not None and r.dx < 0), None)
+    if turned is not None:
+        top = max(range(turned), key=xs.__getitem__)
+        fate = _fate(traj, max_steps)
+        return f"{name} turned back at step {turned}: its farthest was x = {num(xs[top])} at step {top}, short of the peak at {num(land.peak)}; {fate}"
+    if rec.x < land.local_min:
+        return f"{name} is sliding down towards the local minimum at x = {num(land.local_min)}."
+    carried = ", carried by its momentum" if "m" in traj.optimizer.state_fields else ""
+    return f"{name} is climbing the bump, {num(land.peak - rec.x)} below the peak{carried}."
+
+
+def _fate(traj: Trajectory, max_steps: int) -> str:
+    xs = wall_path(traj.config, traj.landscape.distance, max_steps)
+    at = escape_step(xs, traj.landscape.distance, traj.landscape.bump_height)
+    if at is not None:
+        return f"it comes back and passes the peak at step {at}."
+    h = critical_height(traj.config, traj.landscape.distance, max_steps).h_critical
+    return f"it stays trapped for {max_steps} steps (h = {num(traj.landscape.bump_height)} > critical h = {num(h)})."

@@ -1,0 +1,1 @@
+"""The terminal side of bumptui: the Textual app and the command line."""

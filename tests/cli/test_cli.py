@@ -1,0 +1,77 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from engine.landscape import BumpLandscape
+from engine.optimizers import OptimizerConfig
+from engine.trajectory import Trajectory
+from tui.cli import main
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, timeout=60)
+
+
+def test_critical_h_json_for_the_seed(capsys):
+    assert main(["critical-h", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    tall = Trajectory(BumpLandscape(bump_height=50), OptimizerConfig()).run(1000)
+    assert out["h_critical"] == pytest.approx(max(r.x for r in tall) - 1.0, abs=1e-9)
+    assert out["turn_back_step"] == 7
+    assert len(out["brackets"]) > 25
+
+
+def test_critical_h_follows_the_parameters(capsys):
+    main(["critical-h", "--json", "--beta1", "0.95", "--distance", "2"])
+    h95 = json.loads(capsys.readouterr().out)["h_critical"]
+    main(["critical-h", "--json", "--distance", "2"])
+    h90 = json.loads(capsys.readouterr().out)["h_critical"]
+    assert h95 > h90 > 0
+
+
+def test_critical_h_text_shows_the_bisection(capsys):
+    main(["critical-h"])
+    out = capsys.readouterr().out
+    assert "critical bump height h = 0.4101842" in out
+    assert "trapped" in out and "escapes at step 6" in out
+
+
+def test_trajectory_json_has_every_adam_field_from_t_0(capsys):
+    assert main(["trajectory", "--json", "--steps", "7", "--height", "0.5"]) == 0
+    steps = json.loads(capsys.readouterr().out)["steps"]
+    assert [s["t"] for s in steps] == list(range(8))
+    assert {"t", "x", "g", "m", "v", "m_hat", "v_hat", "dx", "f"} <= set(steps[5])
+    assert steps[0]["x"] == 0.0 and steps[0]["g"] is None
+    assert steps[6]["x"] == pytest.approx(1.41018, abs=1e-5)
+
+
+def test_trajectory_gd_has_no_moment_fields(capsys):
+    main(["trajectory", "--json", "--optimizer", "gd", "--steps", "6"])
+    steps = json.loads(capsys.readouterr().out)["steps"]
+    assert "m" not in steps[1]
+    assert [round(s["x"], 9) for s in steps] == [0, 0.3, 0.6, 0.9, 1.2, 0.9, 1.2]
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["trajectory", "--height", "0"], "bump height"),
+        (["trajectory", "--height", "-1"], "bump height"),
+        (["trajectory", "--lr", "0"], "learning rate"),
+        (["trajectory", "--lr", "nan"], "lr must be a finite number"),
+        (["critical-h", "--beta1", "1"], "beta1 must be in [0, 1)"),
+        (["critical-h", "--beta2", "-0.1"], "beta2 must be in [0, 1)"),
+        (["critical-h", "--eps", "-1"], "eps must be 0 or more"),
+        (["trajectory", "--steps", "0"], "steps must be at least 1"),
+        (["critical-h", "--max-steps", "0"], "step limit must be at least 1"),
+        (["critical-h", "--distance", "inf"], "distance L"),
+    ],
+)
+def test_bad_values_exit_2_with_one_sentence(args, words):
+    result = run_cli(*args)
+    assert result.returncode == 2
+    assert words in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -1,0 +1,30 @@
+from engine.landscape import BumpLandscape
+from engine.narrate import describe
+from engine.optimizers import OptimizerConfig
+from engine.trajectory import Trajectory
+
+
+def walk(name, h, steps):
+    traj = Trajectory(BumpLandscape(bump_height=h), OptimizerConfig(name))
+    traj.run(steps)
+    return describe(traj)
+
+
+def test_gd_trapped_sentence_names_both_points_and_their_losses():
+    assert walk("gd", 0.5, 6) == "GD is trapped between x = 0.9 and x = 1.2 (F = Fmin + 0.1 and + 0.2)."
+
+
+def test_adam_passing_the_peak_names_the_step():
+    assert walk("adam", 0.4, 6).startswith("Adam passed the peak at step 6")
+
+
+def test_adam_turning_back_says_where_and_that_it_stays_trapped():
+    text = walk("adam", 0.5, 7)
+    assert "turned back at step 7" in text and "x = 1.41018 at step 6" in text
+    assert "stays trapped" in text and "critical h = 0.410184" in text
+
+
+def test_start_and_descent_sentences():
+    assert "starts at o" in walk("adam", 0.5, 0)
+    assert "sliding down" in walk("adam", 0.5, 2)
+    assert "climbing the bump" in walk("adam", 0.5, 5) and "momentum" in walk("adam", 0.5, 5)

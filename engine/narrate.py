@@ -32,7 +32,7 @@ def describe(traj: Trajectory, max_steps: int = 1000) -> str:
     if turned is not None:
         top = max(range(turned), key=xs.__getitem__)
         fate = _fate(traj, max_steps)
-        return f"{name} turned back at step {turned}: its farthest was x = {num(xs[top])} at step {top}, short of the peak at {num(land.peak)}; {fate}"
+        return f"{name} turned back at step {turned} from x = {num(xs[top])}, short of the peak at {num(land.peak)}; {fate}"
     if rec.x < land.local_min:
         return f"{name} is sliding down towards the local minimum at x = {num(land.local_min)}."
     carried = ", carried by its momentum" if "m" in traj.optimizer.state_fields else ""
@@ -43,6 +43,6 @@ def _fate(traj: Trajectory, max_steps: int) -> str:
     xs = wall_path(traj.config, traj.landscape.distance, max_steps)
     at = escape_step(xs, traj.landscape.distance, traj.landscape.bump_height)
     if at is not None:
-        return f"it comes back and passes the peak at step {at}."
+        return f"it comes back over the peak at step {at}."
     h = critical_height(traj.config, traj.landscape.distance, max_steps).h_critical
-    return f"it stays trapped for {max_steps} steps (h = {num(traj.landscape.bump_height)} > critical h = {num(h)})."
+    return f"trapped, as h = {num(traj.landscape.bump_height)} > critical h = {num(h)}."

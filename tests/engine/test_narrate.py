@@ -20,8 +20,8 @@ def test_adam_passing_the_peak_names_the_step():
 
 def test_adam_turning_back_says_where_and_that_it_stays_trapped():
     text = walk("adam", 0.5, 7)
-    assert "turned back at step 7" in text and "x = 1.41018 at step 6" in text
-    assert "stays trapped" in text and "critical h = 0.410184" in text
+    assert "turned back at step 7 from x = 1.41018" in text
+    assert "trapped, as h = 0.5 > critical h = 0.410184" in text
 
 
 def test_start_and_descent_sentences():

@@ -1,0 +1,203 @@
+"""The optimizer lab: step GD, Adam and friends over the bump and watch every moment."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from engine.landscape import BumpLandscape
+from engine.narrate import describe, num
+from engine.optimizers import OPTIMIZERS, OptimizerConfig
+from engine.trajectory import Trajectory
+from tui.widgets.landscape_chart import LandscapeChart, PathOnChart
+from tui.widgets.step_table import StepTable
+
+NAMES = list(OPTIMIZERS)
+HEIGHT_STEP = 0.05
+LR_STEP = 0.05
+PLAY_INTERVAL_S = 0.3
+
+
+class OptimizerLab(Screen):
+    """Holds the lab's parameters and one or two trajectories; widgets only display them."""
+
+    CSS_PATH = "optimizer_lab.tcss"
+
+    BINDINGS = [
+        Binding("space,right", "step_forward", "Step", id="lab.step"),
+        Binding("left,backspace", "step_back", "Back", key_display="←", id="lab.back"),
+        Binding("p", "play", "Play", id="lab.play"),
+        Binding("r", "reset", "Reset", show=False, id="lab.reset"),
+        Binding("o", "next_optimizer", "Optimizer", id="lab.optimizer"),
+        Binding("l", "lockstep", "Lockstep", id="lab.lockstep"),
+        Binding("O", "next_partner", "Lockstep partner", show=False, id="lab.partner"),
+        Binding("H", "height(1)", "Raise h", show=False, id="lab.height_up"),
+        Binding("h", "height(-1)", "Lower h", show=False, id="lab.height_down"),
+        Binding("A", "lr(1)", "Raise alpha", show=False, id="lab.lr_up"),
+        Binding("a", "lr(-1)", "Lower alpha", show=False, id="lab.lr_down"),
+        Binding("e", "edit", "Edit", id="lab.edit"),
+        Binding("c", "critical", "Critical h", id="lab.critical"),
+        Binding("m", "escape_map", "Map", id="lab.map"),
+    ]
+
+    config: reactive[OptimizerConfig] = reactive(OptimizerConfig, init=False)
+    """The primary optimizer and every hyper-parameter."""
+    bump_height: reactive[float] = reactive(0.5, init=False)
+    """h. 0.5 is taller than Adam's critical height for the defaults, so both optimizers stay trapped."""
+    distance: reactive[float] = reactive(1.0, init=False)
+    """L, from o to the local minimum."""
+    partner: reactive[str] = reactive("gd", init=False)
+    """The optimizer that runs beside the primary one in lockstep mode."""
+    lockstep: reactive[bool] = reactive(False, init=False)
+    playing: reactive[bool] = reactive(False, init=False)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.trajectories: list[Trajectory] = []
+        self._timer = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="params")
+        yield LandscapeChart(id="chart")
+        yield Static(id="story")
+        with Horizontal(id="tables"):
+            yield StepTable(id="table-0")
+            yield StepTable(id="table-1")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.rebuild(keep_step=False)
+
+    # --- the state -------------------------------------------------------------------------
+
+    @property
+    def landscape(self) -> BumpLandscape:
+        return BumpLandscape(bump_height=self.bump_height, distance=self.distance)
+
+    def rebuild(self, keep_step: bool = True) -> None:
+        """New trajectories for the current parameters, replayed to the step the user was at."""
+        t = self.trajectories[0].t if (keep_step and self.trajectories) else 0
+        configs = [self.config] + ([replace(self.config, name=self.partner)] if self.lockstep else [])
+        self.trajectories = [Trajectory(self.landscape, c) for c in configs]
+        for traj in self.trajectories:
+            traj.run(t)
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        c, land = self.config, self.landscape
+        names = " vs ".join(t.label for t in self.trajectories)
+        self.query_one("#params", Static).update(
+            f"[b]{names}[/b]  h={num(land.bump_height)}  L={num(land.distance)}  α={num(c.lr)}  "
+            f"β1={num(c.beta1)}  β2={num(c.beta2)}  ε={num(c.eps)}  t={self.trajectories[0].t}"
+            + ("  [reverse] playing [/]" if self.playing else "")
+        )
+        self.query_one("#story", Static).update("\n".join(describe(t) for t in self.trajectories))
+        self.query_one(LandscapeChart).show(
+            land,
+            tuple(PathOnChart(t.label, tuple(t.xs()), tuple(r.f for r in t.records)) for t in self.trajectories),
+        )
+        for i, table in enumerate(self.query(StepTable)):
+            table.display = i < len(self.trajectories)
+            if table.display:
+                traj = self.trajectories[i]
+                table.show(traj.label, traj.optimizer.state_fields, traj.records)
+
+    def watch_lockstep(self) -> None:
+        self.rebuild()
+
+    def watch_partner(self) -> None:
+        self.rebuild()
+
+    def apply(self, config: OptimizerConfig, bump_height: float, distance: float, partner: str) -> None:
+        """Set several parameters at once, rebuilding once."""
+        self.set_reactive(OptimizerLab.config, config)
+        self.set_reactive(OptimizerLab.bump_height, bump_height)
+        self.set_reactive(OptimizerLab.distance, distance)
+        self.set_reactive(OptimizerLab.partner, partner)
+        self.rebuild()
+
+    # --- the keys --------------------------------------------------------------------------
+
+    def action_step_forward(self) -> None:
+        for traj in self.trajectories:
+            traj.forward()
+        self.refresh_view()
+
+    def action_step_back(self) -> None:
+        if not all([traj.back() for traj in self.trajectories]):
+            self.notify("Already at the start.", timeout=2)
+        self.refresh_view()
+
+    def action_reset(self) -> None:
+        self.playing = False
+        for traj in self.trajectories:
+            traj.reset()
+        self.refresh_view()
+
+    def action_play(self) -> None:
+        self.playing = not self.playing
+
+    def watch_playing(self, playing: bool) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if playing:
+            self._timer = self.set_interval(PLAY_INTERVAL_S, self.action_step_forward)
+        self.refresh_view()
+
+    def action_next_optimizer(self) -> None:
+        name = NAMES[(NAMES.index(self.config.name) + 1) % len(NAMES)]
+        self.apply(replace(self.config, name=name), self.bump_height, self.distance, self.partner)
+
+    def action_next_partner(self) -> None:
+        self.partner = NAMES[(NAMES.index(self.partner) + 1) % len(NAMES)]
+        if not self.lockstep:
+            self.lockstep = True
+
+    def action_lockstep(self) -> None:
+        self.lockstep = not self.lockstep
+
+    def action_height(self, direction: int) -> None:
+        h = round(self.bump_height + direction * HEIGHT_STEP, 10)
+        if h <= 0:
+            self.notify(f"The bump height must stay above 0; it is {num(self.bump_height)}.", severity="warning")
+            return
+        self.apply(self.config, h, self.distance, self.partner)
+
+    def action_lr(self, direction: int) -> None:
+        lr = round(self.config.lr + direction * LR_STEP, 10)
+        if lr <= 0:
+            self.notify(f"The learning rate must stay above 0; it is {num(self.config.lr)}.", severity="warning")
+            return
+        self.apply(replace(self.config, lr=lr), self.bump_height, self.distance, self.partner)
+
+    def action_edit(self) -> None:
+        from tui.screens.parameters_dialog import LabParameters, ParametersDialog
+
+        def done(result: LabParameters | None) -> None:
+            if result is not None:
+                self.apply(result.config, result.bump_height, result.distance, result.partner)
+
+        current = LabParameters(self.config, self.bump_height, self.distance, self.partner)
+        self.app.push_screen(ParametersDialog(current), done)
+
+    def action_critical(self) -> None:
+        from tui.screens.critical_height import CriticalHeightScreen
+
+        def done(h: float | None) -> None:
+            if h is not None:
+                self.apply(self.config, h, self.distance, self.partner)
+
+        self.app.push_screen(CriticalHeightScreen(self.config, self.distance, self.bump_height), done)
+
+    def action_escape_map(self) -> None:
+        from tui.screens.escape_map import EscapeMapScreen
+
+        self.app.push_screen(EscapeMapScreen(self.config, self.distance, self.bump_height))

@@ -1,0 +1,105 @@
+"""Edit every parameter of the lab at once; nothing is applied until all of it is valid."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from engine.narrate import num
+from engine.optimizers import OPTIMIZERS, OptimizerConfig, ParameterError
+from engine.trajectory import validate_landscape
+
+NUMBER_FIELDS = {
+    "bump_height": "h, bump height",
+    "distance": "L, distance o → min",
+    "lr": "α, learning rate",
+    "beta1": "β1 (momentum)",
+    "beta2": "β2",
+    "eps": "ε",
+    "weight_decay": "weight decay (AdamW)",
+}
+
+
+@dataclass(frozen=True)
+class LabParameters:
+    config: OptimizerConfig
+    bump_height: float
+    distance: float
+    partner: str
+
+
+class ParametersDialog(ModalScreen[LabParameters | None]):
+    DEFAULT_CSS = """
+    ParametersDialog { align: center middle; }
+    ParametersDialog > Vertical {
+        width: 64; max-width: 100%; height: auto; max-height: 100%;
+        border: round $primary; background: $surface; padding: 0 1;
+    }
+    ParametersDialog Grid { grid-size: 2; grid-columns: 24 1fr; height: auto; grid-gutter: 0 1; }
+    ParametersDialog Label { padding: 0 0; }
+    ParametersDialog #error { color: $error; height: auto; }
+    ParametersDialog Horizontal { height: auto; align: right middle; }
+    ParametersDialog Button { min-width: 10; }
+    """
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="params.cancel"),
+        Binding("ctrl+s", "apply", "Apply", id="params.apply"),
+    ]
+
+    def __init__(self, current: LabParameters) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        c = self.current
+        choices = [(o.label, o.key) for o in OPTIMIZERS.values()]
+        values = {"bump_height": c.bump_height, "distance": c.distance, **{
+            k: getattr(c.config, k) for k in ("lr", "beta1", "beta2", "eps", "weight_decay")}}
+        with Vertical() as box:
+            box.border_title = "Parameters"
+            with Grid():
+                yield Label("optimizer")
+                yield Select(choices, value=c.config.name, allow_blank=False, compact=True, id="name")
+                yield Label("lockstep partner")
+                yield Select(choices, value=c.partner, allow_blank=False, compact=True, id="partner")
+                for key, label in NUMBER_FIELDS.items():
+                    yield Label(label)
+                    yield Input(num(values[key]), compact=True, id=key)
+            yield Static(id="error")
+            with Horizontal():
+                yield Button("Apply", variant="primary", id="apply", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    def read(self) -> LabParameters:
+        """The parameters in the form, or ParameterError with one sentence about the first bad one."""
+        numbers = {}
+        for key, label in NUMBER_FIELDS.items():
+            text = self.query_one(f"#{key}", Input).value.strip()
+            try:
+                numbers[key] = float(text)
+            except ValueError:
+                raise ParameterError(f"{label.split(',')[0]} must be a number, not {text!r}.") from None
+        config = OptimizerConfig(
+            str(self.query_one("#name", Select).value),
+            numbers["lr"], numbers["beta1"], numbers["beta2"], numbers["eps"], numbers["weight_decay"],
+        ).validated()
+        validate_landscape(numbers["bump_height"], numbers["distance"])
+        return LabParameters(config, numbers["bump_height"], numbers["distance"], str(self.query_one("#partner", Select).value))
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#apply")
+    def action_apply(self) -> None:
+        try:
+            self.dismiss(self.read())
+        except ParameterError as err:
+            self.query_one("#error", Static).update(str(err))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -107,6 +107,8 @@ class OptimizerLab(Screen):
             table.display = i < len(self.trajectories)
             if table.display:
                 traj = self.trajectories[i]
+                # Side by side, each table's share of the width follows how many columns it has.
+                table.styles.width = f"{5 + len(traj.optimizer.state_fields)}fr"
                 table.show(traj.label, traj.optimizer.state_fields, traj.records)
 
     def watch_lockstep(self) -> None:

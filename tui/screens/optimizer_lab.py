@@ -98,7 +98,10 @@ class OptimizerLab(Screen):
             f"β1={num(c.beta1)}  β2={num(c.beta2)}  ε={num(c.eps)}  t={self.trajectories[0].t}"
             + ("  [reverse] playing [/]" if self.playing else "")
         )
-        self.query_one("#story", Static).update("\n".join(describe(t) for t in self.trajectories))
+        story = "\n".join(describe(t) for t in self.trajectories)
+        if self.trajectories[0].t == 0:
+            story += "  Press space to step, ? for every key."
+        self.query_one("#story", Static).update(story)
         self.query_one(LandscapeChart).show(
             land,
             tuple(PathOnChart(t.label, tuple(t.xs()), tuple(r.f for r in t.records)) for t in self.trajectories),

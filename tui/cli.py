@@ -13,8 +13,18 @@ from engine.escape import DEFAULT_MAX_STEPS, critical_height
 from engine.narrate import num
 from engine.optimizers import OPTIMIZERS, OptimizerConfig, ParameterError
 from engine.trajectory import run_trajectory, validate_landscape
+from tui import train_cli
 
 DEFAULTS = OptimizerConfig()
+
+
+def USER_ERRORS() -> tuple[type, ...]:
+    """The exception types that carry a sentence for the user (imported late: some bring torch)."""
+    errors: list[type] = [ParameterError]
+    for module, name in (("engine.mnist", "DataError"), ("engine.rundir", "RunError"), ("engine.training", "TrainingError")):
+        if module in sys.modules:
+            errors.append(getattr(sys.modules[module], name))
+    return tuple(errors)
 
 
 def _optimizer_options(p: argparse.ArgumentParser, default: str) -> None:
@@ -41,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     _optimizer_options(traj, "adam")
     traj.add_argument("--height", type=float, default=0.5, help="h, the bump's height (default 0.5)")
     traj.add_argument("--steps", type=int, default=20)
+    train_cli.add_parsers(sub)
     return parser
 
 
@@ -88,17 +99,25 @@ def cmd_trajectory(args) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
     args = build_parser().parse_args(argv)
     try:
         if args.command == "critical-h":
             cmd_critical_h(args)
         elif args.command == "trajectory":
             cmd_trajectory(args)
+        elif args.command == "train":
+            return train_cli.cmd_train(args, argv)
+        elif args.command == "report":
+            return train_cli.cmd_report(args)
         else:
             from tui.app import BumptuiApp
 
             BumptuiApp().run()
-    except ParameterError as err:
+    except ValueError as err:
+        # ParameterError, DataError, RunError and TrainingError: a user's mistake, told in one sentence.
+        if not isinstance(err, USER_ERRORS()):
+            raise
         print(f"bumptui: {err}", file=sys.stderr)
         return 2
     except BrokenPipeError:

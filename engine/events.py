@@ -1,0 +1,129 @@
+"""What a training run reports, one frozen dataclass per fact.
+
+The trainer hands each event to a callback; the run directory stores each as one JSON line of
+metrics.jsonl with its type under "event", so a reader in another process rebuilds the same
+objects with `from_record`. Events are keyed by (latent, epoch[, step]): after a resume the
+redone epoch's events appear again with the same values, and the last one read wins.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import asdict, dataclass, fields
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class RunStarted:
+    run_dir: str
+    config: dict
+    device: str
+    resumed_epochs: dict
+    """Per latent dim (as a string), the epochs already done when this process started."""
+    stale_lock_pid: int | None = None
+    """A dead process whose lock was found and removed."""
+
+
+@dataclass(frozen=True)
+class JudgeReady:
+    test_acc: float
+    cached: bool
+    path: str
+
+
+@dataclass(frozen=True)
+class StepLoss:
+    latent: int
+    epoch: int
+    step: int
+    steps_per_epoch: int
+    loss: float
+    """The L1 loss of this training batch."""
+
+
+@dataclass(frozen=True)
+class EpochEnd:
+    latent: int
+    epoch: int
+    train_l1: float
+    """Mean of the batch losses over the epoch."""
+    test_l1: float
+    seconds: float
+    images_per_s: float
+
+
+@dataclass(frozen=True)
+class LatentSnapshot:
+    latent: int
+    epoch: int
+    xy: list
+    """(n, 2) coordinates of the fixed test sample: the code itself for latent 2, else its PCA."""
+    labels: list
+    projection: str
+    """"latent" or "pca"."""
+
+
+@dataclass(frozen=True)
+class ClusterScores:
+    latent: int | None
+    """None for the raw-pixel baseline."""
+    epoch: int
+    purity: float
+    nmi: float
+    ari: float
+    acc: float
+    contingency: list
+    """contingency[cluster][digit]: how many test images of that digit fell in that cluster."""
+    standardized: bool
+
+
+@dataclass(frozen=True)
+class Reconstructions:
+    latent: int
+    epoch: int
+    labels: list
+    originals: str
+    """The fixed test digits, uint8 (n, 28, 28), base64; see `decode_images`."""
+    images: str
+    """Their reconstructions, clamped to [0, 1] and scaled to uint8, same layout."""
+    judged: list
+    """The digit the judge sees in each reconstruction."""
+    judge_acc: float | None
+    """The judge's accuracy on the reconstructions of every test image (None between evaluations)."""
+
+
+@dataclass(frozen=True)
+class Done:
+    summary: dict
+
+
+@dataclass(frozen=True)
+class Stopped:
+    reason: str
+
+
+@dataclass(frozen=True)
+class Failed:
+    message: str
+
+
+EVENTS = {cls.__name__: cls for cls in (RunStarted, JudgeReady, StepLoss, EpochEnd, LatentSnapshot,
+                                        ClusterScores, Reconstructions, Done, Stopped, Failed)}
+
+
+def to_record(event) -> dict:
+    return {"event": type(event).__name__, **asdict(event)}
+
+
+def from_record(record: dict):
+    cls = EVENTS[record["event"]]
+    return cls(**{f.name: record[f.name] for f in fields(cls)})
+
+
+def encode_images(images: np.ndarray) -> str:
+    return base64.b64encode(np.ascontiguousarray(images, dtype=np.uint8).tobytes()).decode("ascii")
+
+
+def decode_images(data: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(data), dtype=np.uint8).reshape(-1, 28, 28)

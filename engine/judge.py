@@ -1,0 +1,65 @@
+"""The judge: a digit classifier trained once, that says whether a reconstruction is still its digit."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from engine.models import DigitJudge
+from engine.rundir import load_checkpoint, save_atomic
+
+JUDGE_BATCH = 128
+JUDGE_LR = 1e-3
+
+
+@torch.no_grad()
+def judge_predictions(judge: nn.Module, images: torch.Tensor) -> np.ndarray:
+    """The digit the judge sees in each image (values in [0, 1], any (n, ...) shape of 784 pixels)."""
+    judge.eval()
+    out = [judge(images[i:i + 2000].reshape(-1, 784)).argmax(1).cpu() for i in range(0, len(images), 2000)]
+    return torch.cat(out).numpy()
+
+
+def train_judge(data, device, epochs: int, seed: int, cancel: threading.Event) -> nn.Module | None:
+    torch.manual_seed(seed)
+    judge = DigitJudge().to(device)
+    optimizer = torch.optim.Adam(judge.parameters(), lr=JUDGE_LR)
+    generator = torch.Generator().manual_seed(seed)
+    n = len(data.train_x)
+    for _ in range(epochs):
+        judge.train()
+        perm = torch.randperm(n, generator=generator).to(device)
+        for i in range(0, n, JUDGE_BATCH):
+            if cancel.is_set():
+                return None
+            idx = perm[i:i + JUDGE_BATCH]
+            loss = nn.functional.cross_entropy(judge(data.train_x[idx].float().div_(255)), data.train_y[idx])
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+    return judge
+
+
+def ensure_judge(path: Path, data, device, epochs: int, seed: int, cancel: threading.Event):
+    """(judge, its accuracy on the real test digits, whether it came from the cache).
+    The judge is None when `cancel` was set while training it."""
+    judge = DigitJudge().to(device)
+    if path.exists():
+        try:
+            state = load_checkpoint(path)
+            judge.load_state_dict(state["model"])
+            return judge, float(state["test_acc"]), True
+        except Exception:  # a damaged cache is only a cache: train a new one over it
+            pass
+    judge = train_judge(data, device, epochs, seed, cancel)
+    if judge is None:
+        return None, 0.0, False
+    test_x = data.test_x.float().div(255)
+    acc = float((judge_predictions(judge, test_x) == data.test_y).mean())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_atomic({"model": judge.state_dict(), "test_acc": acc, "epochs": epochs}, path)
+    return judge, acc, False

@@ -1,0 +1,100 @@
+"""The autoencoders and the judge, small to large.
+
+The decoder's output is linear, not a sigmoid: with a sigmoid, L1 loss and Adam at 1e-3 the model
+sits at the per-pixel median image (almost all black) for many epochs, because the median is where
+L1 is flat for a saturated sigmoid. A linear output trains from the first epoch; images are clamped
+to [0, 1] only where they are shown or scored (`reconstruct`). Batch normalisation after each hidden
+layer shortens the first plateau further (measured on full MNIST after one epoch, test L1 for
+latent 2 / 16 / 256: 0.110 / 0.104 / 0.088 without it, 0.100 / 0.080 / 0.079 with it).
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+PIXELS = 28 * 28
+
+
+def hidden(n_in: int, n_out: int) -> list[nn.Module]:
+    return [nn.Linear(n_in, n_out), nn.BatchNorm1d(n_out), nn.ReLU()]
+
+
+class MlpAutoencoder(nn.Module):
+    """784-512-256-d and mirrored; batch norm and ReLU after each hidden layer, linear code and output."""
+
+    def __init__(self, latent_dim: int):
+        super().__init__()
+        self.latent_dim = latent_dim
+        self.encoder = nn.Sequential(*hidden(PIXELS, 512), *hidden(512, 256), nn.Linear(256, latent_dim))
+        self.decoder = nn.Sequential(*hidden(latent_dim, 256), *hidden(256, 512), nn.Linear(512, PIXELS))
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        return self.encoder(x.reshape(len(x), PIXELS))
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        return self.decoder(z)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.decode(self.encode(x))
+
+
+class ConvAutoencoder(nn.Module):
+    """Two stride-2 convolutions (28 -> 14 -> 7) to a linear code, and their transposes back."""
+
+    def __init__(self, latent_dim: int):
+        super().__init__()
+        self.latent_dim = latent_dim
+        self.encoder = nn.Sequential(
+            nn.Conv2d(1, 32, 3, stride=2, padding=1), nn.BatchNorm2d(32), nn.ReLU(),
+            nn.Conv2d(32, 64, 3, stride=2, padding=1), nn.BatchNorm2d(64), nn.ReLU(),
+            nn.Flatten(), nn.Linear(64 * 7 * 7, latent_dim),
+        )
+        self.decoder = nn.Sequential(
+            nn.Linear(latent_dim, 64 * 7 * 7), nn.ReLU(), nn.Unflatten(1, (64, 7, 7)),
+            nn.ConvTranspose2d(64, 32, 3, stride=2, padding=1, output_padding=1), nn.BatchNorm2d(32), nn.ReLU(),
+            nn.ConvTranspose2d(32, 1, 3, stride=2, padding=1, output_padding=1),
+            nn.Flatten(),
+        )
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        return self.encoder(x.reshape(len(x), 1, 28, 28))
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        return self.decoder(z)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.decode(self.encode(x))
+
+
+ARCHITECTURES = {"mlp": MlpAutoencoder, "conv": ConvAutoencoder}
+
+
+def make_autoencoder(arch: str, latent_dim: int) -> nn.Module:
+    return ARCHITECTURES[arch](latent_dim)
+
+
+def l1_loss(reconstruction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """The user's loss: flatten input and target, mean of the element-wise absolute difference."""
+    return (reconstruction.reshape(len(reconstruction), -1) - target.reshape(len(target), -1)).abs().mean()
+
+
+@torch.no_grad()
+def reconstruct(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """Images as shown and scored: the decoder's output clamped to [0, 1], shaped (n, 28, 28)."""
+    return model(x).clamp(0, 1).reshape(len(x), 28, 28)
+
+
+class DigitJudge(nn.Module):
+    """A small CNN digit classifier, trained once, that says which digit a reconstruction shows."""
+
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(
+            nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+        )
+        self.classifier = nn.Sequential(nn.Flatten(), nn.Linear(64 * 7 * 7, 128), nn.ReLU(), nn.Linear(128, 10))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.classifier(self.features(x.reshape(len(x), 1, 28, 28)))

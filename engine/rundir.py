@@ -1,0 +1,167 @@
+"""A run directory: config.json, an append-only metrics.jsonl, atomic checkpoints and a lock.
+
+    runs/<name>/config.json          what the run was asked to do
+    runs/<name>/metrics.jsonl        one event a line, flushed and synced line by line
+    runs/<name>/checkpoints/*.pt     the newest complete checkpoint of each model
+    runs/<name>/lock                 who is writing (pid and host)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from pathlib import Path
+
+from engine.events import from_record, to_record
+
+METRICS = "metrics.jsonl"
+CONFIG = "config.json"
+LOCK = "lock"
+
+
+class RunError(ValueError):
+    """A run directory a user named cannot be used as asked; the message says why."""
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class RunLock:
+    """An exclusive lock file; a lock left by a dead process on this host is reported and taken over."""
+
+    def __init__(self, run_dir: Path):
+        self.path = run_dir / LOCK
+        self.stale_pid: int | None = None
+        self.held = False
+
+    def acquire(self) -> "RunLock":
+        host = socket.gethostname()
+        for _ in range(2):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                owner = self._owner()
+                pid, owner_host = owner.get("pid"), owner.get("host")
+                if owner_host not in (None, host):
+                    raise RunError(f"Run directory {self.path.parent} is locked by process {pid} on {owner_host}; "
+                                   "stop that run first, or remove its lock file if that machine is gone.") from None
+                if isinstance(pid, int) and pid_alive(pid):
+                    raise RunError(f"Run directory {self.path.parent} is in use by process {pid}; "
+                                   "wait for it to finish or stop it first.") from None
+                self.stale_pid = pid if isinstance(pid, int) else -1
+                self.path.unlink(missing_ok=True)
+                continue
+            with os.fdopen(fd, "w") as f:
+                json.dump({"pid": os.getpid(), "host": host}, f)
+            self.held = True
+            return self
+        raise RunError(f"Run directory {self.path.parent} could not be locked; another process raced for it.")
+
+    def _owner(self) -> dict:
+        try:
+            return json.loads(self.path.read_text() or "{}")
+        except (OSError, ValueError):
+            return {}  # a lock torn by a crash during its own writing: nobody owns it
+
+    def release(self) -> None:
+        if self.held:
+            self.path.unlink(missing_ok=True)
+            self.held = False
+
+
+class MetricsWriter:
+    def __init__(self, path: Path):
+        self._f = open(path, "a", encoding="utf-8")
+
+    def write(self, event) -> None:
+        self._f.write(json.dumps(to_record(event), separators=(",", ":")) + "\n")
+        self._f.flush()
+        os.fsync(self._f.fileno())
+
+    def close(self) -> None:
+        self._f.close()
+
+
+class MetricsTail:
+    """Reads metrics.jsonl as it grows. A last line without its newline is torn (its writer is
+    mid-write or died): it is left for the next poll. A bad complete line is an error naming it."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.offset = 0
+        self.line_no = 0
+
+    def poll(self) -> list:
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(self.offset)
+                data = f.read()
+        except FileNotFoundError:
+            return []
+        events = []
+        end = data.rfind(b"\n") + 1
+        for raw in data[:end].splitlines():
+            self.line_no += 1
+            try:
+                events.append(from_record(json.loads(raw)))
+            except (ValueError, KeyError, TypeError):
+                raise RunError(f"{self.path} line {self.line_no} is not a valid event; the log is damaged there.") from None
+        self.offset += end
+        return events
+
+
+def read_events(run_dir: Path) -> list:
+    """Every complete event of a run so far."""
+    return MetricsTail(Path(run_dir) / METRICS).poll()
+
+
+def save_atomic(obj, path: Path) -> None:
+    """torch.save to a temp file beside `path`, synced, then renamed over it: a crash at any point
+    leaves either the old file or the new one, never a half-written one, and no temp file."""
+    import torch
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            torch.save(obj, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+def load_checkpoint(path: Path) -> dict:
+    import torch
+
+    return torch.load(path, map_location="cpu", weights_only=True)
+
+
+def write_config(run_dir: Path, config: dict) -> None:
+    tmp = run_dir / f".{CONFIG}.tmp"
+    tmp.write_text(json.dumps(config, indent=2) + "\n")
+    os.replace(tmp, run_dir / CONFIG)
+
+
+def read_config(run_dir: Path) -> dict:
+    path = Path(run_dir) / CONFIG
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        raise RunError(f"{run_dir} is not a run directory: it has no {CONFIG}.") from None
+    except ValueError:
+        raise RunError(f"{path} is damaged: it is not valid JSON.") from None

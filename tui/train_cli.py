@@ -1,0 +1,199 @@
+"""`bumptui train` and `bumptui report`: the autoencoder lab without the app.
+
+torch is imported only when one of these commands runs, so the rest of the CLI stays quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+PLAIN_LINE_EVERY_S = 5.0
+DETACH_WAIT_S = 60.0
+
+
+def add_parsers(sub) -> None:
+    train = sub.add_parser("train", help="train the MNIST autoencoders headless, into a run directory")
+    train.add_argument("--latent", type=int, nargs="+", default=None, metavar="D", help="latent sizes (default 2 16 256)")
+    train.add_argument("--epochs", type=int, default=None, help="epochs (default 10; with --resume, the new total)")
+    train.add_argument("--arch", choices=["mlp", "conv"], default=None)
+    train.add_argument("--batch-size", type=int, default=None)
+    train.add_argument("--lr", type=float, default=None)
+    train.add_argument("--subset", type=int, default=None, help="train on the first N images (100 to 60000)")
+    train.add_argument("--device", choices=["auto", "cpu", "cuda"], default=None)
+    train.add_argument("--seed", type=int, default=None)
+    train.add_argument("--eval-every", type=int, default=None, help="epochs between k-means and judge scores")
+    train.add_argument("--standardize", action="store_true", default=None, help="standardise latents before k-means")
+    train.add_argument("--data-dir", default=None, help="MNIST files, or a torchvision root with MNIST/raw/")
+    train.add_argument("--run-dir", default=None, help="default: runs/ae-<date>-<time>")
+    train.add_argument("--resume", action="store_true", help="continue the run in --run-dir from its newest checkpoints")
+    train.add_argument("--detach", action="store_true", help="train in a process of its own that outlives this terminal")
+    train.add_argument("--json", action="store_true", help="print the final scores as one JSON object")
+    report = sub.add_parser("report", help="a run's scores as a table, and PNG grids of its reconstructions")
+    report.add_argument("run_dir")
+    report.add_argument("--json", action="store_true")
+
+
+def train_config(args):
+    from engine.training import TrainConfig
+
+    given = {
+        "latent_dims": tuple(args.latent) if args.latent else None, "epochs": args.epochs, "arch": args.arch,
+        "batch_size": args.batch_size, "lr": args.lr, "subset": args.subset, "device": args.device,
+        "seed": args.seed, "eval_every": args.eval_every, "standardize": args.standardize,
+    }
+    return TrainConfig(**{k: v for k, v in given.items() if v is not None})
+
+
+def cmd_train(args, argv: list[str]) -> int:
+    from engine.training import prepare_run_dir, run_training
+
+    if args.resume and not args.run_dir:
+        raise_user("--resume needs --run-dir: the run to continue.")
+    run_dir = Path(args.run_dir or Path("runs") / datetime.now().strftime("ae-%Y%m%d-%H%M%S"))
+    config = None if (args.resume and args.epochs is None) else train_config(args)
+    config = prepare_run_dir(run_dir, config, args.resume)  # every user error before any work
+    if args.detach:
+        return detach(run_dir, argv)
+    progress = Progress(config, json_out=args.json)
+    try:
+        summary = run_training(run_dir, config, resume=args.resume, callback=progress, data_dir=args.data_dir)
+    except KeyboardInterrupt:
+        progress.close()
+        print(f"Stopped. Continue with: bumptui train --resume --run-dir {run_dir}", file=sys.stderr)
+        return 130
+    progress.close()
+    if summary is None:
+        print(f"bumptui: {progress.failure or 'training did not finish.'}", file=sys.stderr)
+        return 1
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        print_summary(summary)
+    return 0
+
+
+def raise_user(message: str):
+    from engine.rundir import RunError
+
+    raise RunError(message)
+
+
+def detach(run_dir: Path, argv: list[str]) -> int:
+    """Start the same command without --detach in a new session, logging to run_dir/train.log."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    child_args = [a for a in argv if a != "--detach"]
+    if "--run-dir" not in child_args:
+        child_args += ["--run-dir", str(run_dir)]
+    with open(run_dir / "train.log", "ab") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "tui.cli", *child_args], stdin=subprocess.DEVNULL,
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.monotonic() + DETACH_WAIT_S
+    while time.monotonic() < deadline:  # until the child has started training, or has failed
+        if proc.poll() is not None:
+            tail = (run_dir / "train.log").read_text(errors="replace").strip().splitlines()[-1:]
+            print(f"bumptui: the detached run exited at once: {' '.join(tail) or 'no message'}", file=sys.stderr)
+            return 2
+        if (run_dir / "metrics.jsonl").exists():
+            break
+        time.sleep(0.1)
+    print(run_dir)
+    print(f"Training in process {proc.pid}; watch it with: bumptui report {run_dir}  (log: {run_dir / 'train.log'})",
+          file=sys.stderr)
+    return 0
+
+
+class Progress:
+    """A rich progress bar per model on a terminal; plain lines, at most every few seconds, elsewhere."""
+
+    def __init__(self, config, json_out: bool):
+        self.config = config
+        self.failure: str | None = None
+        self.tty = sys.stderr.isatty()
+        self._last_line = 0.0
+        self.bar = None
+        if self.tty:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeRemainingColumn
+
+            self.bar = Bar(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                           TextColumn("{task.fields[status]}"), TimeRemainingColumn(),
+                           console=Console(stderr=True), transient=False)
+            self.bar.start()
+            self.tasks = {}
+
+    def __call__(self, event) -> None:
+        kind = type(event).__name__
+        if kind == "Failed":
+            self.failure = event.message
+        if self.bar is not None:
+            self._bar(event, kind)
+        else:
+            self._plain(event, kind)
+
+    def _bar(self, event, kind) -> None:
+        if kind == "RunStarted":
+            for d in self.config.latent_dims:
+                done = event.resumed_epochs.get(str(d), 0)
+                self.tasks[d] = self.bar.add_task(f"latent {d:>3}", total=self.config.epochs, completed=done, status="")
+        elif kind == "StepLoss":
+            self.bar.update(self.tasks[event.latent], completed=event.epoch - 1 + event.step / event.steps_per_epoch,
+                            status=f"epoch {event.epoch} loss {event.loss:.4f}")
+        elif kind == "EpochEnd":
+            self.bar.update(self.tasks[event.latent], completed=event.epoch,
+                            status=f"test L1 {event.test_l1:.4f}, {event.images_per_s:,.0f} img/s")
+        elif kind in ("JudgeReady", "Stopped", "Failed"):
+            self.bar.console.print(self._line(event, kind))
+
+    def _plain(self, event, kind) -> None:
+        now = time.monotonic()
+        if kind == "StepLoss" and now - self._last_line < PLAIN_LINE_EVERY_S:
+            return
+        line = self._line(event, kind)
+        if line:
+            self._last_line = now
+            print(line, file=sys.stderr, flush=True)
+
+    @staticmethod
+    def _line(event, kind) -> str:
+        if kind == "RunStarted":
+            resumed = {k: v for k, v in event.resumed_epochs.items() if v}
+            return f"run {event.run_dir} on {event.device}" + (f", resuming after epochs {resumed}" if resumed else "")
+        if kind == "JudgeReady":
+            return f"judge: {event.test_acc:.2%} on the real test digits" + (" (cached)" if event.cached else "")
+        if kind == "StepLoss":
+            return f"latent {event.latent}: epoch {event.epoch} step {event.step}/{event.steps_per_epoch} loss {event.loss:.4f}"
+        if kind == "EpochEnd":
+            return (f"latent {event.latent}: epoch {event.epoch} train L1 {event.train_l1:.4f} test L1 {event.test_l1:.4f} "
+                    f"({event.seconds:.1f} s, {event.images_per_s:,.0f} img/s)")
+        if kind == "ClusterScores" and event.latent is not None:
+            return f"latent {event.latent}: k-means purity {event.purity:.3f} acc {event.acc:.3f} NMI {event.nmi:.3f}"
+        if kind in ("Stopped", "Failed"):
+            return getattr(event, "reason", None) or event.message
+        return ""
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def print_summary(summary: dict) -> None:
+    print(f"{'model':>10} {'test L1':>8} {'purity':>7} {'NMI':>6} {'ARI':>6} {'acc':>6} {'judge':>6}")
+    for d, m in summary["models"].items():
+        print(f"{'latent ' + d:>10} {m['test_l1']:8.4f} {m['purity']:7.3f} {m['nmi']:6.3f} {m['ari']:6.3f} "
+              f"{m['acc']:6.3f} {m['judge_acc']:6.3f}")
+    r = summary["raw_pixels"]
+    print(f"{'pixels':>10} {'':>8} {r['purity']:7.3f} {r['nmi']:6.3f} {r['ari']:6.3f} {r['acc']:6.3f}")
+    print(f"judge accuracy on the real test digits: {summary['judge']['test_acc']:.2%}; run: {summary['run_dir']}")
+
+
+def cmd_report(args) -> int:
+    from tui.report import report
+
+    return report(Path(args.run_dir), args.json)

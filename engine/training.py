@@ -247,10 +247,10 @@ def run_training(run_dir: str | Path, config: TrainConfig | None = None, *, resu
     lock = RunLock(run_dir).acquire()
     writer = None
     try:
-        if not resume:
-            write_config(run_dir, config.as_dict())
         device = config.torch_device()
         data = DeviceData.load(device, config.subset, data_dir)
+        if not resume:  # only once the data is there: a run that could not start leaves no run behind
+            write_config(run_dir, config.as_dict())
         writer = MetricsWriter(run_dir / METRICS)
 
         def emit(event) -> None:

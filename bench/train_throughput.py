@@ -1,0 +1,113 @@
+"""Images per second of bumptui's trainer against the standard recipe, side by side in one run.
+
+The recipe: torchvision.datasets.MNIST + transforms.ToTensor() + DataLoader(shuffle=True), feeding
+the same model (the default MLP autoencoder), batch size and optimizer. Ours: the whole training
+set as one uint8 tensor on the device, a permutation per epoch, normalised on the fly.
+Then the full-dataset epoch time of the three default models. The last line is
+`ratio <ours / recipe>`; the target on the 2-core CPU is >= 3, on a GPU >= 20.
+
+    python bench/train_throughput.py [--device auto] [--steps 120]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from engine.mnist import ASSETS_MNIST, FILES  # noqa: E402
+from engine.models import l1_loss, make_autoencoder  # noqa: E402
+from engine.training import DeviceData, TrainConfig, as_float, train_epoch  # noqa: E402
+
+BATCH = 256
+LATENT = 16
+
+
+def sync(device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+
+
+def recipe_images_per_s(device, steps: int) -> float:
+    from torch.utils.data import DataLoader
+    from torchvision import datasets, transforms
+
+    with tempfile.TemporaryDirectory() as root:
+        raw = Path(root) / "MNIST" / "raw"
+        raw.mkdir(parents=True)
+        for name in FILES:
+            (raw / name).write_bytes(gzip.decompress((ASSETS_MNIST / f"{name}.gz").read_bytes()))
+        dataset = datasets.MNIST(root, train=True, download=False, transform=transforms.ToTensor())
+        loader = DataLoader(dataset, batch_size=BATCH, shuffle=True)
+        torch.manual_seed(0)
+        model = make_autoencoder("mlp", LATENT).to(device)
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+        seen, start = 0, None
+        for i, (x, _) in enumerate(loader):
+            if i == 5:  # warm-up batches excluded from both measurements
+                sync(device)
+                start, seen = time.perf_counter(), 0
+            x = x.to(device).flatten(1)
+            loss = l1_loss(model(x), x)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            seen += len(x)
+            if i == steps + 5:
+                break
+        sync(device)
+        return seen / (time.perf_counter() - start)
+
+
+def ours_images_per_s(data: DeviceData, device, steps: int) -> float:
+    torch.manual_seed(0)
+    model = make_autoencoder("mlp", LATENT).to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    subset = data.train_x[: (steps + 5) * BATCH]
+    sub = DeviceData(subset, data.train_y[: len(subset)], data.test_x, data.test_y)
+    warm = DeviceData(subset[: 5 * BATCH], sub.train_y, data.test_x, data.test_y)
+    gen = torch.Generator().manual_seed(0)
+    train_epoch(model, optimizer, warm.train_x, BATCH, gen, threading.Event(), lambda *a: None)
+    sync(device)
+    start = time.perf_counter()
+    train_epoch(model, optimizer, sub.train_x[5 * BATCH:], BATCH, gen, threading.Event(), lambda *a: None)
+    sync(device)
+    return steps * BATCH / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--device", default="auto")
+    parser.add_argument("--steps", type=int, default=120)
+    args = parser.parse_args()
+    device = TrainConfig(device=args.device).torch_device()
+    data = DeviceData.load(device, None)
+    recipe = recipe_images_per_s(device, args.steps)
+    ours = ours_images_per_s(data, device, args.steps)
+    print(f"device {device} ({torch.cuda.get_device_name() if device.type == 'cuda' else f'{torch.get_num_threads()} CPU threads'}), "
+          f"MLP latent {LATENT}, batch {BATCH}, Adam, {args.steps} steps each")
+    print(f"standard recipe (MNIST + ToTensor + DataLoader): {recipe:,.0f} images/s")
+    print(f"bumptui trainer (uint8 tensor on the device):     {ours:,.0f} images/s")
+    for d in (2, 16, 256):
+        torch.manual_seed(0)
+        model = make_autoencoder("mlp", d).to(device)
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+        sync(device)
+        start = time.perf_counter()
+        train_epoch(model, optimizer, data.train_x, BATCH, torch.Generator().manual_seed(0), threading.Event(),
+                    lambda *a: None)
+        sync(device)
+        print(f"full epoch, 60,000 images, latent {d:>3}: {time.perf_counter() - start:.2f} s")
+    print(f"ratio {ours / recipe:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,125 @@
+"""`bumptui train` and `bumptui report` as a user runs them, in subprocesses."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from engine import events as ev
+from engine.rundir import read_events
+from engine.training import TrainConfig, run_training
+
+ROOT = Path(__file__).resolve().parents[2]
+TINY = ["--subset", "3000", "--batch-size", "32", "--eval-every", "9"]
+
+
+def bumptui(*args, timeout=180):
+    return subprocess.run([sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=ROOT)
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--latent", "0"], "latent dimension must be between 1 and 784"),
+        (["--latent", "2", "2"], "only once"),
+        (["--epochs", "0"], "epochs must be at least 1"),
+        (["--lr", "-1"], "learning rate must be a number greater than 0"),
+        (["--lr", "nan"], "learning rate must be a number greater than 0"),
+        (["--subset", "5"], "subset must be between 100 and 60000"),
+        (["--device", "cuda"], "CUDA was asked for but no GPU is available"),
+        (["--resume"], "--resume needs --run-dir"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_sentence(args, words, tmp_path):
+    if "--device" in args and __import__("torch").cuda.is_available():
+        pytest.skip("this machine has a GPU")
+    result = bumptui("train", *args, "--run-dir", str(tmp_path / "r")) if "--resume" not in args else bumptui("train", *args)
+    assert result.returncode == 2, result.stderr
+    assert words in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_run_directory_errors(tmp_path):
+    result = bumptui("train", "--resume", "--run-dir", str(tmp_path / "empty"))
+    assert result.returncode == 2 and "There is no run to resume" in result.stderr
+    result = bumptui("train", "--data-dir", str(tmp_path / "nowhere"), "--run-dir", str(tmp_path / "r"), *TINY)
+    assert result.returncode == 2 and "does not exist" in result.stderr and "Traceback" not in result.stderr
+    result = bumptui("report", str(tmp_path))
+    assert result.returncode == 2 and "is not a run directory" in result.stderr
+
+
+def wait_for(predicate, timeout=120.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_kill_9_then_resume_gives_the_uninterrupted_losses(runs_root):
+    runs = runs_root
+    config = TrainConfig(latent_dims=(2,), epochs=3, batch_size=32, subset=3000, eval_every=9)
+    reference = run_training(runs / "kill-whole", config)  # also caches the judge for both
+    killed = runs / "kill-resumed"
+    proc = subprocess.Popen([sys.executable, "-m", "tui.cli", "train", "--latent", "2", "--epochs", "3",
+                             "--run-dir", str(killed), *TINY], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def in_epoch_2():
+        try:
+            return any(isinstance(e, ev.StepLoss) and e.epoch == 2 for e in read_events(killed))
+        except FileNotFoundError:
+            return False
+
+    assert wait_for(in_epoch_2)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    result = bumptui("train", "--resume", "--run-dir", str(killed), "--json")
+    assert result.returncode == 0, result.stderr
+    resumed = json.loads(result.stdout)
+    assert resumed["models"]["2"]["test_l1"] == reference["models"]["2"]["test_l1"]
+    events = read_events(killed)
+    restart = [e for e in events if isinstance(e, ev.RunStarted)][-1]
+    assert restart.stale_lock_pid == proc.pid and restart.resumed_epochs == {"2": 1}
+    whole = {e.epoch: e.train_l1 for e in read_events(runs / "kill-whole") if isinstance(e, ev.EpochEnd)}
+    again = {e.epoch: e.train_l1 for e in events if isinstance(e, ev.EpochEnd)}
+    assert again == whole
+
+
+def test_json_then_report_with_pngs(runs_root):
+    run_dir = runs_root / "report"
+    result = bumptui("train", "--latent", "2", "16", "--epochs", "1", "--run-dir", str(run_dir), "--json", *TINY)
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert set(out) >= {"run_dir", "models", "raw_pixels", "judge"}
+    assert set(out["models"]) == {"2", "16"}
+    assert set(out["models"]["16"]) >= {"test_l1", "purity", "nmi", "ari", "acc", "judge_acc"}
+    assert "epoch 1" in result.stderr, "plain progress lines when stderr is not a terminal"
+    report = bumptui("report", str(run_dir), "--json")
+    assert report.returncode == 0, report.stderr
+    rep = json.loads(report.stdout)
+    assert rep["status"] == "finished"
+    assert rep["models"]["16"]["test_l1"] == out["models"]["16"]["test_l1"]
+    for d in ("2", "16"):
+        png = run_dir / f"reconstructions-latent-{d}.png"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    table = bumptui("report", str(run_dir)).stdout
+    assert "latent 16" in table and "pixels" in table and "finished" in table
+
+
+def test_detach_returns_at_once_and_the_run_carries_on(runs_root):
+    run_dir = runs_root / "detached"
+    start = time.monotonic()
+    result = bumptui("train", "--latent", "2", "--epochs", "1", "--run-dir", str(run_dir), "--detach", *TINY)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(run_dir)
+    assert time.monotonic() - start < 60
+    assert wait_for(lambda: any(isinstance(e, ev.Done) for e in read_events(run_dir)), timeout=180)
+    assert not (run_dir / "lock").exists()

@@ -1,0 +1,90 @@
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+import torch
+
+from engine import events as ev
+from engine.rundir import METRICS, MetricsTail, MetricsWriter, RunError, RunLock, load_checkpoint, save_atomic
+
+
+def sample_events():
+    return [
+        ev.StepLoss(2, 1, 10, 47, 0.125),
+        ev.EpochEnd(2, 1, 0.13, 0.11, 1.5, 2000.0),
+        ev.ClusterScores(None, 0, 0.6, 0.5, 0.4, 0.55, [[1, 2], [3, 4]], False),
+        ev.Stopped("stopped during epoch 2 of the latent-2 model"),
+    ]
+
+
+def test_events_round_trip_through_the_log(tmp_path):
+    writer = MetricsWriter(tmp_path / METRICS)
+    for e in sample_events():
+        writer.write(e)
+    writer.close()
+    assert MetricsTail(tmp_path / METRICS).poll() == sample_events()
+
+
+def test_a_torn_last_line_is_skipped_and_read_on_the_next_poll_at_every_byte_offset(tmp_path):
+    path = tmp_path / METRICS
+    writer = MetricsWriter(path)
+    for e in sample_events():
+        writer.write(e)
+    writer.close()
+    full = path.read_bytes()
+    newlines = [i + 1 for i, b in enumerate(full) if b == ord("\n")]
+    for cut in range(len(full) + 1):
+        path.write_bytes(full[:cut])
+        tail = MetricsTail(path)
+        first = tail.poll()
+        assert len(first) == sum(1 for n in newlines if n <= cut), cut
+        path.write_bytes(full)
+        assert first + tail.poll() == sample_events(), cut
+
+
+def test_a_bad_line_in_the_middle_names_the_file_and_line(tmp_path):
+    path = tmp_path / METRICS
+    lines = [json.dumps(ev.to_record(e)) for e in sample_events()]
+    lines[1] = lines[1][:20]
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(RunError, match=rf"{METRICS} line 2 is not a valid event"):
+        MetricsTail(path).poll()
+
+
+def test_a_crash_inside_torch_save_keeps_the_previous_checkpoint(tmp_path, monkeypatch):
+    path = tmp_path / "model.pt"
+    save_atomic({"epoch": 1, "w": torch.ones(3)}, path)
+    real_save = torch.save
+
+    def crashing_save(obj, f, *args, **kwargs):
+        f.write(b"half a checkpoint")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(torch, "save", crashing_save)
+    with pytest.raises(OSError, match="disk full"):
+        save_atomic({"epoch": 2, "w": torch.zeros(3)}, path)
+    monkeypatch.setattr(torch, "save", real_save)
+    state = load_checkpoint(path)
+    assert state["epoch"] == 1 and state["w"].tolist() == [1, 1, 1]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.pt"]
+
+
+def test_a_lock_held_by_a_live_process_refuses_a_second_writer(tmp_path):
+    code = ("import sys, time; from pathlib import Path; from engine.rundir import RunLock;"
+            f"RunLock(Path({str(tmp_path)!r})).acquire(); print('locked', flush=True); time.sleep(60)")
+    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(RunError, match=f"in use by process {holder.pid}"):
+            RunLock(tmp_path).acquire()
+    finally:
+        holder.kill()
+        holder.wait()
+    # Its holder is dead now: the lock is stale, reported, and taken over.
+    lock = RunLock(tmp_path).acquire()
+    assert lock.stale_pid == holder.pid
+    lock.release()
+    assert not (tmp_path / "lock").exists()

@@ -1,0 +1,135 @@
+"""The autoencoders on a few thousand images: the loss, learning, no collapse, order, seeds, stop."""
+
+import threading
+from dataclasses import replace
+
+import numpy as np
+import pytest
+import torch
+
+from engine import events as ev
+from engine.mnist import load_mnist
+from engine.models import l1_loss, make_autoencoder
+from engine.rundir import read_events
+from engine.training import TrainConfig, checkpoint_path, run_training
+
+SMALL = TrainConfig(latent_dims=(2, 16, 256), epochs=2, batch_size=32, subset=4000, eval_every=99, judge_epochs=1)
+TINY = TrainConfig(latent_dims=(2,), epochs=1, batch_size=64, subset=1000, eval_every=9, judge_epochs=1)
+
+
+@pytest.fixture(scope="module")
+def small_run(runs_root):
+    run_dir = runs_root / "small"
+    seen = []
+    summary = run_training(run_dir, SMALL, callback=seen.append)
+    return run_dir, summary, seen
+
+
+def epoch_ends(events, latent):
+    return [e for e in events if isinstance(e, ev.EpochEnd) and e.latent == latent]
+
+
+def test_the_loss_is_the_users_l1():
+    x = torch.rand(5, 1, 28, 28)
+    r = torch.rand(5, 784)
+    assert l1_loss(r, x).item() == pytest.approx((r - x.reshape(5, 784)).abs().mean().item())
+    assert l1_loss(r, x).item() == pytest.approx(torch.nn.functional.l1_loss(r, x.flatten(1)).item())
+
+
+def test_loss_falls_for_every_latent_size(small_run):
+    _, _, events = small_run
+    for d in SMALL.latent_dims:
+        first, second = epoch_ends(events, d)
+        assert second.train_l1 < first.train_l1 and second.test_l1 < first.test_l1
+
+
+def test_no_latent_size_sits_at_the_median_image_after_one_epoch(small_run):
+    # The collapse is the per-pixel median image: the constant that L1 likes best.
+    _, _, events = small_run
+    data = load_mnist()
+    test = data.test_images[:4000].reshape(4000, -1) / 255.0
+    median = np.median(data.train_images[:4000].reshape(4000, -1) / 255.0, axis=0)
+    collapse_l1 = np.abs(test - median).mean()
+    for d in SMALL.latent_dims:
+        assert epoch_ends(events, d)[0].test_l1 < 0.95 * collapse_l1, d
+        shown = [e for e in events if isinstance(e, ev.Reconstructions) and e.latent == d and e.epoch == 1][0]
+        images = ev.decode_images(shown.images).reshape(20, -1) / 255.0
+        assert images.std(axis=0).mean() > 0.08, "reconstructions differ from digit to digit"
+
+
+def test_larger_latents_reach_lower_l1_on_the_same_budget(small_run):
+    _, summary, _ = small_run
+    l1 = {d: summary["models"][str(d)]["test_l1"] for d in SMALL.latent_dims}
+    assert l1[256] < l1[16] < l1[2]
+
+
+def test_summary_and_events_carry_every_score(small_run):
+    run_dir, summary, events = small_run
+    for d in SMALL.latent_dims:
+        m = summary["models"][str(d)]
+        assert set(m) >= {"test_l1", "purity", "nmi", "ari", "acc", "judge_acc"}
+        assert 0.1 < m["acc"] <= m["purity"] <= 1
+        assert checkpoint_path(run_dir, d).exists()
+    assert summary["raw_pixels"]["acc"] > 0.4
+    assert isinstance(events[-1], ev.Done)
+    assert read_events(run_dir) == events, "the log holds exactly what the callback saw"
+    snap = [e for e in events if isinstance(e, ev.LatentSnapshot) and e.latent == 2][0]
+    assert snap.projection == "latent" and len(snap.xy) == len(snap.labels) == 2000
+    assert [e for e in events if isinstance(e, ev.LatentSnapshot) and e.latent == 16][0].projection == "pca"
+
+
+def test_two_cpu_runs_with_the_same_seed_give_identical_losses(runs_root):
+    a, b = [], []
+    run_training(runs_root / "seed-a", TINY, callback=a.append)
+    run_training(runs_root / "seed-b", TINY, callback=b.append)
+    losses = [[e.loss for e in run if isinstance(e, ev.StepLoss)] for run in (a, b)]
+    assert losses[0] == losses[1] and len(losses[0]) == 16
+    other = []
+    run_training(runs_root / "seed-c", replace(TINY, seed=1), callback=other.append)
+    assert [e.loss for e in other if isinstance(e, ev.StepLoss)] != losses[0]
+
+
+def test_cancel_stops_within_a_batch_and_keeps_the_run_resumable(runs_root):
+    cancel = threading.Event()
+    seen = []
+
+    def on_event(e):
+        seen.append(e)
+        if isinstance(e, ev.StepLoss) and e.epoch == 2:
+            cancel.set()
+
+    config = replace(TINY, epochs=3)
+    assert run_training(runs_root / "cancel", config, callback=on_event, cancel=cancel) is None
+    stops = [e for e in seen if isinstance(e, ev.Stopped)]
+    assert len(stops) == 1 and "epoch 2" in stops[0].reason
+    steps_in_2 = [e for e in seen if isinstance(e, ev.StepLoss) and e.epoch == 2]
+    assert len(steps_in_2) == 1, "no batch ran after the cancel"
+    assert torch.load(checkpoint_path(runs_root / "cancel", 2), weights_only=True)["epoch"] == 1
+    assert not (runs_root / "cancel" / "lock").exists()
+    summary = run_training(runs_root / "cancel", config, resume=True)
+    assert summary["models"]["2"]["epochs"] == 3
+
+
+def test_a_non_finite_loss_stops_the_run_with_a_message(runs_root, monkeypatch):
+    import engine.training as training
+
+    real = training.l1_loss
+    calls = []
+
+    def poisoned(r, x):
+        calls.append(1)
+        loss = real(r, x)
+        return loss * float("nan") if len(calls) >= 3 else loss
+
+    monkeypatch.setattr(training, "l1_loss", poisoned)
+    seen = []
+    assert run_training(runs_root / "nan", replace(TINY, epochs=2), callback=seen.append) is None
+    failed = [e for e in seen if isinstance(e, ev.Failed)]
+    assert len(failed) == 1 and "NaN" in failed[0].message and "latent-2" in failed[0].message
+
+
+def test_the_conv_variant_encodes_and_decodes_to_the_image_shape():
+    model = make_autoencoder("conv", 16)
+    x = torch.rand(3, 784)
+    assert model.encode(x).shape == (3, 16)
+    assert model(x).shape == (3, 784)

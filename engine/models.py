@@ -67,11 +67,11 @@ class ConvAutoencoder(nn.Module):
         return self.decode(self.encode(x))
 
 
-ARCHITECTURES = {"mlp": MlpAutoencoder, "conv": ConvAutoencoder}
+AUTOENCODERS = {"mlp": MlpAutoencoder, "conv": ConvAutoencoder}
 
 
 def make_autoencoder(arch: str, latent_dim: int) -> nn.Module:
-    return ARCHITECTURES[arch](latent_dim)
+    return AUTOENCODERS[arch](latent_dim)
 
 
 def l1_loss(reconstruction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:

@@ -14,6 +14,7 @@ import socket
 from pathlib import Path
 
 from engine.events import from_record, to_record
+from engine.train_config import TrainConfig
 
 METRICS = "metrics.jsonl"
 CONFIG = "config.json"
@@ -165,3 +166,18 @@ def read_config(run_dir: Path) -> dict:
         raise RunError(f"{run_dir} is not a run directory: it has no {CONFIG}.") from None
     except ValueError:
         raise RunError(f"{path} is damaged: it is not valid JSON.") from None
+
+
+def prepare_run_dir(run_dir: Path, config: TrainConfig | None, resume: bool) -> TrainConfig:
+    """Create a new run directory or reopen one to resume; returns the config to run."""
+    has_run = (run_dir / METRICS).exists() or (run_dir / "config.json").exists()
+    if resume:
+        if not has_run:
+            raise RunError(f"There is no run to resume in {run_dir}.")
+        stored = TrainConfig.from_dict(read_config(run_dir))
+        merged = stored if config is None else TrainConfig(**{**stored.as_dict(), "epochs": config.epochs,
+                                                              "latent_dims": stored.latent_dims})
+        return merged.validated()
+    if has_run:
+        raise RunError(f"{run_dir} already holds a run; pass --resume to continue it or choose another run directory.")
+    return (config or TrainConfig()).validated()

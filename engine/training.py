@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -19,79 +19,16 @@ import torch
 from engine import events as ev
 from engine.clustering import kmeans_agreement
 from engine.judge import ensure_judge, judge_predictions
+from engine.train_config import TrainConfig
 from engine.mnist import load_mnist
-from engine.models import ARCHITECTURES, l1_loss, make_autoencoder
-from engine.rundir import (
-    METRICS, MetricsWriter, RunError, RunLock, load_checkpoint, read_config, save_atomic, write_config,
-)
+from engine.models import l1_loss, make_autoencoder
+from engine.rundir import METRICS, MetricsWriter, RunLock, load_checkpoint, prepare_run_dir, save_atomic, write_config
 
 SNAPSHOT_SIZE = 2000
 """Test images whose latent codes are plotted each epoch."""
 DIGITS_SHOWN_PER_CLASS = 2
 EVAL_BATCH = 2000
 STEP_EVENTS_PER_EPOCH = 20
-
-
-class TrainingError(ValueError):
-    """A training request a user made cannot run as asked; the message says why."""
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    latent_dims: tuple[int, ...] = (2, 16, 256)
-    """The user's three sizes; each is its own model, trained side by side epoch by epoch."""
-    epochs: int = 10
-    arch: str = "mlp"
-    """mlp: 784-512-256-d and mirrored; conv: two stride-2 convolutions each way."""
-    batch_size: int = 256
-    lr: float = 1e-3
-    """Adam's default step size; with the linear output it trains from the first epoch."""
-    subset: int | None = None
-    """Train on the first N training images and score on the first min(N, 10000) test images."""
-    device: str = "auto"
-    seed: int = 0
-    eval_every: int = 1
-    """Epochs between k-means and judge evaluations (the last epoch is always evaluated)."""
-    standardize: bool = False
-    """Scale each latent coordinate to unit variance before k-means."""
-    judge_epochs: int = 2
-
-    def validated(self) -> "TrainConfig":
-        if not self.latent_dims or any(d < 1 or d > 784 for d in self.latent_dims):
-            raise TrainingError("Each latent dimension must be between 1 and 784.")
-        if len(set(self.latent_dims)) != len(self.latent_dims):
-            raise TrainingError("Each latent dimension may be given only once.")
-        if self.arch not in ARCHITECTURES:
-            raise TrainingError(f"The architecture must be one of {', '.join(ARCHITECTURES)}, not {self.arch!r}.")
-        for name in ("epochs", "batch_size", "eval_every", "judge_epochs"):
-            if getattr(self, name) < 1:
-                raise TrainingError(f"{name.replace('_', ' ')} must be at least 1, not {getattr(self, name)}.")
-        if not (math.isfinite(self.lr) and self.lr > 0):
-            raise TrainingError(f"The learning rate must be a number greater than 0, not {self.lr}.")
-        if self.subset is not None and not 100 <= self.subset <= 60000:
-            raise TrainingError(f"The subset must be between 100 and 60000 images, not {self.subset}.")
-        if self.device not in ("auto", "cpu", "cuda"):
-            raise TrainingError(f"The device must be auto, cpu or cuda, not {self.device!r}.")
-        if self.device == "cuda" and not torch.cuda.is_available():
-            raise TrainingError("CUDA was asked for but no GPU is available here; use --device cpu or auto.")
-        return self
-
-    def as_dict(self) -> dict:
-        d = asdict(self)
-        d["latent_dims"] = list(self.latent_dims)
-        return d
-
-    @classmethod
-    def from_dict(cls, d: dict) -> "TrainConfig":
-        known = {f.name for f in fields(cls)}
-        d = {k: v for k, v in d.items() if k in known}
-        d["latent_dims"] = tuple(d.get("latent_dims", cls.latent_dims))
-        return cls(**d)
-
-    def torch_device(self) -> torch.device:
-        if self.device == "auto":
-            return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-        return torch.device(self.device)
 
 
 @dataclass
@@ -214,21 +151,6 @@ def judge_path_for(run_dir: Path, config: TrainConfig) -> Path:
     """The judge is cached next to the runs: one for full MNIST, one per subset size."""
     name = "judge.pt" if config.subset is None else f"judge-subset{config.subset}.pt"
     return run_dir.parent / name
-
-
-def prepare_run_dir(run_dir: Path, config: TrainConfig | None, resume: bool) -> TrainConfig:
-    """Create a new run directory or reopen one to resume; returns the config to run."""
-    has_run = (run_dir / METRICS).exists() or (run_dir / "config.json").exists()
-    if resume:
-        if not has_run:
-            raise RunError(f"There is no run to resume in {run_dir}.")
-        stored = TrainConfig.from_dict(read_config(run_dir))
-        merged = stored if config is None else TrainConfig(**{**stored.as_dict(), "epochs": config.epochs,
-                                                              "latent_dims": stored.latent_dims})
-        return merged.validated()
-    if has_run:
-        raise RunError(f"{run_dir} already holds a run; pass --resume to continue it or choose another run directory.")
-    return (config or TrainConfig()).validated()
 
 
 def run_training(run_dir: str | Path, config: TrainConfig | None = None, *, resume: bool = False,

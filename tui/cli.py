@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 
 from engine.escape import DEFAULT_MAX_STEPS, critical_height
 from engine.narrate import num
@@ -21,7 +22,7 @@ DEFAULTS = OptimizerConfig()
 def USER_ERRORS() -> tuple[type, ...]:
     """The exception types that carry a sentence for the user (imported late: some bring torch)."""
     errors: list[type] = [ParameterError]
-    for module, name in (("engine.mnist", "DataError"), ("engine.rundir", "RunError"), ("engine.training", "TrainingError")):
+    for module, name in (("engine.mnist", "DataError"), ("engine.rundir", "RunError"), ("engine.train_config", "TrainingError")):
         if module in sys.modules:
             errors.append(getattr(sys.modules[module], name))
     return tuple(errors)
@@ -110,6 +111,12 @@ def main(argv: list[str] | None = None) -> int:
             return train_cli.cmd_train(args, argv)
         elif args.command == "report":
             return train_cli.cmd_report(args)
+        elif args.command == "watch":
+            from engine.rundir import read_config
+            from tui.app import BumptuiApp
+
+            read_config(Path(args.run_dir))  # not a run: one sentence, before the screen opens
+            BumptuiApp(watch=Path(args.run_dir), runs_root=Path(args.run_dir).resolve().parent).run()
         else:
             from tui.app import BumptuiApp
 

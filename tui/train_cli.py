@@ -38,6 +38,8 @@ def add_parsers(sub) -> None:
     report = sub.add_parser("report", help="a run's scores as a table, and PNG grids of its reconstructions")
     report.add_argument("run_dir")
     report.add_argument("--json", action="store_true")
+    watch = sub.add_parser("watch", help="open the app on a run started elsewhere, following it live")
+    watch.add_argument("run_dir")
 
 
 def train_config(args):

@@ -128,6 +128,13 @@ def test_a_non_finite_loss_stops_the_run_with_a_message(runs_root, monkeypatch):
     assert len(failed) == 1 and "NaN" in failed[0].message and "latent-2" in failed[0].message
 
 
+def test_every_architecture_a_config_accepts_can_be_built():
+    from engine.models import AUTOENCODERS
+    from engine.train_config import ARCHITECTURES
+
+    assert set(AUTOENCODERS) == set(ARCHITECTURES)
+
+
 def test_the_conv_variant_encodes_and_decodes_to_the_image_shape():
     model = make_autoencoder("conv", 16)
     x = torch.rand(3, 784)

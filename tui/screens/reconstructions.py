@@ -1,0 +1,92 @@
+"""The Reconstructions pane: fixed test digits above each model's reconstructions, in half-blocks."""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import ScrollableContainer
+from textual.widgets import Footer, Static
+
+from engine.events import decode_images
+from engine.run_record import RunRecord
+from tui.screens.run_pane import NO_RUN, RunPane
+from tui.widgets.digits import digit_row
+
+WRONG = "red"
+
+
+class ReconstructionsPane(RunPane):
+    DEFAULT_CSS = """
+    ReconstructionsPane #caption { height: auto; background: $panel; padding: 0 1; }
+    ReconstructionsPane #digits { width: auto; height: auto; }
+    """
+    BINDINGS = [
+        Binding("left", "epoch(-1)", "Earlier epoch", key_display="←", id="digits.back"),
+        Binding("right", "epoch(1)", "Later epoch", key_display="→", id="digits.forward"),
+        Binding("l", "latest", "Latest", id="digits.latest"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.epoch: int | None = None
+        self.wrong: dict[int, list[int]] = {}
+        """Per model, which shown digits the judge reads as another digit; what tests read."""
+        self._drawn = None
+        """What the digits show now; drawing 20 digits per model is too slow to repeat for nothing."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(NO_RUN, id="caption")
+        with ScrollableContainer():
+            yield Static(id="digits")
+        yield Footer(compact=True)
+
+    def epochs(self, record: RunRecord) -> list[int]:
+        return sorted({e for d in record.latents for e in record.reconstructions[d]})
+
+    def show_run(self, record: RunRecord | None) -> None:
+        caption, digits = self.query_one("#caption", Static), self.query_one("#digits", Static)
+        epochs = self.epochs(record) if record else []
+        if not epochs:
+            caption.update(NO_RUN if record is None else "No reconstructions yet: they arrive at the end of the first epoch.")
+            digits.update("")
+            return
+        epoch = self.epoch if self.epoch in epochs else epochs[-1]
+        key = (record.run_dir, epoch, tuple(id(record.reconstructions[d].get(epoch)) for d in record.latents))
+        if key == self._drawn:
+            return
+        self._drawn = key
+        text, self.wrong = Text(), {}
+        originals_done = False
+        for d in record.latents:
+            shown = record.reconstructions[d].get(epoch)
+            if shown is None:
+                continue
+            labels = np.array(shown.labels)
+            if not originals_done:
+                text.append("originals: " + " ".join(map(str, labels.tolist())) + "\n", style="bold")
+                text.append_text(digit_row(list(decode_images(shown.originals))))
+                originals_done = True
+            wrong = np.flatnonzero(np.array(shown.judged) != labels).tolist()
+            self.wrong[d] = wrong
+            judge = f", judge on all test digits {shown.judge_acc:.1%}" if shown.judge_acc is not None else ""
+            reads = " ".join(f"[{j}]" if i in wrong else str(j) for i, j in enumerate(shown.judged))
+            text.append(f"latent {d}: judge reads {reads} ({len(wrong)} wrong, framed red{judge})\n", style="bold")
+            frames = [WRONG if i in wrong else None for i in range(len(labels))]
+            text.append_text(digit_row(list(decode_images(shown.images)), frames=frames))
+        digits.update(text)
+        caption.update(f"Epoch {epoch} of {epochs[-1]} recorded (← → step through epochs, arrows and scroll to pan).")
+
+    def action_epoch(self, step: int) -> None:
+        record = self.app.record
+        epochs = self.epochs(record) if record else []
+        if not epochs:
+            return
+        current = epochs.index(self.epoch) if self.epoch in epochs else len(epochs) - 1
+        self.epoch = epochs[max(0, min(len(epochs) - 1, current + step))]
+        self.show_run(record)
+
+    def action_latest(self) -> None:
+        self.epoch = None
+        self.show_run(self.app.record)

@@ -1,0 +1,158 @@
+"""The Train pane: a validated form, start and stop, progress per model and live loss curves."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, Footer, Input, Label, ProgressBar, Select, Static
+
+from engine.run_record import RunRecord
+from engine.train_config import ARCHITECTURES, TrainConfig, TrainingError
+from tui.screens.run_pane import NO_RUN, RunPane
+from tui.widgets.run_charts import LossChart
+
+
+def parse_form(values: dict[str, str]) -> TrainConfig:
+    """The form's text as a config, or TrainingError with one sentence."""
+    try:
+        latents = tuple(int(v) for v in values["latent"].replace(",", " ").split())
+    except ValueError:
+        raise TrainingError(f"Latent sizes must be whole numbers separated by spaces, not {values['latent']!r}.") from None
+    numbers = {}
+    for key in ("epochs", "seed", "subset"):
+        text = values[key].strip()
+        if key == "subset" and not text:
+            numbers[key] = None
+            continue
+        try:
+            numbers[key] = int(text)
+        except ValueError:
+            raise TrainingError(f"{key.capitalize()} must be a whole number, not {text!r}.") from None
+    return TrainConfig(latent_dims=latents, epochs=numbers["epochs"], arch=values["arch"], device=values["device"],
+                       seed=numbers["seed"], subset=numbers["subset"]).validated()
+
+
+def eta_text(seconds: float) -> str:
+    m, s = divmod(int(seconds), 60)
+    return f"{m}m{s:02d}s" if m else f"{s}s"
+
+
+class TrainPane(RunPane):
+    CSS_PATH = "train.tcss"
+    AUTO_FOCUS = ""  # no focus: the digit keys switch panes until the user moves into the form
+    BINDINGS = [
+        Binding("ctrl+s", "start", "Start", id="train.start"),
+        Binding("ctrl+x", "stop", "Stop", id="train.stop"),
+        Binding("ctrl+l", "log_scale", "Log scale", id="train.log"),
+        Binding("ctrl+e", "smooth", "EMA", id="train.ema"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.log_scale = False
+        self.smooth = True
+
+    def compose(self) -> ComposeResult:
+        defaults = TrainConfig()
+        with Horizontal(id="top"):
+            with Vertical(id="form"):
+                with Horizontal(classes="row"):
+                    yield Label("latent")
+                    yield Input(" ".join(map(str, defaults.latent_dims)), id="latent", compact=True)
+                    yield Label("epochs")
+                    yield Input(str(defaults.epochs), id="epochs", compact=True)
+                with Horizontal(classes="row"):
+                    yield Label("arch")
+                    yield Select([(a, a) for a in ARCHITECTURES], value=defaults.arch, allow_blank=False, id="arch", compact=True)
+                    yield Label("device")
+                    yield Select([(d, d) for d in ("auto", "cpu", "cuda")], value="auto", allow_blank=False, id="device", compact=True)
+                with Horizontal(classes="row"):
+                    yield Label("seed")
+                    yield Input(str(defaults.seed), id="seed", compact=True)
+                    yield Label("subset")
+                    yield Input("", placeholder="all 60000", id="subset", compact=True)
+                with Horizontal(classes="row"):
+                    yield Label("run")
+                    yield Input(datetime.now().strftime("ae-%Y%m%d-%H%M%S"), id="name", compact=True)
+                with Horizontal(classes="row"):
+                    yield Label("")
+                    yield Button("Start", id="start", variant="primary", compact=True)
+                    yield Button("Stop", id="stop", variant="error", compact=True)
+                yield Static(id="error")
+            yield Vertical(id="progress")
+        yield Static(NO_RUN, id="status")
+        yield LossChart(id="loss")
+        yield Footer(compact=True)
+
+    def form_values(self) -> dict[str, str]:
+        values = {k: self.query_one(f"#{k}", Input).value for k in ("latent", "epochs", "seed", "subset", "name")}
+        values.update({k: str(self.query_one(f"#{k}", Select).value) for k in ("arch", "device")})
+        return values
+
+    @on(Button.Pressed, "#start")
+    def action_start(self) -> None:
+        error = self.query_one("#error", Static)
+        try:
+            config = parse_form(self.form_values())
+            name = self.form_values()["name"].strip()
+            if not name or "/" in name:
+                raise TrainingError("The run name must be a plain folder name.")
+        except TrainingError as err:
+            error.update(str(err))
+            return
+        error.update("")
+        self.app.start_training(config, name)
+
+    @on(Button.Pressed, "#stop")
+    def action_stop(self) -> None:
+        self.app.stop_training()
+
+    def action_log_scale(self) -> None:
+        self.log_scale = not self.log_scale
+        self.show_run(self.app.record)
+
+    def action_smooth(self) -> None:
+        self.smooth = not self.smooth
+        self.show_run(self.app.record)
+
+    def show_run(self, record: RunRecord | None) -> None:
+        status = self.query_one("#status", Static)
+        runs = [r for r in (record, self.app.compare) if r is not None]
+        self.query_one(LossChart).show(runs, self.log_scale, self.smooth)
+        self._show_progress(record)
+        if record is None:
+            status.update(NO_RUN)
+            return
+        state = self.app.run_status(record)
+        device = f" on {record.started.device}" if record.started else ""
+        extra = f" · compared with {self.app.compare.run_dir.name}" if self.app.compare else ""
+        message = getattr(record.outcome, "message", None) or getattr(record.outcome, "reason", None) or ""
+        status.update(f"[b]{record.run_dir}[/b]{device}: {state}{extra}" + (f" — {message}" if message else ""))
+
+    def _show_progress(self, record: RunRecord | None) -> None:
+        box = self.query_one("#progress", Vertical)
+        latents = record.latents if record else []
+        if [b.id for b in box.query(ProgressBar)] != [f"bar-{d}" for d in latents]:
+            box.remove_children()
+            for d in latents:
+                box.mount(Label(id=f"label-{d}"), ProgressBar(id=f"bar-{d}", show_eta=False, show_percentage=False))
+        if not record:
+            return
+        epochs = record.started.config["epochs"] if record.started else 1
+        for d in latents:
+            done = record.latest(record.epochs[d])
+            steps = record.steps[d]
+            last = max(steps) if steps else (0, 0)
+            n = steps[last][0] if steps else 1
+            progress = max(done.epoch if done else 0, last[0] - 1 + last[1] / n)
+            ips = done.images_per_s if done else 0.0
+            remaining = (epochs - progress) * (done.seconds if done else 0.0)
+            text = f"latent {d}: epoch {min(epochs, int(progress) + (progress < epochs))}/{epochs}"
+            if ips:
+                text += f" · {ips / 1000:.1f}k img/s · ETA {eta_text(remaining)}"
+            self.query_one(f"#label-{d}", Label).update(text)
+            self.query_one(f"#bar-{d}", ProgressBar).update(total=epochs, progress=progress)

@@ -1,6 +1,8 @@
 """Pictures of the lab's views at 80x24 and 120x36. Review a changed picture before accepting it
 (`pytest tests/tui/test_snapshots.py --snapshot-update`, then look at snapshot_report.html)."""
 
+from pathlib import Path
+
 import pytest
 
 from tui.app import BumptuiApp
@@ -23,3 +25,23 @@ VIEWS = {
 @pytest.mark.parametrize("view", list(VIEWS))
 def test_view(snap_compare, view, size):
     assert snap_compare(BumptuiApp(), press=VIEWS[view], terminal_size=size)
+
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "runs" / "tiny-run"
+PANES = {"train": "2", "latent": "3", "clusters": "4", "reconstructions": "5", "runs": "6"}
+
+
+async def fixed_run_name(pilot) -> None:
+    """The Train form proposes a run name from the clock; pin it so the picture is the same each time."""
+    await pilot.pause()
+    screen = pilot.app.screen
+    if screen.query("#name"):
+        screen.query_one("#name").value = "ae-20261128-090000"
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("pane", list(PANES))
+def test_autoencoder_pane_from_a_recorded_run(snap_compare, pane, size):
+    app = BumptuiApp(watch=FIXTURE, runs_root=FIXTURE.parent)
+    assert snap_compare(app, press=[PANES[pane]], terminal_size=size, run_before=fixed_run_name)

@@ -14,8 +14,8 @@ from tui.widgets.run_charts import LatentScatter
 class LatentPane(RunPane):
     DEFAULT_CSS = "LatentPane #caption { height: auto; background: $panel; padding: 0 1; }"
     BINDINGS = [
-        Binding("left", "epoch(-1)", "Earlier epoch", key_display="←", id="latent.back"),
-        Binding("right", "epoch(1)", "Later epoch", key_display="→", id="latent.forward"),
+        Binding("left,left_square_bracket", "epoch(-1)", "Earlier epoch", key_display="←", id="latent.back"),
+        Binding("right,right_square_bracket", "epoch(1)", "Later epoch", key_display="→", id="latent.forward"),
         Binding("l", "latest", "Latest", id="latent.latest"),
         Binding("n", "next_model", "Next model", id="latent.model"),
     ]

@@ -23,8 +23,9 @@ class ReconstructionsPane(RunPane):
     ReconstructionsPane #digits { width: auto; height: auto; }
     """
     BINDINGS = [
-        Binding("left", "epoch(-1)", "Earlier epoch", key_display="←", id="digits.back"),
-        Binding("right", "epoch(1)", "Later epoch", key_display="→", id="digits.forward"),
+        # The arrows pan the digits, so epochs step with the brackets.
+        Binding("left_square_bracket", "epoch(-1)", "Earlier epoch", key_display="[", id="digits.back"),
+        Binding("right_square_bracket", "epoch(1)", "Later epoch", key_display="]", id="digits.forward"),
         Binding("l", "latest", "Latest", id="digits.latest"),
     ]
 
@@ -76,7 +77,7 @@ class ReconstructionsPane(RunPane):
             frames = [WRONG if i in wrong else None for i in range(len(labels))]
             text.append_text(digit_row(list(decode_images(shown.images)), frames=frames))
         digits.update(text)
-        caption.update(f"Epoch {epoch} of {epochs[-1]} recorded (← → step through epochs, arrows and scroll to pan).")
+        caption.update(f"Epoch {epoch} of {epochs[-1]} recorded ([ ] step through epochs, arrows pan).")
 
     def action_epoch(self, step: int) -> None:
         record = self.app.record

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
@@ -68,6 +69,7 @@ class RunsPane(RunPane):
             return None
         return Path(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
+    @on(DataTable.RowSelected)
     def action_open(self) -> None:
         path = self.selected()
         if path is not None:

@@ -152,7 +152,9 @@ class TrainPane(RunPane):
             ips = done.images_per_s if done else 0.0
             remaining = (epochs - progress) * (done.seconds if done else 0.0)
             text = f"latent {d}: epoch {min(epochs, int(progress) + (progress < epochs))}/{epochs}"
-            if ips:
+            if done and progress >= epochs:
+                text += f" · test L1 {done.test_l1:.4f}"
+            elif ips:
                 text += f" · {ips / 1000:.1f}k img/s · ETA {eta_text(remaining)}"
             self.query_one(f"#label-{d}", Label).update(text)
             self.query_one(f"#bar-{d}", ProgressBar).update(total=epochs, progress=progress)

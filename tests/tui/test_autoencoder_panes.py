@@ -1,0 +1,234 @@
+"""The autoencoder panes, on a recorded fixture run and on a tiny live run started from the app."""
+
+import json
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from textual.widgets import DataTable, Input, Static
+
+from engine import events as ev
+from engine.rundir import read_events
+from tui.app import BumptuiApp
+from tui.screens.clusters import ClustersPane
+from tui.screens.latent import LatentPane
+from tui.screens.optimizer_lab import OptimizerLab
+from tui.screens.reconstructions import ReconstructionsPane
+from tui.screens.runs import RunsPane
+from tui.screens.train import TrainPane
+from tui.widgets.contingency import ContingencyHeatmap
+from tui.widgets.run_charts import LatentScatter, LossChart
+
+FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "runs" / "tiny-run"
+
+
+def fixture_events():
+    return read_events(FIXTURE)
+
+
+def watching(path=FIXTURE):
+    return BumptuiApp(watch=path, runs_root=path.parent)
+
+
+def text_of(widget) -> str:
+    return str(widget.render())
+
+
+async def test_watch_shows_the_recorded_loss_curves_and_its_state():
+    app = watching()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, TrainPane)
+        drawn = app.screen.query_one(LossChart).drawn
+        assert set(drawn) == {"2 train", "2 test", "16 train", "16 test"}
+        tests = [e.test_l1 for e in fixture_events() if isinstance(e, ev.EpochEnd) and e.latent == 16]
+        assert drawn["16 test"] == ([1, 2, 3], tests)
+        assert "finished" in text_of(app.screen.query_one("#status", Static))
+        await pilot.press("ctrl+l")
+        assert app.screen.query_one(LossChart).log_scale
+
+
+async def test_latent_pane_steps_through_epochs():
+    app = watching()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        pane = app.screen
+        assert isinstance(pane, LatentPane)
+        assert pane.query_one(LatentScatter).points == 1000
+        assert "epoch 3 of 3" in text_of(pane.query_one("#caption", Static))
+        await pilot.press("left", "left", "left")
+        assert "epoch 1 of 3" in text_of(pane.query_one("#caption", Static))
+        await pilot.press("n")
+        assert "Latent-16 model" in text_of(pane.query_one("#caption", Static))
+        assert "principal components" in text_of(pane.query_one("#caption", Static))
+
+
+async def test_clusters_pane_lists_scores_and_the_contingency_table():
+    app = watching()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("4")
+        pane = app.screen
+        assert isinstance(pane, ClustersPane)
+        table = pane.query_one("#scores", DataTable)
+        assert [table.get_row_at(i)[0] for i in range(table.row_count)] == ["latent 2", "latent 16", "raw pixels"]
+        final16 = [e for e in fixture_events() if isinstance(e, ev.ClusterScores) and e.latent == 16][-1]
+        assert table.get_row_at(1)[5] == f"{final16.acc:.3f}"
+        await pilot.press("down")
+        heatmap = pane.query_one(ContingencyHeatmap)
+        assert heatmap.table.tolist() == final16.contingency and heatmap.table.sum() == 1000
+
+
+async def test_reconstructions_pane_marks_what_the_judge_misreads():
+    app = watching()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("5")
+        pane = app.screen
+        assert isinstance(pane, ReconstructionsPane)
+        for d in (2, 16):
+            shown = [e for e in fixture_events() if isinstance(e, ev.Reconstructions) and e.latent == d][-1]
+            assert pane.wrong[d] == np.flatnonzero(np.array(shown.judged) != np.array(shown.labels)).tolist()
+        await pilot.press("left_square_bracket")
+        assert "Epoch 2 of 3" in text_of(pane.query_one("#caption", Static))
+
+
+async def test_runs_pane_lists_runs_and_opens_one_to_compare(tmp_path):
+    root = tmp_path / "runs"
+    shutil.copytree(FIXTURE, root / "first")
+    shutil.copytree(FIXTURE, root / "second")
+    app = BumptuiApp(runs_root=root)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("6")
+        assert isinstance(app.screen, RunsPane)
+        table = app.screen.query_one("#runs", DataTable)
+        rows = [table.get_row_at(i) for i in range(table.row_count)]
+        assert sorted(r[0] for r in rows) == ["first", "second"]
+        assert all(r[1] == "finished" and r[2] == "3/3" for r in rows)
+        await pilot.press("c")
+        assert app.compare is not None
+        await pilot.press("down", "enter")
+        assert isinstance(app.screen, TrainPane) and app.record is not None
+        labels = set(app.screen.query_one(LossChart).drawn)
+        assert {"2 test", f"{app.compare.run_dir.name} 2 test"} <= labels
+
+
+async def test_a_torn_last_line_waits_for_the_rest(tmp_path):
+    run = tmp_path / "runs" / "torn"
+    run.mkdir(parents=True)
+    shutil.copy(FIXTURE / "config.json", run)
+    full = (FIXTURE / "metrics.jsonl").read_bytes()
+    cut = full.rindex(b"\n", 0, len(full) - 1) + 30  # 30 bytes into the last line (the Done event)
+    (run / "metrics.jsonl").write_bytes(full[:cut])
+    app = watching(run)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert app.record.outcome is None
+        assert "finished" not in text_of(app.screen.query_one("#status", Static))
+        (run / "metrics.jsonl").write_bytes(full)
+        await pilot.pause(0.6)
+        assert isinstance(app.record.outcome, ev.Done)
+        assert "finished" in text_of(app.screen.query_one("#status", Static))
+
+
+async def test_a_damaged_log_is_reported_and_the_app_stays_usable(tmp_path):
+    run = tmp_path / "runs" / "bad"
+    run.mkdir(parents=True)
+    shutil.copy(FIXTURE / "config.json", run)
+    lines = (FIXTURE / "metrics.jsonl").read_text().splitlines(keepends=True)
+    lines[3] = "{not json\n"
+    (run / "metrics.jsonl").write_text("".join(lines))
+    app = watching(run)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert any("line 4 is not a valid event" in n.message for n in app._notifications)
+        await pilot.press("1")
+        assert isinstance(app.screen, OptimizerLab)
+
+
+async def start_from_form(app, pilot, **values):
+    await pilot.press("2")
+    pane = app.screen
+    for key, value in values.items():
+        pane.query_one(f"#{key}", Input).value = value
+    await pilot.click("#start")
+    return pane
+
+
+async def wait_until(pilot, predicate, timeout=120.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        await pilot.pause(0.1)
+    return False
+
+
+async def test_train_from_the_pane_watch_it_fill_stop_it_and_quit_quickly(runs_root):
+    app = BumptuiApp(runs_root=runs_root)
+    async with app.run_test(size=(120, 36)) as pilot:
+        pane = await start_from_form(app, pilot, latent="2 16", epochs="50", subset="600", name="from-the-app")
+        assert await wait_until(pilot, lambda: app.record is not None and len(app.record.epochs[16]) >= 1)
+        await pilot.pause(0.3)
+        assert {"2 train", "2 test", "16 train"} <= set(pane.query_one(LossChart).drawn)
+        await pilot.press("4")
+        assert app.screen.query_one("#scores", DataTable).row_count >= 2
+        await pilot.press("2", "ctrl+x")
+        assert await wait_until(pilot, lambda: isinstance(app.record.outcome, ev.Stopped), timeout=10)
+        assert "stopped" in text_of(pane.query_one("#status", Static))
+        start = time.monotonic()
+        await pilot.press("q")
+    assert time.monotonic() - start < 2.0
+    events = read_events(runs_root / "from-the-app")
+    assert any(isinstance(e, ev.Stopped) for e in events), "the run directory records the stop"
+    assert json.loads((runs_root / "from-the-app" / "config.json").read_text())["latent_dims"] == [2, 16]
+
+
+async def test_quitting_while_training_returns_within_2_s_and_leaves_it_resumable(runs_root):
+    app = BumptuiApp(runs_root=runs_root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_from_form(app, pilot, latent="2", epochs="50", subset="600", name="quit-mid-run")
+        assert await wait_until(pilot, lambda: app.record is not None and len(app.record.epochs[2]) >= 1)
+        start = time.monotonic()
+        await pilot.press("q")
+    assert time.monotonic() - start < 2.0
+    assert await_file_unlocked(runs_root / "quit-mid-run")
+    from engine.training import TrainConfig, run_training
+
+    summary = run_training(runs_root / "quit-mid-run", TrainConfig(epochs=2), resume=True)
+    assert summary["models"]["2"]["epochs"] == 2
+
+
+def await_file_unlocked(run_dir: Path, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not (run_dir / "lock").exists():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+async def test_a_failure_inside_training_shows_an_error_and_the_app_stays_usable(runs_root, monkeypatch):
+    import engine.training as training
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the device fell over")
+
+    monkeypatch.setattr(training, "train_epoch", broken)
+    app = BumptuiApp(runs_root=runs_root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_from_form(app, pilot, latent="2", epochs="1", subset="600", name="broken")
+        assert await wait_until(pilot, lambda: any("the device fell over" in n.message for n in app._notifications))
+        assert isinstance(app.record.outcome, ev.Failed)
+        await pilot.press("1", "space")
+        assert isinstance(app.screen, OptimizerLab) and app.screen.trajectories[0].t == 1
+
+
+async def test_the_form_rejects_bad_values_with_one_sentence(runs_root):
+    app = BumptuiApp(runs_root=runs_root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await start_from_form(app, pilot, latent="2 x", name="never")
+        assert "whole numbers" in text_of(pane.query_one("#error", Static))
+        pane = await start_from_form(app, pilot, latent="2", epochs="0", name="never")
+        assert "epochs must be at least 1" in text_of(pane.query_one("#error", Static))
+        assert app.record is None and not (runs_root / "never").exists()

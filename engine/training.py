@@ -19,7 +19,7 @@ import torch
 from engine import events as ev
 from engine.clustering import kmeans_agreement
 from engine.judge import ensure_judge, judge_predictions
-from engine.train_config import TrainConfig
+from engine.train_config import TrainConfig, TrainingError
 from engine.mnist import load_mnist
 from engine.models import l1_loss, make_autoencoder
 from engine.rundir import METRICS, MetricsWriter, RunLock, load_checkpoint, prepare_run_dir, save_atomic, write_config
@@ -193,6 +193,9 @@ def _train(run_dir, config, device, data, emit, cancel, stale_pid) -> dict | Non
         path = checkpoint_path(run_dir, m.latent)
         if path.exists():
             m.restore(load_checkpoint(path))
+    done = max(m.epoch for m in models)
+    if done > config.epochs:
+        raise TrainingError(f"{run_dir} has already trained {done} epochs; ask for at least that many to resume it.")
     emit(ev.RunStarted(str(run_dir), config.as_dict(), str(device), {str(m.latent): m.epoch for m in models}, stale_pid))
     try:
         judge, judge_acc, cached = ensure_judge(judge_path_for(run_dir, config), data, device,
@@ -226,12 +229,13 @@ def _train(run_dir, config, device, data, emit, cancel, stale_pid) -> dict | Non
                     return None
                 seconds = time.perf_counter() - start
                 m.epoch = epoch
-                evaluate = epoch == config.epochs or epoch % config.eval_every == 0
-                _evaluate(m, epoch, train_l1, seconds, data, judge, shown, evaluate, config, emit)
+                final = epoch == config.epochs
+                _evaluate(m, epoch, train_l1, seconds, data, judge, shown, final or epoch % config.eval_every == 0,
+                          final, config, emit)
                 save_atomic(m.checkpoint(), checkpoint_path(run_dir, m.latent))
         for m in models:
             if m.final is None:  # finished before a resume: score its final state once more
-                _evaluate(m, m.epoch, None, 0.0, data, judge, shown, True, config, emit)
+                _evaluate(m, m.epoch, None, 0.0, data, judge, shown, True, True, config, emit)
         summary = {
             "run_dir": str(run_dir),
             "models": {str(m.latent): m.final for m in models},
@@ -250,7 +254,7 @@ def _scores_event(latent, epoch, agreement, standardized) -> ev.ClusterScores:
                             agreement.contingency.tolist(), standardized)
 
 
-def _evaluate(m: Model, epoch, train_l1, seconds, data: DeviceData, judge, shown, full: bool,
+def _evaluate(m: Model, epoch, train_l1, seconds, data: DeviceData, judge, shown, full: bool, final: bool,
               config: TrainConfig, emit) -> None:
     test_l1, codes, recons = encode_and_score(m.net, data.test_x)
     if train_l1 is not None:
@@ -271,6 +275,6 @@ def _evaluate(m: Model, epoch, train_l1, seconds, data: DeviceData, judge, shown
     images = (recons[torch.as_tensor(shown, device=recons.device)] * 255).round().to(torch.uint8).reshape(-1, 28, 28).cpu().numpy()
     emit(ev.Reconstructions(m.latent, epoch, data.test_y[shown].tolist(), ev.encode_images(originals),
                             ev.encode_images(images), judged.tolist(), judge_acc))
-    if full and epoch == config.epochs:
+    if final:
         m.final = {"test_l1": test_l1, "purity": scores.purity, "nmi": scores.nmi, "ari": scores.ari,
                    "acc": scores.acc, "judge_acc": judge_acc, "epochs": epoch}

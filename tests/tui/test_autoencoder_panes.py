@@ -151,7 +151,7 @@ async def start_from_form(app, pilot, **values):
     pane = app.screen
     for key, value in values.items():
         pane.query_one(f"#{key}", Input).value = value
-    await pilot.click("#start")
+    await pilot.press("ctrl+s")
     return pane
 
 
@@ -175,7 +175,7 @@ async def test_train_from_the_pane_watch_it_fill_stop_it_and_quit_quickly(runs_r
         assert app.screen.query_one("#scores", DataTable).row_count >= 2
         await pilot.press("2", "ctrl+x")
         assert await wait_until(pilot, lambda: isinstance(app.record.outcome, ev.Stopped), timeout=10)
-        assert "stopped" in text_of(pane.query_one("#status", Static))
+        assert await wait_until(pilot, lambda: "stopped" in text_of(pane.query_one("#status", Static)), timeout=2)
         start = time.monotonic()
         await pilot.press("q")
     assert time.monotonic() - start < 2.0
@@ -195,8 +195,9 @@ async def test_quitting_while_training_returns_within_2_s_and_leaves_it_resumabl
     assert await_file_unlocked(runs_root / "quit-mid-run")
     from engine.training import TrainConfig, run_training
 
-    summary = run_training(runs_root / "quit-mid-run", TrainConfig(epochs=2), resume=True)
-    assert summary["models"]["2"]["epochs"] == 2
+    done = max(e.epoch for e in read_events(runs_root / "quit-mid-run") if isinstance(e, ev.EpochEnd))
+    summary = run_training(runs_root / "quit-mid-run", TrainConfig(epochs=done + 1), resume=True)
+    assert summary["models"]["2"]["epochs"] == done + 1
 
 
 def await_file_unlocked(run_dir: Path, timeout: float = 10.0) -> bool:

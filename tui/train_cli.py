@@ -106,7 +106,7 @@ def detach(run_dir: Path, argv: list[str]) -> int:
             break
         time.sleep(0.1)
     print(run_dir)
-    print(f"Training in process {proc.pid}; watch it with: bumptui report {run_dir}  (log: {run_dir / 'train.log'})",
+    print(f"Training in process {proc.pid}; follow it with: bumptui watch {run_dir}  (log: {run_dir / 'train.log'})",
           file=sys.stderr)
     return 0
 

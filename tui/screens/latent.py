@@ -7,11 +7,11 @@ from textual.binding import Binding
 from textual.widgets import Footer, Static
 
 from engine.run_record import RunRecord
-from tui.screens.run_pane import NO_RUN, RunPane
+from tui.screens.run_pane import NO_RUN, EpochPane
 from tui.widgets.run_charts import LatentScatter
 
 
-class LatentPane(RunPane):
+class LatentPane(EpochPane):
     DEFAULT_CSS = "LatentPane #caption { height: auto; background: $panel; padding: 0 1; }"
     BINDINGS = [
         Binding("left,left_square_bracket", "epoch(-1)", "Earlier epoch", key_display="←", id="latent.back"),
@@ -22,8 +22,6 @@ class LatentPane(RunPane):
 
     def __init__(self) -> None:
         super().__init__()
-        self.epoch: int | None = None
-        """The epoch shown; None follows the newest."""
         self.latent: int | None = None
         """The model shown; None prefers the latent-2 model, whose codes need no projection."""
         self._drawn = None
@@ -59,19 +57,9 @@ class LatentPane(RunPane):
         caption.update(f"Latent-{latent} model, epoch {epoch} of {epochs[-1]} recorded: {len(snap.labels)} test digits "
                        f"by {how}, coloured by digit.")
 
-    def action_epoch(self, step: int) -> None:
-        record = self.app.record
-        latent = self.model(record) if record else None
-        if latent is None or not record.snapshots[latent]:
-            return
-        epochs = sorted(record.snapshots[latent])
-        current = epochs.index(self.epoch) if self.epoch in epochs else len(epochs) - 1
-        self.epoch = epochs[max(0, min(len(epochs) - 1, current + step))]
-        self.show_run(record)
-
-    def action_latest(self) -> None:
-        self.epoch = None
-        self.show_run(self.app.record)
+    def recorded_epochs(self, record: RunRecord) -> list[int]:
+        latent = self.model(record)
+        return sorted(record.snapshots[latent]) if latent is not None else []
 
     def action_next_model(self) -> None:
         record = self.app.record

@@ -11,13 +11,13 @@ from textual.widgets import Footer, Static
 
 from engine.events import decode_images
 from engine.run_record import RunRecord
-from tui.screens.run_pane import NO_RUN, RunPane
+from tui.screens.run_pane import NO_RUN, EpochPane
 from tui.widgets.digits import digit_row
 
 WRONG = "red"
 
 
-class ReconstructionsPane(RunPane):
+class ReconstructionsPane(EpochPane):
     DEFAULT_CSS = """
     ReconstructionsPane #caption { height: auto; background: $panel; padding: 0 1; }
     ReconstructionsPane #digits { width: auto; height: auto; }
@@ -31,7 +31,6 @@ class ReconstructionsPane(RunPane):
 
     def __init__(self) -> None:
         super().__init__()
-        self.epoch: int | None = None
         self.wrong: dict[int, list[int]] = {}
         """Per model, which shown digits the judge reads as another digit; what tests read."""
         self._drawn = None
@@ -43,12 +42,12 @@ class ReconstructionsPane(RunPane):
             yield Static(id="digits")
         yield Footer(compact=True)
 
-    def epochs(self, record: RunRecord) -> list[int]:
+    def recorded_epochs(self, record: RunRecord) -> list[int]:
         return sorted({e for d in record.latents for e in record.reconstructions[d]})
 
     def show_run(self, record: RunRecord | None) -> None:
         caption, digits = self.query_one("#caption", Static), self.query_one("#digits", Static)
-        epochs = self.epochs(record) if record else []
+        epochs = self.recorded_epochs(record) if record else []
         if not epochs:
             caption.update(NO_RUN if record is None else "No reconstructions yet: they arrive at the end of the first epoch.")
             digits.update("")
@@ -79,15 +78,3 @@ class ReconstructionsPane(RunPane):
         digits.update(text)
         caption.update(f"Epoch {epoch} of {epochs[-1]} recorded ([ ] step through epochs, arrows pan).")
 
-    def action_epoch(self, step: int) -> None:
-        record = self.app.record
-        epochs = self.epochs(record) if record else []
-        if not epochs:
-            return
-        current = epochs.index(self.epoch) if self.epoch in epochs else len(epochs) - 1
-        self.epoch = epochs[max(0, min(len(epochs) - 1, current + step))]
-        self.show_run(record)
-
-    def action_latest(self) -> None:
-        self.epoch = None
-        self.show_run(self.app.record)

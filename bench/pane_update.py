@@ -2,7 +2,8 @@
 
 Builds a long run in memory (100 epochs x 3 models, 20 logged steps an epoch, as a 100-epoch
 `bumptui train` records), opens each autoencoder pane on it in a headless app, and times
-`show_run` plus the render of what it drew, the work done on the UI thread after each message.
+`show_run` plus the render of what it drew (every visible line of a scrolling view), the work
+done on the UI thread after each message.
 Prints the median per pane and, last, `ratio <worst median / 50 ms>`.
 
     python bench/pane_update.py
@@ -22,6 +23,7 @@ from engine import events as ev  # noqa: E402
 from engine.rundir import read_events  # noqa: E402
 from engine.run_record import RunRecord  # noqa: E402
 from tui.app import BumptuiApp  # noqa: E402
+from textual.scroll_view import ScrollView  # noqa: E402
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "runs" / "tiny-run"
 TARGET_MS = 50.0
@@ -70,8 +72,11 @@ async def measure() -> dict[str, float]:
                     record.add(ev.Reconstructions(d, epoch, r.labels, r.originals, r.images, r.judged, 0.9))
                 start = time.perf_counter()
                 screen.show_run(record)
-                for widget in screen.query("*"):
-                    if widget.display and hasattr(widget, "render"):
+                for widget in screen.query("*"):  # what the compositor would draw next
+                    if isinstance(widget, ScrollView):
+                        for y in range(widget.size.height):
+                            widget.render_line(y)
+                    elif widget.display:
                         widget.render()
                 times.append((time.perf_counter() - start) * 1000)
             results[name] = statistics.median(times)

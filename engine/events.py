@@ -75,7 +75,8 @@ class ClusterScores:
     acc: float
     contingency: list
     """contingency[cluster][digit]: how many test images of that digit fell in that cluster."""
-    standardized: bool
+    scaling: str
+    """How the codes were scaled before k-means: none, standard or unit."""
 
 
 @dataclass(frozen=True)

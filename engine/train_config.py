@@ -28,8 +28,8 @@ class TrainConfig:
     seed: int = 0
     eval_every: int = 1
     """Epochs between k-means and judge evaluations (the last epoch is always evaluated)."""
-    standardize: bool = False
-    """Scale each latent coordinate to unit variance before k-means."""
+    kmeans_scaling: str = "none"
+    """none, standard (each coordinate to unit variance) or unit (each code to unit length) before k-means."""
     judge_epochs: int = 2
 
     def validated(self) -> "TrainConfig":
@@ -37,6 +37,8 @@ class TrainConfig:
             raise TrainingError("Each latent dimension must be between 1 and 784.")
         if len(set(self.latent_dims)) != len(self.latent_dims):
             raise TrainingError("Each latent dimension may be given only once.")
+        if self.kmeans_scaling not in ("none", "standard", "unit"):
+            raise TrainingError(f"The k-means scaling must be none, standard or unit, not {self.kmeans_scaling!r}.")
         if self.arch not in ARCHITECTURES:
             raise TrainingError(f"The architecture must be one of {', '.join(ARCHITECTURES)}, not {self.arch!r}.")
         for name in ("epochs", "batch_size", "eval_every", "judge_epochs"):

@@ -204,8 +204,8 @@ def _train(run_dir, config, device, data, emit, cancel, stale_pid) -> dict | Non
             emit(ev.Stopped("stopped while training the judge"))
             return None
         emit(ev.JudgeReady(judge_acc, cached, str(judge_path_for(run_dir, config))))
-        raw = kmeans_agreement(as_float(data.test_x).cpu().numpy(), data.test_y, config.seed, config.standardize)
-        raw_scores = _scores_event(None, 0, raw, config.standardize)
+        raw = kmeans_agreement(as_float(data.test_x).cpu().numpy(), data.test_y, config.seed, config.kmeans_scaling)
+        raw_scores = _scores_event(None, 0, raw, config.kmeans_scaling)
         emit(raw_scores)
         shown = shown_digits(data.test_y)
         for epoch in range(1, config.epochs + 1):
@@ -249,9 +249,9 @@ def _train(run_dir, config, device, data, emit, cancel, stale_pid) -> dict | Non
         raise
 
 
-def _scores_event(latent, epoch, agreement, standardized) -> ev.ClusterScores:
+def _scores_event(latent, epoch, agreement, scaling) -> ev.ClusterScores:
     return ev.ClusterScores(latent, epoch, agreement.purity, agreement.nmi, agreement.ari, agreement.acc,
-                            agreement.contingency.tolist(), standardized)
+                            agreement.contingency.tolist(), scaling)
 
 
 def _evaluate(m: Model, epoch, train_l1, seconds, data: DeviceData, judge, shown, full: bool, final: bool,
@@ -266,8 +266,8 @@ def _evaluate(m: Model, epoch, train_l1, seconds, data: DeviceData, judge, shown
     if full:
         predicted = judge_predictions(judge, recons)
         judge_acc = float((predicted == data.test_y).mean())
-        scores = kmeans_agreement(codes, data.test_y, config.seed, config.standardize)
-        emit(_scores_event(m.latent, epoch, scores, config.standardize))
+        scores = kmeans_agreement(codes, data.test_y, config.seed, config.kmeans_scaling)
+        emit(_scores_event(m.latent, epoch, scores, config.kmeans_scaling))
     else:
         predicted = judge_predictions(judge, recons[shown])
     judged = predicted[shown] if full else predicted

@@ -29,7 +29,8 @@ def add_parsers(sub) -> None:
     train.add_argument("--device", choices=["auto", "cpu", "cuda"], default=None)
     train.add_argument("--seed", type=int, default=None)
     train.add_argument("--eval-every", type=int, default=None, help="epochs between k-means and judge scores")
-    train.add_argument("--standardize", action="store_true", default=None, help="standardise latents before k-means")
+    train.add_argument("--kmeans-scaling", choices=["none", "standard", "unit"], default=None,
+                       help="scale codes before k-means: none (default), standard (per coordinate), unit (length 1)")
     train.add_argument("--data-dir", default=None, help="MNIST files, or a torchvision root with MNIST/raw/")
     train.add_argument("--run-dir", default=None, help="default: runs/ae-<date>-<time>")
     train.add_argument("--resume", action="store_true", help="continue the run in --run-dir from its newest checkpoints")
@@ -48,7 +49,7 @@ def train_config(args):
     given = {
         "latent_dims": tuple(args.latent) if args.latent else None, "epochs": args.epochs, "arch": args.arch,
         "batch_size": args.batch_size, "lr": args.lr, "subset": args.subset, "device": args.device,
-        "seed": args.seed, "eval_every": args.eval_every, "standardize": args.standardize,
+        "seed": args.seed, "eval_every": args.eval_every, "kmeans_scaling": args.kmeans_scaling,
     }
     return TrainConfig(**{k: v for k, v in given.items() if v is not None})
 

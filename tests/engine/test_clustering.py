@@ -30,4 +30,14 @@ def test_kmeans_finds_well_separated_blobs():
     centres = rng.normal(size=(10, 5)) * 20
     features = centres[digits] + rng.normal(size=(300, 5))
     assert kmeans_agreement(features, digits).acc == 1.0
-    assert kmeans_agreement(features * np.array([1, 1, 1, 1, 1000]), digits, standardize=True).acc == 1.0
+    assert kmeans_agreement(features * np.array([1, 1, 1, 1, 1000]), digits, scaling="standard").acc == 1.0
+
+
+def test_unit_scaling_clusters_by_direction():
+    rng = np.random.default_rng(1)
+    digits = np.repeat(np.arange(10), 30)
+    angles = digits * 2 * np.pi / 10 + rng.normal(scale=0.05, size=300)
+    radii = rng.uniform(0.2, 20, size=300)  # lengths vary wildly; directions carry the digit
+    features = np.stack([np.cos(angles), np.sin(angles)], axis=1) * radii[:, None]
+    assert kmeans_agreement(features, digits, scaling="unit").acc == 1.0
+    assert kmeans_agreement(features, digits).acc < 0.8

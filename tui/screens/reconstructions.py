@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import ScrollableContainer
 from textual.widgets import Footer, Static
 
 from engine.events import decode_images
 from engine.run_record import RunRecord
 from tui.screens.run_pane import NO_RUN, EpochPane
-from tui.widgets.digits import digit_row
+from tui.widgets.digits import DigitGrid, DigitRow
 
 WRONG = "red"
 
@@ -20,7 +18,6 @@ WRONG = "red"
 class ReconstructionsPane(EpochPane):
     DEFAULT_CSS = """
     ReconstructionsPane #caption { height: auto; background: $panel; padding: 0 1; }
-    ReconstructionsPane #digits { width: auto; height: auto; }
     """
     BINDINGS = [
         # The arrows pan the digits, so epochs step with the brackets.
@@ -38,43 +35,39 @@ class ReconstructionsPane(EpochPane):
 
     def compose(self) -> ComposeResult:
         yield Static(NO_RUN, id="caption")
-        with ScrollableContainer():
-            yield Static(id="digits")
+        yield DigitGrid(id="digits")
         yield Footer(compact=True)
 
     def recorded_epochs(self, record: RunRecord) -> list[int]:
         return sorted({e for d in record.latents for e in record.reconstructions[d]})
 
     def show_run(self, record: RunRecord | None) -> None:
-        caption, digits = self.query_one("#caption", Static), self.query_one("#digits", Static)
+        caption, grid = self.query_one("#caption", Static), self.query_one(DigitGrid)
         epochs = self.recorded_epochs(record) if record else []
         if not epochs:
             caption.update(NO_RUN if record is None else "No reconstructions yet: they arrive at the end of the first epoch.")
-            digits.update("")
+            grid.show([])
+            self._drawn = None
             return
         epoch = self.epoch if self.epoch in epochs else epochs[-1]
         key = (record.run_dir, epoch, tuple(id(record.reconstructions[d].get(epoch)) for d in record.latents))
         if key == self._drawn:
             return
         self._drawn = key
-        text, self.wrong = Text(), {}
-        originals_done = False
+        rows, self.wrong = [], {}
         for d in record.latents:
             shown = record.reconstructions[d].get(epoch)
             if shown is None:
                 continue
             labels = np.array(shown.labels)
-            if not originals_done:
-                text.append("originals: " + " ".join(map(str, labels.tolist())) + "\n", style="bold")
-                text.append_text(digit_row(list(decode_images(shown.originals))))
-                originals_done = True
+            if not rows:
+                rows.append(DigitRow("originals: " + " ".join(map(str, labels.tolist())), decode_images(shown.originals)))
             wrong = np.flatnonzero(np.array(shown.judged) != labels).tolist()
             self.wrong[d] = wrong
             judge = f", judge on all test digits {shown.judge_acc:.1%}" if shown.judge_acc is not None else ""
             reads = " ".join(f"[{j}]" if i in wrong else str(j) for i, j in enumerate(shown.judged))
-            text.append(f"latent {d}: judge reads {reads} ({len(wrong)} wrong, framed red{judge})\n", style="bold")
-            frames = [WRONG if i in wrong else None for i in range(len(labels))]
-            text.append_text(digit_row(list(decode_images(shown.images)), frames=frames))
-        digits.update(text)
+            rows.append(DigitRow(f"latent {d}: judge reads {reads} ({len(wrong)} wrong, framed red{judge})",
+                                 decode_images(shown.images), tuple(WRONG if i in wrong else None for i in range(len(labels)))))
+        grid.show(rows)
         caption.update(f"Epoch {epoch} of {epochs[-1]} recorded ([ ] step through epochs, arrows pan).")
 

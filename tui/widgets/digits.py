@@ -1,18 +1,28 @@
 """MNIST digits drawn losslessly in a terminal: two pixel rows per character with '▀'.
 
 The upper pixel is the character's colour and the lower its background, so one 28x28 digit takes
-28 columns by 14 rows, every grey level kept.
+28 columns by 14 rows, every grey level kept. The grid draws only the lines and digits in view
+(Textual's line API), so a screenful of digits costs a few milliseconds however many there are.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 HALF = "▀"
+DIGIT_WIDTH = 28
+GAP = 1
+CELL = DIGIT_WIDTH + GAP
+ROW_HEIGHT = 15
+"""A caption line, then 14 lines of digits."""
 
 
 @lru_cache(maxsize=None)
@@ -20,31 +30,60 @@ def grey(top: int, bottom: int) -> Style:
     return Style(color=f"rgb({top},{top},{top})", bgcolor=f"rgb({bottom},{bottom},{bottom})")
 
 
-def digit_lines(image: np.ndarray, frame: str | None = None) -> list[Text]:
-    """14 lines of 28 half-blocks for one (28, 28) uint8 image; `frame` colours a wrong digit's
-    first and last column so a misread reconstruction stands out."""
-    lines = []
-    for r in range(0, 28, 2):
-        line = Text()
-        for c in range(28):
-            top, bottom = int(image[r, c]), int(image[r + 1, c])
-            style = grey(top, bottom)
-            if frame and c in (0, 27):
-                style = Style(color=frame, bgcolor=frame)
-            line.append(HALF, style)
-        lines.append(line)
-    return lines
+@lru_cache(maxsize=None)
+def frame_style(color: str) -> Style:
+    return Style(color=color, bgcolor=color)
 
 
-def digit_row(images: list[np.ndarray], gap: int = 1, frames: list[str | None] | None = None) -> Text:
-    """Several digits side by side, as one 14-line Text."""
-    frames = frames or [None] * len(images)
-    per_digit = [digit_lines(img, f) for img, f in zip(images, frames)]
-    out = Text()
-    for row in range(14):
-        for i, lines in enumerate(per_digit):
-            if i:
-                out.append(" " * gap)
-            out.append_text(lines[row])
-        out.append("\n")
-    return out
+@dataclass(frozen=True)
+class DigitRow:
+    caption: str
+    images: np.ndarray
+    """uint8, (n, 28, 28)."""
+    frames: tuple[str | None, ...] = ()
+    """A colour per digit for the ones to frame (a misread reconstruction), else None."""
+
+
+def digit_segments(image: np.ndarray, line: int, frame: str | None) -> list[Segment]:
+    top, bottom = image[2 * line], image[2 * line + 1]
+    segments = [Segment(HALF, grey(int(t), int(b))) for t, b in zip(top, bottom)]
+    if frame:
+        segments[0] = segments[-1] = Segment(HALF, frame_style(frame))
+    return segments
+
+
+class DigitGrid(ScrollView):
+    """Rows of digits with a caption each; scrolls both ways."""
+
+    DEFAULT_CSS = "DigitGrid { height: 1fr; }"
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.rows: list[DigitRow] = []
+
+    def show(self, rows: list[DigitRow]) -> None:
+        self.rows = rows
+        width = max((len(r.images) * CELL for r in rows), default=0)
+        self.virtual_size = Size(max(width, max((len(r.caption) for r in rows), default=0)), len(rows) * ROW_HEIGHT)
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        row_index, line = divmod(y + scroll_y, ROW_HEIGHT)
+        if row_index >= len(self.rows):
+            return Strip.blank(width, self.rich_style)
+        row = self.rows[row_index]
+        if line == 0:
+            strip = Strip([Segment(row.caption, Style(bold=True))])
+            return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width)
+        first = scroll_x // CELL
+        last = min(len(row.images), (scroll_x + width) // CELL + 1)
+        segments: list[Segment] = []
+        for i in range(first, last):
+            frame = row.frames[i] if i < len(row.frames) else None
+            segments += digit_segments(row.images[i], line - 1, frame)
+            segments.append(Segment(" " * GAP))
+        strip = Strip(segments)
+        offset = scroll_x - first * CELL
+        return strip.crop(offset, offset + width).extend_cell_length(width)

@@ -11,6 +11,8 @@ LATENT_COLORS = ["orange", "cyan", "magenta", "green", "yellow", "red"]
 DIGIT_COLORS = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
                 (140, 86, 75), (227, 119, 194), (160, 160, 160), (188, 189, 34), (23, 190, 207)]
 EMA_BETA = 0.8
+MAX_POINTS = 400
+"""More points than the chart has braille columns only cost time: longer series are thinned."""
 
 
 def ema(values: list[float], beta: float = EMA_BETA) -> list[float]:
@@ -29,6 +31,9 @@ def loss_series(record: RunRecord, latent: int, smooth: bool):
     ys = [loss for _, (_, loss) in steps]
     if smooth:
         ys = ema(ys)
+    if len(xs) > MAX_POINTS:
+        stride = -(-len(xs) // MAX_POINTS)
+        xs, ys = xs[::stride] + xs[-1:], ys[::stride] + ys[-1:]
     tests = sorted(record.epochs[latent].items())
     return (xs, ys), ([e for e, _ in tests], [ev.test_l1 for _, ev in tests])
 

@@ -1,0 +1,76 @@
+"""dis_net: a small CNN that tells clear digits (label 1) from blurred ones (label 0).
+
+As DCGAN's discriminator: strided convolutions, LeakyReLU, one logit. Trained with binary cross
+entropy on each batch of clear images and their blurred copies.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import torch
+from torch import nn
+
+from engine.sharpness import as_images, blur
+
+
+class DisNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Conv2d(1, 32, 4, stride=2, padding=1), nn.LeakyReLU(0.2),   # 28 -> 14
+            nn.Conv2d(32, 64, 4, stride=2, padding=1), nn.BatchNorm2d(64), nn.LeakyReLU(0.2),  # 14 -> 7
+            nn.Flatten(), nn.Linear(64 * 7 * 7, 1),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """One logit per image: > 0 means clear."""
+        return self.net(as_images(x)).squeeze(1)
+
+
+def real_vs_blurred_batch(clear: torch.Tensor, generator: torch.Generator, kernel_size: int,
+                          sigma: tuple[float, float]) -> tuple[torch.Tensor, torch.Tensor]:
+    """Clear images labelled 1 and their blurred copies labelled 0, stacked."""
+    blurred = blur(clear, kernel_size, sigma, generator)
+    x = torch.cat([clear, blurred])
+    y = torch.cat([torch.ones(len(clear), device=x.device), torch.zeros(len(clear), device=x.device)])
+    return x, y
+
+
+def train_dis_net(train_x: torch.Tensor, epochs: int = 1, batch_size: int = 128, lr: float = 2e-4, seed: int = 0,
+                  kernel_size: int = 5, sigma: tuple[float, float] = (1.0, 2.0),
+                  cancel: threading.Event | None = None) -> DisNet | None:
+    """dis_net trained on uint8 images (n, 784); None if cancelled. Adam with DCGAN's betas (0.5, 0.999)."""
+    torch.manual_seed(seed)
+    dis = DisNet().to(train_x.device)
+    optimizer = torch.optim.Adam(dis.parameters(), lr=lr, betas=(0.5, 0.999))
+    generator = torch.Generator().manual_seed(seed)
+    loss_fn = nn.BCEWithLogitsLoss()
+    for _ in range(epochs):
+        dis.train()
+        perm = torch.randperm(len(train_x), generator=generator).to(train_x.device)
+        for i in range(0, len(train_x), batch_size):
+            if cancel is not None and cancel.is_set():
+                return None
+            clear = train_x[perm[i:i + batch_size]].float().div_(255)
+            x, y = real_vs_blurred_batch(clear, generator, kernel_size, sigma)
+            loss = loss_fn(dis(x), y)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+    return dis
+
+
+@torch.no_grad()
+def clear_scores(dis: DisNet, images: torch.Tensor) -> torch.Tensor:
+    """dis_net's probability that each image (values in [0, 1]) is clear."""
+    dis.eval()
+    return torch.cat([torch.sigmoid(dis(images[i:i + 2000])) for i in range(0, len(images), 2000)])
+
+
+@torch.no_grad()
+def dis_accuracy(dis: DisNet, clear: torch.Tensor, seed: int = 1, kernel_size: int = 5,
+                 sigma: tuple[float, float] = (1.0, 2.0)) -> float:
+    """Accuracy on held-out clear images (values in [0, 1]) and blurred copies of them."""
+    x, y = real_vs_blurred_batch(clear, torch.Generator().manual_seed(seed), kernel_size, sigma)
+    return float(((clear_scores(dis, x) > 0.5).float() == y).float().mean())

@@ -109,8 +109,12 @@ def critical_height(
             brackets.append(Bracket(lo, hi, hi, at))
             lo, hi = hi, 2 * hi
         brackets.append(Bracket(lo, hi, hi, None))
-        while hi - lo > tol:
+        # To tol absolutely while h <= 1, relatively beyond: an absolute 1e-9 is below the float
+        # spacing of the astronomically tall bumps that a tiny eps with a zero second moment can clear.
+        while hi - lo > tol * max(1.0, hi):
             mid = 0.5 * (lo + hi)
+            if not lo < mid < hi:
+                break
             at = escape_step(xs, distance, mid)
             brackets.append(Bracket(lo, hi, mid, at))
             if at is None:

@@ -91,3 +91,12 @@ def test_escape_map_rejects_values_out_of_range():
     with pytest.raises(ParameterError, match="beta1"):
         escape_map(ADAM, np.array([0.5]), "beta1", np.array([0.5, 1.0]))
     assert math.isfinite(critical_height(ADAM.with_(eps=1.0)).h_critical)
+
+
+def test_a_bump_cleared_by_an_enormous_step_still_ends_the_search():
+    # beta2 ~ 0 and eps ~ 1e-112: at the kink v_hat = 0, so m_hat / eps throws x to ~3e55.
+    tiny = 1.1168815780214698e-112
+    config = OptimizerConfig("adamw", lr=0.7457, beta1=0.7457, beta2=tiny, eps=tiny, weight_decay=tiny)
+    result = critical_height(config, distance=0.7457, max_steps=200)
+    assert result.h_critical > 1e50
+    assert result.h_critical == pytest.approx(result.farthest_x - 0.7457, rel=1e-9)

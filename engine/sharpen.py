@@ -1,0 +1,106 @@
+"""Sharpening an autoencoder with dis_net: the three update steps of the DCGAN-style strategies.
+
+G is the autoencoder, D is dis_net (clear = 1, blurred or reconstructed = 0).
+
+- Strategy 1, per batch: (1) D on clear images vs their blurred copies; (2) D on G's
+  reconstructions labelled fake (no gradient into G); (3) G on L1 + lambda * BCE(D(G(x)), clear),
+  D frozen and not stepped (the L1 of step 4 is folded into step 3).
+- Strategy 2: steps 1 and 3 only; D never sees a reconstruction.
+
+Each step is its own function so that tests can check which network each one changes.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from engine.dis_net import real_vs_blurred_batch
+from engine.models import l1_loss
+
+STRATEGY_STEPS = {1: ("blur", "fake", "generator"), 2: ("blur", "generator")}
+"""The steps of each strategy, in order, for every batch."""
+
+_bce = nn.BCEWithLogitsLoss()
+
+
+@dataclass(frozen=True)
+class StepLosses:
+    d_loss: float | None = None
+    d_acc: float | None = None
+    g_l1: float | None = None
+    g_adv: float | None = None
+
+
+@contextmanager
+def frozen(module: nn.Module):
+    """Parameters that pass gradients through but collect none (D during G's step)."""
+    flags = [p.requires_grad for p in module.parameters()]
+    for p in module.parameters():
+        p.requires_grad_(False)
+    try:
+        yield module
+    finally:
+        for p, flag in zip(module.parameters(), flags):
+            p.requires_grad_(flag)
+
+
+def _d_update(dis, d_opt, x, y) -> StepLosses:
+    dis.train()
+    logits = dis(x)
+    loss = _bce(logits, y)
+    d_opt.zero_grad(set_to_none=True)
+    loss.backward()
+    d_opt.step()
+    return StepLosses(d_loss=loss.item(), d_acc=float(((logits > 0).float() == y).float().mean()))
+
+
+def d_step_blur(dis, d_opt, clear: torch.Tensor, generator: torch.Generator, kernel_size: int = 5,
+                sigma: tuple[float, float] = (1.0, 2.0)) -> StepLosses:
+    """Step 1: D learns clear (1) against blurred copies (0). G is not involved."""
+    x, y = real_vs_blurred_batch(clear, generator, kernel_size, sigma)
+    return _d_update(dis, d_opt, x, y)
+
+
+def d_step_fake(dis, d_opt, model, clear: torch.Tensor) -> StepLosses:
+    """Step 2 (strategy 1 only): D learns that G's reconstructions are fake; no gradient reaches G."""
+    with torch.no_grad():
+        model.eval()
+        fake = model(clear).clamp(0, 1)
+    y = torch.zeros(len(fake), device=fake.device)
+    return _d_update(dis, d_opt, fake, y)
+
+
+def g_step(model, g_opt, dis, clear: torch.Tensor, lam: float) -> StepLosses:
+    """Step 3 (+4): G on L1 + lam * BCE(D(G(x)), clear); D is frozen, in eval mode and not stepped."""
+    model.train()
+    dis.eval()
+    with frozen(dis):
+        reconstruction = model(clear)
+        rec_l1 = l1_loss(reconstruction, clear)
+        adversarial = _bce(dis(reconstruction.clamp(0, 1)), torch.ones(len(clear), device=clear.device))
+        loss = rec_l1 + lam * adversarial
+        g_opt.zero_grad(set_to_none=True)
+        loss.backward()
+        g_opt.step()
+    return StepLosses(g_l1=rec_l1.item(), g_adv=adversarial.item())
+
+
+def sharpen_batch(strategy: int, model, g_opt, dis, d_opt, clear: torch.Tensor, lam: float,
+                  generator: torch.Generator, d_steps: int = 1) -> StepLosses:
+    """One batch of a strategy: its D steps (d_steps times each), then G's step."""
+    d = StepLosses()
+    for step in STRATEGY_STEPS[strategy]:
+        if step == "blur":
+            for _ in range(d_steps):
+                d = d_step_blur(dis, d_opt, clear, generator)
+        elif step == "fake":
+            for _ in range(d_steps):
+                fake = d_step_fake(dis, d_opt, model, clear)
+                d = StepLosses(d_loss=(d.d_loss + fake.d_loss) / 2, d_acc=(d.d_acc + fake.d_acc) / 2)
+        else:
+            g = g_step(model, g_opt, dis, clear, lam)
+    return StepLosses(d.d_loss, d.d_acc, g.g_l1, g.g_adv)

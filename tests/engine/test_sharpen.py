@@ -1,0 +1,76 @@
+"""Which network each step of the sharpening strategies changes, and which it must leave alone."""
+
+import pytest
+import torch
+
+from engine.dis_net import DisNet
+from engine.mnist import load_mnist
+from engine.models import make_autoencoder
+from engine.sharpen import STRATEGY_STEPS, d_step_blur, d_step_fake, g_step, sharpen_batch
+
+
+@pytest.fixture
+def nets():
+    torch.manual_seed(0)
+    model, dis = make_autoencoder("mlp", 16), DisNet()
+    g_opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    d_opt = torch.optim.Adam(dis.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    clear = torch.from_numpy(load_mnist().test_images[:64].reshape(64, -1).copy()).float().div(255)
+    return model, g_opt, dis, d_opt, clear
+
+
+def snapshot(module):
+    return [t.detach().clone() for t in module.state_dict().values()]
+
+
+def changed(before, module) -> bool:
+    return any(not torch.equal(a, b) for a, b in zip(before, module.state_dict().values()))
+
+
+def test_d_steps_leave_the_autoencoder_untouched(nets):
+    model, g_opt, dis, d_opt, clear = nets
+    g_before, d_before = snapshot(model), snapshot(dis)
+    d_step_blur(dis, d_opt, clear, torch.Generator().manual_seed(0))
+    assert changed(d_before, dis) and not changed(g_before, model)
+    d_before = snapshot(dis)
+    d_step_fake(dis, d_opt, model, clear)
+    assert changed(d_before, dis) and not changed(g_before, model), "no gradient, no BN update in G"
+    assert all(p.grad is None for p in model.parameters())
+
+
+def test_g_step_leaves_dis_net_untouched_and_without_gradients(nets):
+    model, g_opt, dis, d_opt, clear = nets
+    g_before, d_before = snapshot(model), snapshot(dis)
+    losses = g_step(model, g_opt, dis, clear, lam=0.1)
+    assert changed(g_before, model)
+    assert not changed(d_before, dis), "D's weights and its batch-norm statistics stay as they were"
+    assert all(p.grad is None for p in dis.parameters())
+    assert all(p.requires_grad for p in dis.parameters()), "D is trainable again afterwards"
+    assert losses.g_l1 > 0 and losses.g_adv > 0
+
+
+def test_the_adversarial_term_reaches_the_autoencoder(nets):
+    model, g_opt, dis, d_opt, clear = nets
+    start = snapshot(model)
+    g_step(model, g_opt, dis, clear, lam=0.0)
+    plain = snapshot(model)
+    model.load_state_dict(dict(zip(model.state_dict(), start)))
+    g_opt2 = torch.optim.Adam(model.parameters(), lr=1e-3)
+    g_step(model, g_opt2, dis, clear, lam=1.0)
+    assert changed(plain, model), "with lambda > 0, G's update differs from the L1-only one"
+
+
+@pytest.mark.parametrize("strategy", [1, 2])
+def test_a_strategy_batch_runs_its_steps(nets, strategy, monkeypatch):
+    import engine.sharpen as sharpen
+
+    model, g_opt, dis, d_opt, clear = nets
+    calls = []
+    for name in ("d_step_blur", "d_step_fake", "g_step"):
+        real = getattr(sharpen, name)
+        monkeypatch.setattr(sharpen, name, lambda *a, _n=name, _r=real, **k: (calls.append(_n), _r(*a, **k))[1])
+    losses = sharpen_batch(strategy, model, g_opt, dis, d_opt, clear, 0.1, torch.Generator().manual_seed(0), d_steps=2)
+    expected = {1: ["d_step_blur"] * 2 + ["d_step_fake"] * 2 + ["g_step"], 2: ["d_step_blur"] * 2 + ["g_step"]}
+    assert calls == expected[strategy]
+    assert STRATEGY_STEPS[2] == ("blur", "generator"), "strategy 2 never shows D a reconstruction"
+    assert 0 <= losses.d_acc <= 1 and losses.g_l1 > 0

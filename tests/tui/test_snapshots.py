@@ -27,7 +27,9 @@ def test_view(snap_compare, view, size):
     assert snap_compare(BumptuiApp(), press=VIEWS[view], terminal_size=size)
 
 
-FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "runs" / "tiny-run"
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURE = Path("tests/fixtures/runs/tiny-run")
+"""Relative to the checkout, as a user types it, so the pictures do not depend on where it lives."""
 PANES = {"train": "2", "latent": "3", "clusters": "4", "reconstructions": "5", "runs": "6"}
 
 
@@ -42,6 +44,7 @@ async def fixed_run_name(pilot) -> None:
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 @pytest.mark.parametrize("pane", list(PANES))
-def test_autoencoder_pane_from_a_recorded_run(snap_compare, pane, size):
+def test_autoencoder_pane_from_a_recorded_run(snap_compare, pane, size, monkeypatch):
+    monkeypatch.chdir(ROOT)
     app = BumptuiApp(watch=FIXTURE, runs_root=FIXTURE.parent)
     assert snap_compare(app, press=[PANES[pane]], terminal_size=size, run_before=fixed_run_name)

@@ -12,7 +12,9 @@ from textual.widgets import Button, Footer, Input, Label, ProgressBar, Select, S
 
 from engine.run_record import RunRecord
 from engine.train_config import ARCHITECTURES, TrainConfig, TrainingError
-from tui.screens.run_pane import NO_RUN, RunPane
+from tui.screens.run_pane import RunPane
+
+NO_RUN = "No run yet: fill in the form and press ctrl+s (or Start), or open a recorded run on the Runs pane (6)."
 from tui.widgets.run_charts import LossChart
 
 

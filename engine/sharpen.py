@@ -15,6 +15,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -104,3 +105,53 @@ def sharpen_batch(strategy: int, model, g_opt, dis, d_opt, clear: torch.Tensor, 
         else:
             g = g_step(model, g_opt, dis, clear, lam)
     return StepLosses(d.d_loss, d.d_acc, g.g_l1, g.g_adv)
+
+
+def sharpen_epoch(strategy: int, model, g_opt, dis, d_opt, train_x: torch.Tensor, batch_size: int, lam: float,
+                  generator: torch.Generator, cancel, on_step, d_steps: int = 1) -> list[StepLosses] | None:
+    """One pass over uint8 train_x (n, 784) in a fresh order; None when `cancel` was set."""
+    perm = torch.randperm(len(train_x), generator=generator).to(train_x.device)
+    history = []
+    for step, i in enumerate(range(0, len(train_x), batch_size), start=1):
+        if cancel.is_set():
+            return None
+        clear = train_x[perm[i:i + batch_size]].float().div_(255)
+        losses = sharpen_batch(strategy, model, g_opt, dis, d_opt, clear, lam, generator, d_steps)
+        history.append(losses)
+        on_step(step, losses)
+    return history
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One model's reconstructions of the same test digits, scored four ways."""
+
+    test_l1: float
+    clear_score: float
+    """dis_net's mean probability that the reconstructions are clear."""
+    sharpness: float
+    """Mean Sobel magnitude of the reconstructions over the originals' (1.0 = as sharp as the data)."""
+    judge_acc: float
+
+
+@torch.no_grad()
+def compare(models: dict[str, nn.Module], test_x: torch.Tensor, labels, dis, judge) -> dict[str, Comparison]:
+    """Every model scored on exactly the same test digits (uint8 (n, 784)) by the same dis_net and judge."""
+    from engine.dis_net import clear_scores
+    from engine.judge import judge_predictions
+    from engine.sharpness import sobel_magnitude
+
+    originals = test_x.float().div(255)
+    reference = sobel_magnitude(originals).mean()
+    labels = np.asarray(labels)
+    out = {}
+    for name, model in models.items():
+        model.eval()
+        recon = torch.cat([model(originals[i:i + 2000]).clamp(0, 1) for i in range(0, len(originals), 2000)])
+        out[name] = Comparison(
+            test_l1=float(l1_loss(recon, originals)),
+            clear_score=float(clear_scores(dis, recon).mean()),
+            sharpness=float(sobel_magnitude(recon).mean() / reference),
+            judge_acc=float((judge_predictions(judge, recon) == labels).mean()),
+        )
+    return out

@@ -74,3 +74,42 @@ def test_a_strategy_batch_runs_its_steps(nets, strategy, monkeypatch):
     assert calls == expected[strategy]
     assert STRATEGY_STEPS[2] == ("blur", "generator"), "strategy 2 never shows D a reconstruction"
     assert 0 <= losses.d_acc <= 1 and losses.g_l1 > 0
+
+
+def test_compare_scores_every_model_on_the_same_digits(nets):
+    import numpy as np
+
+    from engine.models import DigitJudge
+    from engine.sharpen import compare
+
+    model, g_opt, dis, d_opt, clear = nets
+    x = (clear * 255).round().to(torch.uint8)
+    labels = load_mnist().test_labels[:64]
+    identity = torch.nn.Identity()  # a perfect "autoencoder": its reconstructions are the digits
+    blurry = torch.nn.Sequential(torch.nn.Unflatten(1, (1, 28, 28)), torch.nn.AvgPool2d(3, 1, 1), torch.nn.Flatten())
+    judge = DigitJudge()
+    scores = compare({"a": model, "perfect": identity, "blurry": blurry}, x, labels, dis, judge)
+    assert scores["perfect"].test_l1 == 0.0 and scores["perfect"].sharpness == pytest.approx(1.0)
+    assert scores["blurry"].sharpness < 0.8 < scores["perfect"].sharpness
+    # The same digits for all: the perfect model's judge accuracy is the judge's own on those digits.
+    from engine.judge import judge_predictions
+
+    own = float((judge_predictions(judge, clear) == labels).mean())
+    assert scores["perfect"].judge_acc == pytest.approx(own)
+    assert all(0 <= s.clear_score <= 1 for s in scores.values())
+
+
+def test_a_sharpen_epoch_stops_on_cancel_and_reports_every_step(nets):
+    import threading
+
+    from engine.sharpen import sharpen_epoch
+
+    model, g_opt, dis, d_opt, clear = nets
+    x = (clear * 255).round().to(torch.uint8)
+    steps = []
+    history = sharpen_epoch(2, model, g_opt, dis, d_opt, x, 16, 0.05, torch.Generator().manual_seed(0),
+                            threading.Event(), lambda step, losses: steps.append(step))
+    assert steps == [1, 2, 3, 4] and len(history) == 4
+    cancel = threading.Event()
+    cancel.set()
+    assert sharpen_epoch(1, model, g_opt, dis, d_opt, x, 16, 0.05, torch.Generator(), cancel, print) is None

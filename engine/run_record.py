@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine import events as ev
-from engine.rundir import LOCK, METRICS, MetricsTail, RunLock, pid_alive
+from engine.rundir import METRICS, MetricsTail, RunLock, pid_alive
 
 
 @dataclass
@@ -67,7 +67,7 @@ class RunRecord:
             return "failed"
         if isinstance(self.outcome, ev.Stopped):
             return "stopped"
-        owner = RunLock(self.run_dir)._owner() if (self.run_dir / LOCK).exists() else {}
+        owner = RunLock(self.run_dir).owner()
         return "running" if isinstance(owner.get("pid"), int) and pid_alive(owner["pid"]) else "dead"
 
     @staticmethod

@@ -49,7 +49,7 @@ class RunLock:
             try:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
             except FileExistsError:
-                owner = self._owner()
+                owner = self.owner()
                 pid, owner_host = owner.get("pid"), owner.get("host")
                 if owner_host not in (None, host):
                     raise RunError(f"Run directory {self.path.parent} is locked by process {pid} on {owner_host}; "
@@ -66,7 +66,8 @@ class RunLock:
             return self
         raise RunError(f"Run directory {self.path.parent} could not be locked; another process raced for it.")
 
-    def _owner(self) -> dict:
+    def owner(self) -> dict:
+        """Who holds the lock, as written in it: {"pid", "host"}; {} when nobody or unreadable."""
         try:
             return json.loads(self.path.read_text() or "{}")
         except (OSError, ValueError):

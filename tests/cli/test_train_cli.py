@@ -123,3 +123,9 @@ def test_detach_returns_at_once_and_the_run_carries_on(runs_root):
     assert time.monotonic() - start < 60
     assert wait_for(lambda: any(isinstance(e, ev.Done) for e in read_events(run_dir)), timeout=180)
     assert not (run_dir / "lock").exists()
+
+
+def test_watch_refuses_a_folder_that_is_not_a_run(tmp_path):
+    result = bumptui("watch", str(tmp_path))
+    assert result.returncode == 2
+    assert "is not a run directory" in result.stderr and "Traceback" not in result.stderr

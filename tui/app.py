@@ -15,24 +15,27 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from importlib import import_module
+
 from engine.rundir import METRICS, MetricsTail, RunError, read_config
 from engine.run_record import RunRecord
 from tui.messages import RunEvent
-from tui.screens.clusters import ClustersPane
-from tui.screens.latent import LatentPane
 from tui.screens.optimizer_lab import OptimizerLab
-from tui.screens.reconstructions import ReconstructionsPane
 from tui.screens.run_pane import RunPane
-from tui.screens.runs import RunsPane
-from tui.screens.train import TrainPane
+
+
+def pane(module: str, name: str):
+    """A pane's screen, imported when it is first shown: the first frame needs only the lab."""
+    return lambda: getattr(import_module(f"tui.screens.{module}"), name)()
+
 
 PANES = {
     "optimizer": ("Optimizer lab", OptimizerLab),
-    "train": ("Train", TrainPane),
-    "latent": ("Latent", LatentPane),
-    "clusters": ("Clusters", ClustersPane),
-    "digits": ("Reconstructions", ReconstructionsPane),
-    "runs": ("Runs", RunsPane),
+    "train": ("Train", pane("train", "TrainPane")),
+    "latent": ("Latent", pane("latent", "LatentPane")),
+    "clusters": ("Clusters", pane("clusters", "ClustersPane")),
+    "digits": ("Reconstructions", pane("reconstructions", "ReconstructionsPane")),
+    "runs": ("Runs", pane("runs", "RunsPane")),
 }
 REFRESH_S = 0.25
 """How often the panes are redrawn when their run has news, and a watched log is read."""

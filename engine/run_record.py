@@ -74,17 +74,21 @@ class RunRecord:
     def latest(by_epoch: dict):
         return by_epoch[max(by_epoch)] if by_epoch else None
 
+    def judge_acc(self, latent: int) -> float | None:
+        """The judge's accuracy on the latest fully evaluated reconstructions of this model."""
+        judged = [r for r in self.reconstructions[latent].values() if r.judge_acc is not None]
+        return max(judged, key=lambda r: r.epoch).judge_acc if judged else None
+
     def summary(self) -> dict:
         """The scores of the latest evaluation of each model, in the shape of `bumptui train --json`."""
         models = {}
         for d in self.latents:
             epoch_end, scores = self.latest(self.epochs[d]), self.latest(self.clusters[d])
-            judged = [r for r in self.reconstructions[d].values() if r.judge_acc is not None]
             models[str(d)] = {
                 "epochs": epoch_end.epoch if epoch_end else 0,
                 "test_l1": epoch_end.test_l1 if epoch_end else None,
                 **{k: getattr(scores, k) if scores else None for k in ("purity", "nmi", "ari", "acc")},
-                "judge_acc": max(judged, key=lambda r: r.epoch).judge_acc if judged else None,
+                "judge_acc": self.judge_acc(d),
             }
         raw = self.latest(self.clusters[None])
         return {

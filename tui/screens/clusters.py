@@ -43,8 +43,7 @@ class ClustersPane(RunPane):
             scores = record.latest(record.clusters[d])
             if d is None and scores is None:
                 continue
-            judged = [r for r in record.reconstructions[d].values() if r.judge_acc is not None] if d is not None else []
-            judge = max(judged, key=lambda r: r.epoch).judge_acc if judged else None
+            judge = record.judge_acc(d) if d is not None else None
             end = record.latest(record.epochs[d]) if d is not None else None
             name = "raw pixels" if d is None else f"latent {d}"
             rows.append((d, [name, str(scores.epoch) if scores else "-",

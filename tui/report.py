@@ -38,6 +38,14 @@ def report(run_dir: Path, as_json: bool) -> int:
         print(json.dumps(summary))
         return 0
     print(f"{run_dir}: {summary['status']}")
+    print_scores(summary)
+    for p in pngs:
+        print(f"wrote {p}")
+    return 0
+
+
+def print_scores(summary: dict) -> None:
+    """The scores of a run summary (from `bumptui train` or a run record) as a table."""
     print(f"{'model':>10} {'epochs':>6} {'test L1':>8} {'purity':>7} {'NMI':>6} {'ARI':>6} {'acc':>6} {'judge':>6}")
     for d, m in summary["models"].items():
         print(f"{'latent ' + d:>10} {m['epochs']:>6} {fmt(m['test_l1'], '8.4f'):>8} {fmt(m['purity'], '7.3f'):>7} "
@@ -47,6 +55,3 @@ def report(run_dir: Path, as_json: bool) -> int:
         print(f"{'pixels':>10} {'':>6} {'':>8} {raw['purity']:7.3f} {raw['nmi']:6.3f} {raw['ari']:6.3f} {raw['acc']:6.3f}")
     if summary["judge"]:
         print(f"judge accuracy on the real test digits: {summary['judge']['test_acc']:.2%}")
-    for p in pngs:
-        print(f"wrote {p}")
-    return 0

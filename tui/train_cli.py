@@ -78,7 +78,10 @@ def cmd_train(args, argv: list[str]) -> int:
     if args.json:
         print(json.dumps(summary))
     else:
-        print_summary(summary)
+        from tui.report import print_scores
+
+        print_scores(summary)
+        print(f"run: {summary['run_dir']}")
     return 0
 
 
@@ -184,16 +187,6 @@ class Progress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.stop()
-
-
-def print_summary(summary: dict) -> None:
-    print(f"{'model':>10} {'test L1':>8} {'purity':>7} {'NMI':>6} {'ARI':>6} {'acc':>6} {'judge':>6}")
-    for d, m in summary["models"].items():
-        print(f"{'latent ' + d:>10} {m['test_l1']:8.4f} {m['purity']:7.3f} {m['nmi']:6.3f} {m['ari']:6.3f} "
-              f"{m['acc']:6.3f} {m['judge_acc']:6.3f}")
-    r = summary["raw_pixels"]
-    print(f"{'pixels':>10} {'':>8} {r['purity']:7.3f} {r['nmi']:6.3f} {r['ari']:6.3f} {r['acc']:6.3f}")
-    print(f"judge accuracy on the real test digits: {summary['judge']['test_acc']:.2%}; run: {summary['run_dir']}")
 
 
 def cmd_report(args) -> int:

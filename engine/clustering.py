@@ -44,13 +44,8 @@ def agreement(digits: np.ndarray, clusters: np.ndarray, n_clusters: int = N_CLUS
     )
 
 
-SCALINGS = ("none", "standard", "unit")
-"""How codes are scaled before k-means: as they are, each coordinate to zero mean and unit
-variance, or each code to unit length (k-means then compares directions, as cosine similarity
-does; the best of the three on our models, see RESULTS.md)."""
-
-
 def scaled(features: np.ndarray, scaling: str) -> np.ndarray:
+    """The features scaled as train_config.KMEANS_SCALINGS describes."""
     x = np.asarray(features, dtype=np.float32)
     if scaling == "standard":
         return (x - x.mean(axis=0)) / (x.std(axis=0) + 1e-8)

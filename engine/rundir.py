@@ -171,7 +171,7 @@ def read_config(run_dir: Path) -> dict:
 
 def prepare_run_dir(run_dir: Path, config: TrainConfig | None, resume: bool) -> TrainConfig:
     """Create a new run directory or reopen one to resume; returns the config to run."""
-    has_run = (run_dir / METRICS).exists() or (run_dir / "config.json").exists()
+    has_run = (run_dir / METRICS).exists() or (run_dir / CONFIG).exists()
     if resume:
         if not has_run:
             raise RunError(f"There is no run to resume in {run_dir}.")

@@ -6,6 +6,11 @@ import math
 from dataclasses import asdict, dataclass, fields
 
 ARCHITECTURES = ("mlp", "conv")
+DEVICES = ("auto", "cpu", "cuda")
+KMEANS_SCALINGS = ("none", "standard", "unit")
+"""How codes are scaled before k-means: as they are, each coordinate to zero mean and unit
+variance, or each code to unit length (k-means then compares directions, as cosine similarity
+does; the best of the three on our models, see RESULTS.md)."""
 
 
 class TrainingError(ValueError):
@@ -37,8 +42,9 @@ class TrainConfig:
             raise TrainingError("Each latent dimension must be between 1 and 784.")
         if len(set(self.latent_dims)) != len(self.latent_dims):
             raise TrainingError("Each latent dimension may be given only once.")
-        if self.kmeans_scaling not in ("none", "standard", "unit"):
-            raise TrainingError(f"The k-means scaling must be none, standard or unit, not {self.kmeans_scaling!r}.")
+        if self.kmeans_scaling not in KMEANS_SCALINGS:
+            raise TrainingError(f"The k-means scaling must be one of {', '.join(KMEANS_SCALINGS)}, "
+                                f"not {self.kmeans_scaling!r}.")
         if self.arch not in ARCHITECTURES:
             raise TrainingError(f"The architecture must be one of {', '.join(ARCHITECTURES)}, not {self.arch!r}.")
         for name in ("epochs", "batch_size", "eval_every", "judge_epochs"):
@@ -48,8 +54,8 @@ class TrainConfig:
             raise TrainingError(f"The learning rate must be a number greater than 0, not {self.lr}.")
         if self.subset is not None and not 100 <= self.subset <= 60000:
             raise TrainingError(f"The subset must be between 100 and 60000 images, not {self.subset}.")
-        if self.device not in ("auto", "cpu", "cuda"):
-            raise TrainingError(f"The device must be auto, cpu or cuda, not {self.device!r}.")
+        if self.device not in DEVICES:
+            raise TrainingError(f"The device must be one of {', '.join(DEVICES)}, not {self.device!r}.")
         if self.device == "cuda" and not cuda_available():
             raise TrainingError("CUDA was asked for but no GPU is available here; use --device cpu or auto.")
         return self

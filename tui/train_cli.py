@@ -14,6 +14,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from engine.train_config import ARCHITECTURES, DEVICES, KMEANS_SCALINGS
+
 PLAIN_LINE_EVERY_S = 5.0
 DETACH_WAIT_S = 60.0
 
@@ -22,14 +24,14 @@ def add_parsers(sub) -> None:
     train = sub.add_parser("train", help="train the MNIST autoencoders headless, into a run directory")
     train.add_argument("--latent", type=int, nargs="+", default=None, metavar="D", help="latent sizes (default 2 16 256)")
     train.add_argument("--epochs", type=int, default=None, help="epochs (default 10; with --resume, the new total)")
-    train.add_argument("--arch", choices=["mlp", "conv"], default=None)
+    train.add_argument("--arch", choices=ARCHITECTURES, default=None)
     train.add_argument("--batch-size", type=int, default=None)
     train.add_argument("--lr", type=float, default=None)
     train.add_argument("--subset", type=int, default=None, help="train on the first N images (100 to 60000)")
-    train.add_argument("--device", choices=["auto", "cpu", "cuda"], default=None)
+    train.add_argument("--device", choices=DEVICES, default=None)
     train.add_argument("--seed", type=int, default=None)
     train.add_argument("--eval-every", type=int, default=None, help="epochs between k-means and judge scores")
-    train.add_argument("--kmeans-scaling", choices=["none", "standard", "unit"], default=None,
+    train.add_argument("--kmeans-scaling", choices=KMEANS_SCALINGS, default=None,
                        help="scale codes before k-means: none (default), standard (per coordinate), unit (length 1)")
     train.add_argument("--data-dir", default=None, help="MNIST files, or a torchvision root with MNIST/raw/")
     train.add_argument("--run-dir", default=None, help="default: runs/ae-<date>-<time>")

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
-from engine.rundir import RunError
+from engine.rundir import CONFIG, RunError
 from engine.run_record import RunRecord
 from tui.screens.run_pane import RunPane
 
@@ -17,7 +17,7 @@ from tui.screens.run_pane import RunPane
 def list_runs(root: Path) -> list[Path]:
     if not root.is_dir():
         return []
-    return sorted((p for p in root.iterdir() if (p / "config.json").exists()), key=lambda p: p.stat().st_mtime, reverse=True)
+    return sorted((p for p in root.iterdir() if (p / CONFIG).exists()), key=lambda p: p.stat().st_mtime, reverse=True)
 
 
 class RunsPane(RunPane):

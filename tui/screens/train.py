@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Input, Label, ProgressBar, Select, Static
 
 from engine.run_record import RunRecord
-from engine.train_config import ARCHITECTURES, TrainConfig, TrainingError
+from engine.train_config import ARCHITECTURES, DEVICES, TrainConfig, TrainingError
 from tui.screens.run_pane import RunPane
 
 NO_RUN = "No run yet: fill in the form and press ctrl+s (or Start), or open a recorded run on the Runs pane (6)."
@@ -71,7 +71,7 @@ class TrainPane(RunPane):
                     yield Label("arch")
                     yield Select([(a, a) for a in ARCHITECTURES], value=defaults.arch, allow_blank=False, id="arch", compact=True)
                     yield Label("device")
-                    yield Select([(d, d) for d in ("auto", "cpu", "cuda")], value="auto", allow_blank=False, id="device", compact=True)
+                    yield Select([(d, d) for d in DEVICES], value="auto", allow_blank=False, id="device", compact=True)
                 with Horizontal(classes="row"):
                     yield Label("seed")
                     yield Input(str(defaults.seed), id="seed", compact=True)

@@ -97,14 +97,20 @@ def critical_height(
         raise ParameterError(f"The distance L must be a number greater than 0, not {distance:g}.")
     if max_steps < 1:
         raise ParameterError(f"The step limit must be at least 1, not {max_steps}.")
-    xs = wall_path(config, distance, max_steps)
+    return bisect_wall_path(wall_path(config, distance, max_steps), distance, config.lr, tol)
+
+
+def bisect_wall_path(xs: list[float], distance: float, first_probe: float,
+                     tol: float = BISECTION_TOL) -> CriticalHeight:
+    """The bisection of `critical_height` on an already simulated wall path x_0 .. x_max_steps."""
+    max_steps = len(xs) - 1
     farthest_step = max(range(len(xs)), key=xs.__getitem__)
     turn_back = farthest_step + 1 if farthest_step < max_steps else None
     brackets: list[Bracket] = []
     lo = 0.0
     if xs[farthest_step] > distance:
         # Grow the upper end until a bump is tall enough to trap the optimizer, then halve.
-        hi = config.lr
+        hi = first_probe
         while (at := escape_step(xs, distance, hi)) is not None:
             brackets.append(Bracket(lo, hi, hi, at))
             lo, hi = hi, 2 * hi

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.escape import critical_height, escape_step, wall_path
+from engine.escape import bisect_wall_path, escape_step, wall_path
 from engine.landscape import near
 from engine.trajectory import Trajectory
 
@@ -44,5 +44,5 @@ def _fate(traj: Trajectory, max_steps: int) -> str:
     at = escape_step(xs, traj.landscape.distance, traj.landscape.bump_height)
     if at is not None:
         return f"it comes back over the peak at step {at}."
-    h = critical_height(traj.config, traj.landscape.distance, max_steps).h_critical
+    h = bisect_wall_path(xs, traj.landscape.distance, traj.config.lr).h_critical  # the same path, not a new one
     return f"trapped, as h = {num(traj.landscape.bump_height)} > critical h = {num(h)}."

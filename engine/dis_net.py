@@ -11,6 +11,7 @@ import threading
 import torch
 from torch import nn
 
+from engine.models import as_float
 from engine.sharpness import as_images, blur
 
 
@@ -52,7 +53,7 @@ def train_dis_net(train_x: torch.Tensor, epochs: int = 1, batch_size: int = 128,
         for i in range(0, len(train_x), batch_size):
             if cancel is not None and cancel.is_set():
                 return None
-            clear = train_x[perm[i:i + batch_size]].float().div_(255)
+            clear = as_float(train_x[perm[i:i + batch_size]])
             x, y = real_vs_blurred_batch(clear, generator, kernel_size, sigma)
             loss = loss_fn(dis(x), y)
             optimizer.zero_grad(set_to_none=True)

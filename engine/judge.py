@@ -9,7 +9,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from engine.models import DigitJudge
+from engine.models import DigitJudge, as_float
 from engine.rundir import load_checkpoint, save_atomic
 
 JUDGE_BATCH = 128
@@ -37,7 +37,7 @@ def train_judge(data, device, epochs: int, seed: int, cancel: threading.Event) -
             if cancel.is_set():
                 return None
             idx = perm[i:i + JUDGE_BATCH]
-            loss = nn.functional.cross_entropy(judge(data.train_x[idx].float().div_(255)), data.train_y[idx])
+            loss = nn.functional.cross_entropy(judge(as_float(data.train_x[idx])), data.train_y[idx])
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
@@ -58,7 +58,7 @@ def ensure_judge(path: Path, data, device, epochs: int, seed: int, cancel: threa
     judge = train_judge(data, device, epochs, seed, cancel)
     if judge is None:
         return None, 0.0, False
-    test_x = data.test_x.float().div(255)
+    test_x = as_float(data.test_x)
     acc = float((judge_predictions(judge, test_x) == data.test_y).mean())
     path.parent.mkdir(parents=True, exist_ok=True)
     save_atomic({"model": judge.state_dict(), "test_acc": acc, "epochs": epochs}, path)

@@ -16,6 +16,11 @@ from torch import nn
 PIXELS = 28 * 28
 
 
+def as_float(x_uint8: torch.Tensor) -> torch.Tensor:
+    """uint8 pixels as floats in [0, 1], the models' input (a new tensor; the data is untouched)."""
+    return x_uint8.float().div_(255.0)
+
+
 def hidden(n_in: int, n_out: int) -> list[nn.Module]:
     return [nn.Linear(n_in, n_out), nn.BatchNorm1d(n_out), nn.ReLU()]
 

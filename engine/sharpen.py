@@ -20,7 +20,7 @@ import torch
 from torch import nn
 
 from engine.dis_net import real_vs_blurred_batch
-from engine.models import l1_loss
+from engine.models import as_float, l1_loss
 
 STRATEGY_STEPS = {1: ("blur", "fake", "generator"), 2: ("blur", "generator")}
 """The steps of each strategy, in order, for every batch."""
@@ -115,7 +115,7 @@ def sharpen_epoch(strategy: int, model, g_opt, dis, d_opt, train_x: torch.Tensor
     for step, i in enumerate(range(0, len(train_x), batch_size), start=1):
         if cancel.is_set():
             return None
-        clear = train_x[perm[i:i + batch_size]].float().div_(255)
+        clear = as_float(train_x[perm[i:i + batch_size]])
         losses = sharpen_batch(strategy, model, g_opt, dis, d_opt, clear, lam, generator, d_steps)
         history.append(losses)
         on_step(step, losses)
@@ -141,7 +141,7 @@ def compare(models: dict[str, nn.Module], test_x: torch.Tensor, labels, dis, jud
     from engine.judge import judge_predictions
     from engine.sharpness import sobel_magnitude
 
-    originals = test_x.float().div(255)
+    originals = as_float(test_x)
     reference = sobel_magnitude(originals).mean()
     labels = np.asarray(labels)
     out = {}

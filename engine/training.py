@@ -21,7 +21,7 @@ from engine.clustering import kmeans_agreement
 from engine.judge import ensure_judge, judge_predictions
 from engine.train_config import TrainConfig, TrainingError
 from engine.mnist import load_mnist
-from engine.models import l1_loss, make_autoencoder
+from engine.models import as_float, l1_loss, make_autoencoder
 from engine.rundir import METRICS, MetricsWriter, RunLock, load_checkpoint, prepare_run_dir, save_atomic, write_config
 
 SNAPSHOT_SIZE = 2000
@@ -51,10 +51,6 @@ class DeviceData:
             torch.from_numpy(data.test_images[:n_test].reshape(n_test, -1).copy()).to(device),
             data.test_labels[:n_test].astype(np.int64),
         )
-
-
-def as_float(x_uint8: torch.Tensor) -> torch.Tensor:
-    return x_uint8.float().div_(255.0)
 
 
 class NonFiniteLoss(Exception):

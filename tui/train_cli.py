@@ -60,7 +60,9 @@ def cmd_train(args, argv: list[str]) -> int:
     from engine.training import prepare_run_dir, run_training
 
     if args.resume and not args.run_dir:
-        raise_user("--resume needs --run-dir: the run to continue.")
+        from engine.rundir import RunError
+
+        raise RunError("--resume needs --run-dir: the run to continue.")
     run_dir = Path(args.run_dir or Path("runs") / datetime.now().strftime("ae-%Y%m%d-%H%M%S"))
     config = None if (args.resume and args.epochs is None) else train_config(args)
     config = prepare_run_dir(run_dir, config, args.resume)  # every user error before any work
@@ -85,12 +87,6 @@ def cmd_train(args, argv: list[str]) -> int:
         print_scores(summary)
         print(f"run: {summary['run_dir']}")
     return 0
-
-
-def raise_user(message: str):
-    from engine.rundir import RunError
-
-    raise RunError(message)
 
 
 def detach(run_dir: Path, argv: list[str]) -> int:

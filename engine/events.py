@@ -95,6 +95,66 @@ class Reconstructions:
 
 
 @dataclass(frozen=True)
+class SharpenStarted:
+    """A sharpening run of a training run's models (its record lives in <run>/sharpen)."""
+
+    run_dir: str
+    config: dict
+    device: str
+    resumed_epochs: dict
+    """Per "s<strategy>-<latent>", the epochs already done when this process started."""
+    plain_epochs: dict
+    """Per latent dim (as a string), the epochs of plain training behind model (a)."""
+    stale_lock_pid: int | None = None
+
+
+@dataclass(frozen=True)
+class DisReady:
+    """The dis_net that scores every model: trained on clear vs blurred training digits only."""
+
+    held_out_acc: float
+    """Accuracy on held-out clear test digits and blurred copies of them."""
+    cached: bool
+
+
+@dataclass(frozen=True)
+class SharpenStep:
+    latent: int
+    strategy: int
+    epoch: int
+    step: int
+    steps_per_epoch: int
+    d_loss: float
+    """D's binary cross entropy, averaged over the batches since the previous SharpenStep."""
+    d_acc: float
+    """D's accuracy on the images of its own updates (clear vs blurred, and reconstructions for strategy 1)."""
+    g_l1: float
+    g_adv: float
+    """G's adversarial loss, BCE(D(G(x)), clear): low when D takes the reconstructions for clear."""
+
+
+@dataclass(frozen=True)
+class SharpenScores:
+    """One model's reconstructions of the same test digits, scored; epoch 0 of model "a" is the plain one."""
+
+    latent: int
+    model: str
+    """"a" (plain L1, the run's model), "s1" or "s2" (sharpened with strategy 1 or 2)."""
+    epoch: int
+    test_l1: float
+    clear_score: float
+    """dis_net's mean probability that the reconstructions are clear."""
+    sharpness: float
+    """Mean Sobel magnitude of the reconstructions over the originals' (1.0 = as sharp as the data)."""
+    judge_acc: float
+    labels: list
+    originals: str
+    images: str
+    """The reconstructions of the shown digits, uint8 base64 as in Reconstructions."""
+    judged: list
+
+
+@dataclass(frozen=True)
 class Done:
     summary: dict
 
@@ -110,7 +170,8 @@ class Failed:
 
 
 EVENTS = {cls.__name__: cls for cls in (RunStarted, JudgeReady, StepLoss, EpochEnd, LatentSnapshot,
-                                        ClusterScores, Reconstructions, Done, Stopped, Failed)}
+                                        ClusterScores, Reconstructions, SharpenStarted, DisReady, SharpenStep,
+                                        SharpenScores, Done, Stopped, Failed)}
 
 
 def to_record(event) -> dict:

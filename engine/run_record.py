@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine import events as ev
-from engine.rundir import METRICS, MetricsTail, RunLock, pid_alive
+from engine.rundir import METRICS, MetricsTail, RunLock, pid_alive, sharpen_dir
 
 
 @dataclass
@@ -97,4 +97,102 @@ class RunRecord:
             "models": models,
             "raw_pixels": {k: getattr(raw, k) for k in ("purity", "nmi", "ari", "acc")} if raw else None,
             "judge": {"test_acc": self.judge.test_acc} if self.judge else None,
+        }
+
+
+SCORE_FIELDS = ("test_l1", "clear_score", "sharpness", "judge_acc")
+LOSS_FIELDS = ("d_loss", "d_acc", "g_l1", "g_adv")
+JUDGE_DROP_ALLOWED = 0.01
+"""A sharpened model meets the target when it is nearer the data's sharpness (1.0) than model (a)
+while the judge reads at most this much less of its reconstructions correctly."""
+
+
+def meets_target(plain: ev.SharpenScores, sharpened: ev.SharpenScores) -> bool:
+    return (abs(sharpened.sharpness - 1) < abs(plain.sharpness - 1)
+            and sharpened.judge_acc >= plain.judge_acc - JUDGE_DROP_ALLOWED)
+
+
+@dataclass
+class SharpenRecord:
+    """A sharpening run (in <run>/sharpen) as its events tell it."""
+
+    run_dir: Path
+    """The training run whose models are sharpened."""
+    started: ev.SharpenStarted | None = None
+    dis: ev.DisReady | None = None
+    steps: dict = field(default_factory=lambda: defaultdict(dict))
+    """(latent, strategy) -> (epoch, step) -> SharpenStep."""
+    scores: dict = field(default_factory=lambda: defaultdict(dict))
+    """(latent, "a" | "s1" | "s2") -> epoch -> SharpenScores."""
+    outcome: ev.Done | ev.Stopped | ev.Failed | None = None
+
+    def add(self, event) -> None:
+        if isinstance(event, ev.SharpenStarted):
+            self.started, self.outcome = event, None
+        elif isinstance(event, ev.DisReady):
+            self.dis = event
+        elif isinstance(event, ev.SharpenStep):
+            self.steps[(event.latent, event.strategy)][(event.epoch, event.step)] = event
+        elif isinstance(event, ev.SharpenScores):
+            self.scores[(event.latent, event.model)][event.epoch] = event
+        elif isinstance(event, (ev.Done, ev.Stopped, ev.Failed)):
+            self.outcome = event
+
+    @classmethod
+    def read(cls, run_dir: Path) -> "SharpenRecord":
+        record = cls(Path(run_dir))
+        for event in MetricsTail(sharpen_dir(run_dir) / METRICS).poll():
+            record.add(event)
+        return record
+
+    @property
+    def latents(self) -> list[int]:
+        return sorted({latent for latent, _ in self.scores})
+
+    @property
+    def strategies(self) -> list[int]:
+        if self.started is not None:
+            return list(self.started.config["strategies"])
+        return sorted({s for _, s in self.steps})
+
+    def latest(self, latent: int, model: str) -> ev.SharpenScores | None:
+        return RunRecord.latest(self.scores.get((latent, model), {}))
+
+    def history(self, latent: int, strategy: int) -> list[dict]:
+        """Per epoch, the mean of D's and G's logged losses and D's accuracy."""
+        by_epoch = defaultdict(list)
+        for (epoch, _), step in sorted(self.steps.get((latent, strategy), {}).items()):
+            by_epoch[epoch].append(step)
+        return [{"epoch": e, **{k: sum(getattr(s, k) for s in steps) / len(steps) for k in LOSS_FIELDS}}
+                for e, steps in by_epoch.items()]
+
+    def status(self) -> str:
+        if self.outcome is None:
+            owner = RunLock(self.run_dir).owner()
+            return "running" if isinstance(owner.get("pid"), int) and pid_alive(owner["pid"]) else "dead"
+        return {ev.Done: "finished", ev.Failed: "failed", ev.Stopped: "stopped"}[type(self.outcome)]
+
+    def summary(self) -> dict:
+        """Every model's latest scores per latent: (a) and each strategy, in the shape of `bumptui compare --json`."""
+        models = {}
+        for d in self.latents:
+            plain = self.latest(d, "a")
+            row = {}
+            if plain is not None:
+                row["a"] = {"epochs": self.started.plain_epochs.get(str(d)) if self.started else None,
+                            **{k: getattr(plain, k) for k in SCORE_FIELDS}}
+            for s in self.strategies:
+                latest = self.latest(d, f"s{s}")
+                if latest is None:
+                    continue
+                row[f"s{s}"] = {"epochs": latest.epoch, **{k: getattr(latest, k) for k in SCORE_FIELDS},
+                                "meets_target": plain is not None and meets_target(plain, latest),
+                                "history": self.history(d, s)}
+            models[str(d)] = row
+        return {
+            "run_dir": str(self.run_dir),
+            "status": self.status(),
+            "config": self.started.config if self.started else None,
+            "dis_net": {"held_out_acc": self.dis.held_out_acc} if self.dis else None,
+            "models": models,
         }

@@ -4,6 +4,7 @@
     runs/<name>/metrics.jsonl        one event a line, flushed and synced line by line
     runs/<name>/checkpoints/*.pt     the newest complete checkpoint of each model
     runs/<name>/lock                 who is writing (pid and host)
+    runs/<name>/sharpen/             a sharpening of the run's models (config, metrics, checkpoints)
 """
 
 from __future__ import annotations
@@ -19,6 +20,12 @@ from engine.train_config import TrainConfig
 METRICS = "metrics.jsonl"
 CONFIG = "config.json"
 LOCK = "lock"
+SHARPEN = "sharpen"
+
+
+def sharpen_dir(run_dir) -> Path:
+    """Where a sharpening of the run's models records itself (under the run's own lock)."""
+    return Path(run_dir) / SHARPEN
 
 
 class RunError(ValueError):

@@ -22,6 +22,8 @@ from torch import nn
 from engine.dis_net import real_vs_blurred_batch
 from engine.models import as_float, l1_loss
 
+EVAL_BATCH = 2000
+
 STRATEGY_STEPS = {1: ("blur", "fake", "generator"), 2: ("blur", "generator")}
 """The steps of each strategy, in order, for every batch."""
 
@@ -91,13 +93,14 @@ def g_step(model, g_opt, dis, clear: torch.Tensor, lam: float) -> StepLosses:
 
 
 def sharpen_batch(strategy: int, model, g_opt, dis, d_opt, clear: torch.Tensor, lam: float,
-                  generator: torch.Generator, d_steps: int = 1) -> StepLosses:
+                  generator: torch.Generator, d_steps: int = 1, kernel_size: int = 5,
+                  sigma: tuple[float, float] = (1.0, 2.0)) -> StepLosses:
     """One batch of a strategy: its D steps (d_steps times each), then G's step."""
     d = StepLosses()
     for step in STRATEGY_STEPS[strategy]:
         if step == "blur":
             for _ in range(d_steps):
-                d = d_step_blur(dis, d_opt, clear, generator)
+                d = d_step_blur(dis, d_opt, clear, generator, kernel_size, sigma)
         elif step == "fake":
             for _ in range(d_steps):
                 fake = d_step_fake(dis, d_opt, model, clear)
@@ -108,15 +111,17 @@ def sharpen_batch(strategy: int, model, g_opt, dis, d_opt, clear: torch.Tensor, 
 
 
 def sharpen_epoch(strategy: int, model, g_opt, dis, d_opt, train_x: torch.Tensor, batch_size: int, lam: float,
-                  generator: torch.Generator, cancel, on_step, d_steps: int = 1) -> list[StepLosses] | None:
-    """One pass over uint8 train_x (n, 784) in a fresh order; None when `cancel` was set."""
+                  generator: torch.Generator, cancel, on_step, d_steps: int = 1, kernel_size: int = 5,
+                  sigma: tuple[float, float] = (1.0, 2.0)) -> list[StepLosses] | None:
+    """One pass over uint8 train_x (n, 784) in a fresh order, calling on_step(step, losses) after
+    every batch; None when `cancel` was set (checked before every batch)."""
     perm = torch.randperm(len(train_x), generator=generator).to(train_x.device)
     history = []
     for step, i in enumerate(range(0, len(train_x), batch_size), start=1):
         if cancel.is_set():
             return None
         clear = as_float(train_x[perm[i:i + batch_size]])
-        losses = sharpen_batch(strategy, model, g_opt, dis, d_opt, clear, lam, generator, d_steps)
+        losses = sharpen_batch(strategy, model, g_opt, dis, d_opt, clear, lam, generator, d_steps, kernel_size, sigma)
         history.append(losses)
         on_step(step, losses)
     return history
@@ -134,24 +139,39 @@ class Comparison:
     judge_acc: float
 
 
+@dataclass(frozen=True)
+class Evaluation:
+    scores: Comparison
+    shown: np.ndarray
+    """The reconstructions of the shown test digits, uint8 (k, 28, 28)."""
+    judged: np.ndarray
+    """What the judge reads in each of them."""
+
+
 @torch.no_grad()
-def compare(models: dict[str, nn.Module], test_x: torch.Tensor, labels, dis, judge) -> dict[str, Comparison]:
-    """Every model scored on exactly the same test digits (uint8 (n, 784)) by the same dis_net and judge."""
+def evaluate(model: nn.Module, test_x: torch.Tensor, labels, dis, judge, shown=None) -> Evaluation:
+    """One model's reconstructions of uint8 test_x (n, 784), scored by dis_net and the judge, with the
+    reconstructions of the test digits at indices `shown` (default: none)."""
     from engine.dis_net import clear_scores
     from engine.judge import judge_predictions
     from engine.sharpness import sobel_magnitude
 
     originals = as_float(test_x)
-    reference = sobel_magnitude(originals).mean()
     labels = np.asarray(labels)
-    out = {}
-    for name, model in models.items():
-        model.eval()
-        recon = torch.cat([model(originals[i:i + 2000]).clamp(0, 1) for i in range(0, len(originals), 2000)])
-        out[name] = Comparison(
-            test_l1=float(l1_loss(recon, originals)),
-            clear_score=float(clear_scores(dis, recon).mean()),
-            sharpness=float(sobel_magnitude(recon).mean() / reference),
-            judge_acc=float((judge_predictions(judge, recon) == labels).mean()),
-        )
-    return out
+    model.eval()
+    recon = torch.cat([model(originals[i:i + EVAL_BATCH]).clamp(0, 1) for i in range(0, len(originals), EVAL_BATCH)])
+    predicted = judge_predictions(judge, recon)
+    scores = Comparison(
+        test_l1=float(l1_loss(recon, originals)),
+        clear_score=float(clear_scores(dis, recon).mean()),
+        sharpness=float(sobel_magnitude(recon).mean() / sobel_magnitude(originals).mean()),
+        judge_acc=float((predicted == labels).mean()),
+    )
+    index = np.asarray([] if shown is None else shown, dtype=np.int64)
+    images = (recon[torch.as_tensor(index, device=recon.device)] * 255).round().to(torch.uint8)
+    return Evaluation(scores, images.reshape(-1, 28, 28).cpu().numpy(), predicted[index])
+
+
+def compare(models: dict[str, nn.Module], test_x: torch.Tensor, labels, dis, judge) -> dict[str, Comparison]:
+    """Every model scored on exactly the same test digits (uint8 (n, 784)) by the same dis_net and judge."""
+    return {name: evaluate(model, test_x, labels, dis, judge).scores for name, model in models.items()}

@@ -84,3 +84,88 @@ def cuda_available() -> bool:
     import torch
 
     return torch.cuda.is_available()
+
+
+STRATEGIES = (1, 2)
+"""1: D learns blurred and reconstructed digits as fake; 2: D learns blurred digits only."""
+INITS = ("plain", "scratch")
+MIN_DIS_UPDATES = 200
+DEFAULT_LAMBDA = 0.005
+"""The adversarial weight: from the sweep in RESULTS.md, the largest that keeps the judge's
+accuracy within a point of the plain model's while sharpening it."""
+
+
+@dataclass(frozen=True)
+class SharpenConfig:
+    """What `bumptui sharpen` is asked to do with the models of a training run."""
+
+    strategies: tuple[int, ...] = STRATEGIES
+    lam: float = DEFAULT_LAMBDA
+    """lambda: G's loss is L1 + lambda * BCE(D(G(x)), clear)."""
+    epochs: int = 3
+    init: str = "plain"
+    """plain: start from the run's trained model (a); scratch: from the same fresh weights (a) started from."""
+    latent_dims: tuple[int, ...] | None = None
+    """None: every model of the run."""
+    lr: float = 1e-3
+    """G's (the autoencoder's) Adam step size."""
+    d_lr: float = 2e-4
+    """D's Adam step size (betas 0.5, 0.999 as in DCGAN)."""
+    d_steps: int = 1
+    """D updates per G update, on each of D's steps."""
+    blur_kernel: int = 5
+    blur_sigma: tuple[float, float] = (1.0, 2.0)
+    """Each blurred copy draws its Gaussian sigma from this range."""
+    dis_epochs: int | None = None
+    """Epochs of dis_net on clear vs blurred training digits before sharpening starts; None: as many
+    as give it at least MIN_DIS_UPDATES updates (one epoch of full MNIST)."""
+    seed: int = 0
+
+    def validated(self, run_latents: tuple[int, ...] = ()) -> "SharpenConfig":
+        if not self.strategies or any(s not in STRATEGIES for s in self.strategies):
+            raise TrainingError(f"The strategy must be 1, 2 or both, not {self.strategies!r}.")
+        if self.init not in INITS:
+            raise TrainingError(f"Sharpening starts from {' or '.join(INITS)}, not {self.init!r}.")
+        if not (math.isfinite(self.lam) and 0 <= self.lam <= 100):
+            raise TrainingError(f"lambda must be a number from 0 to 100, not {self.lam}.")
+        for name in ("lr", "d_lr"):
+            value = getattr(self, name)
+            if not (math.isfinite(value) and 0 < value <= 1):
+                raise TrainingError(f"The {name.replace('_', ' ')} must be greater than 0 and at most 1, not {value}.")
+        for name in ("epochs", "d_steps", "dis_epochs"):
+            if getattr(self, name) is not None and getattr(self, name) < 1:
+                raise TrainingError(f"{name.replace('_', ' ')} must be at least 1, not {getattr(self, name)}.")
+        if self.blur_kernel < 3 or self.blur_kernel % 2 == 0 or self.blur_kernel > 27:
+            raise TrainingError(f"The blur kernel must be an odd size from 3 to 27, not {self.blur_kernel}.")
+        lo, hi = self.blur_sigma
+        if not (math.isfinite(lo) and math.isfinite(hi) and 0 < lo <= hi <= 10):
+            raise TrainingError(f"The blur sigma range must satisfy 0 < low <= high <= 10, not {lo} to {hi}.")
+        if self.latent_dims is not None and run_latents:
+            missing = [d for d in self.latent_dims if d not in run_latents]
+            if missing:
+                raise TrainingError(f"The run has no latent-{missing[0]} model; it has latent "
+                                    f"{', '.join(map(str, run_latents))}.")
+        return self
+
+    def dis_epochs_for(self, n_train: int, batch_size: int) -> int:
+        if self.dis_epochs is not None:
+            return self.dis_epochs
+        return max(1, math.ceil(MIN_DIS_UPDATES / math.ceil(n_train / batch_size)))
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["strategies"] = list(self.strategies)
+        d["blur_sigma"] = list(self.blur_sigma)
+        d["latent_dims"] = None if self.latent_dims is None else list(self.latent_dims)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "SharpenConfig":
+        known = {f.name for f in fields(cls)}
+        d = {k: v for k, v in d.items() if k in known}
+        for name in ("strategies", "blur_sigma"):
+            if name in d:
+                d[name] = tuple(d[name])
+        if d.get("latent_dims") is not None:
+            d["latent_dims"] = tuple(d["latent_dims"])
+        return cls(**d)

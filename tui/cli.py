@@ -111,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
             return train_cli.cmd_train(args, argv)
         elif args.command == "report":
             return train_cli.cmd_report(args)
+        elif args.command == "sharpen":
+            return train_cli.cmd_sharpen(args)
+        elif args.command == "compare":
+            return train_cli.cmd_compare(args)
         elif args.command == "watch":
             from engine.rundir import read_config
             from tui.app import BumptuiApp

@@ -8,9 +8,9 @@ from pathlib import Path
 import numpy as np
 
 from engine.events import decode_images
-from engine.images import save_reconstruction_grid
-from engine.rundir import RunError, read_config
-from engine.run_record import RunRecord
+from engine.images import save_digit_rows, save_reconstruction_grid
+from engine.rundir import RunError, read_config, sharpen_dir
+from engine.run_record import RunRecord, SharpenRecord
 
 
 def fmt(value, spec: str) -> str:
@@ -55,3 +55,66 @@ def print_scores(summary: dict) -> None:
         print(f"{'pixels':>10} {'':>6} {'':>8} {raw['purity']:7.3f} {raw['nmi']:6.3f} {raw['ari']:6.3f} {raw['acc']:6.3f}")
     if summary["judge"]:
         print(f"judge accuracy on the real test digits: {summary['judge']['test_acc']:.2%}")
+
+
+MODEL_NAMES = {"a": "(a) plain", "s1": "strategy 1", "s2": "strategy 2"}
+
+
+def compare(run_dir: Path, as_json: bool) -> int:
+    """`bumptui compare RUN_DIR`: (a) vs strategy 1 vs strategy 2 per latent, and a PNG of the same digits."""
+    if not run_dir.is_dir():
+        raise RunError(f"There is no run directory {run_dir}.")
+    read_config(run_dir)
+    if not (sharpen_dir(run_dir) / "metrics.jsonl").exists():
+        raise RunError(f"{run_dir} has not been sharpened yet; run: bumptui sharpen {run_dir}")
+    record = SharpenRecord.read(run_dir)
+    summary = record.summary()
+    pngs, rows = [], []
+    for d in record.latents:
+        names = [m for m in MODEL_NAMES if record.latest(d, m) is not None]
+        shown = [record.latest(d, m) for m in names]
+        labels = np.array(shown[0].labels)
+        path = sharpen_dir(run_dir) / f"compare-latent-{d}.png"
+        save_digit_rows(path, [decode_images(shown[0].originals), *[decode_images(s.images) for s in shown]],
+                        [None, *[np.array(s.judged) != labels for s in shown]])
+        pngs.append(str(path))
+        rows.append(", ".join(["originals", *[MODEL_NAMES[m] for m in names]]))
+    summary["pngs"] = pngs
+    if as_json:
+        print(json.dumps(summary))
+        return 0
+    config = summary["config"] or {}
+    print(f"{run_dir}: sharpening {summary['status']}, lambda {fmt(config.get('lam'), 'g')}, "
+          f"from {config.get('init', '-')}")
+    if summary["dis_net"]:
+        print(f"dis_net: {summary['dis_net']['held_out_acc']:.2%} on held-out clear vs blurred test digits")
+    print_comparison(summary)
+    print("sharp: mean Sobel magnitude over the originals' (1.0 = as sharp as the data); clear: dis_net's mean score\n"
+          "target: sharpness nearer 1.0 than (a)'s, with the judge's accuracy at most 1 point lower")
+    for path, names in zip(pngs, rows):
+        print(f"wrote {path} (rows: {names}; misread digits framed red)")
+    return 0
+
+
+def comparison_rows(summary: dict) -> list[tuple]:
+    """One row per latent and model: the cells of the comparison table, as text."""
+    rows = []
+    for d, models in summary["models"].items():
+        for key, m in models.items():
+            last = m.get("history", [])[-1:] or [{}]
+            rows.append((d, MODEL_NAMES[key], fmt(m["epochs"], "d"), fmt(m["test_l1"], ".4f"),
+                         fmt(m["clear_score"], ".3f"), fmt(m["sharpness"], ".3f"), fmt(m["judge_acc"], ".4f"),
+                         fmt(last[0].get("d_loss"), ".3f"), fmt(last[0].get("d_acc"), ".3f"),
+                         fmt(last[0].get("g_adv"), ".3f"), "" if key == "a" else ("yes" if m["meets_target"] else "no")))
+    return rows
+
+
+COMPARISON_COLUMNS = ("latent", "model", "epochs", "test L1", "clear", "sharp", "judge", "D loss", "D acc", "G adv",
+                      "target")
+
+
+def print_comparison(summary: dict) -> None:
+    widths = (6, 10, 6, 7, 5, 5, 6, 6, 5, 5, 6)
+    print(" ".join(f"{c:>{w}}" for c, w in zip(COMPARISON_COLUMNS, widths)))
+    for row in comparison_rows(summary):
+        print(" ".join(f"{c:>{w}}" for c, w in zip(row, widths)))

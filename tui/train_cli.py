@@ -14,7 +14,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from engine.train_config import ARCHITECTURES, DEVICES, KMEANS_SCALINGS
+from engine.train_config import ARCHITECTURES, DEFAULT_LAMBDA, DEVICES, INITS, KMEANS_SCALINGS
 
 PLAIN_LINE_EVERY_S = 5.0
 DETACH_WAIT_S = 60.0
@@ -43,6 +43,30 @@ def add_parsers(sub) -> None:
     report.add_argument("--json", action="store_true")
     watch = sub.add_parser("watch", help="open the app on a run started elsewhere, following it live")
     watch.add_argument("run_dir")
+    sharpen = sub.add_parser("sharpen", help="retrain a run's autoencoders with L1 + dis_net's loss (into RUN_DIR/sharpen)")
+    sharpen.add_argument("run_dir")
+    sharpen.add_argument("--strategy", choices=("1", "2", "both"), default=None,
+                         help="1: D also learns reconstructions as fake; 2: D learns blur only (default both)")
+    sharpen.add_argument("--lambda", dest="lam", type=float, default=None,
+                         help=f"weight of the adversarial loss (default {DEFAULT_LAMBDA})")
+    sharpen.add_argument("--epochs", type=int, default=None, help="epochs (default 3; with --resume, the new total)")
+    sharpen.add_argument("--from", dest="init", choices=INITS, default=None,
+                         help="start from the run's trained model (plain, default) or from fresh weights")
+    sharpen.add_argument("--latent", type=int, nargs="+", default=None, metavar="D", help="default: every model of the run")
+    sharpen.add_argument("--lr", type=float, default=None, help="the autoencoder's learning rate (default 1e-3)")
+    sharpen.add_argument("--d-lr", type=float, default=None, help="dis_net's learning rate (default 2e-4)")
+    sharpen.add_argument("--d-steps", type=int, default=None, help="D updates per G update (default 1)")
+    sharpen.add_argument("--blur-kernel", type=int, default=None, help="odd Gaussian kernel size (default 5)")
+    sharpen.add_argument("--blur-sigma", type=float, nargs=2, default=None, metavar=("LOW", "HIGH"),
+                         help="each blurred copy's sigma is drawn from this range (default 1 2)")
+    sharpen.add_argument("--dis-epochs", type=int, default=None, help="dis_net's epochs on clear vs blurred (default: at least 200 updates)")
+    sharpen.add_argument("--seed", type=int, default=None)
+    sharpen.add_argument("--data-dir", default=None, help="MNIST files, or a torchvision root with MNIST/raw/")
+    sharpen.add_argument("--resume", action="store_true", help="continue the run's sharpening from its newest checkpoints")
+    sharpen.add_argument("--json", action="store_true", help="print the comparison as one JSON object")
+    compare = sub.add_parser("compare", help="plain (a) vs strategy 1 vs strategy 2 of a sharpened run, and PNG grids")
+    compare.add_argument("run_dir")
+    compare.add_argument("--json", action="store_true")
 
 
 def train_config(args):
@@ -142,7 +166,19 @@ class Progress:
             self._plain(event, kind)
 
     def _bar(self, event, kind) -> None:
-        if kind == "RunStarted":
+        if kind == "SharpenStarted":
+            for key, done in event.resumed_epochs.items():
+                strategy, latent = key[1:].split("-")
+                self.tasks[key] = self.bar.add_task(f"latent {latent:>3} strategy {strategy}", total=self.config.epochs,
+                                                    completed=done, status="")
+        elif kind == "SharpenStep":
+            self.bar.update(self.tasks[f"s{event.strategy}-{event.latent}"],
+                            completed=event.epoch - 1 + event.step / event.steps_per_epoch,
+                            status=f"epoch {event.epoch} D {event.d_loss:.3f} acc {event.d_acc:.2f} G L1 {event.g_l1:.4f}")
+        elif kind == "SharpenScores" and event.model != "a":
+            self.bar.update(self.tasks[f"{event.model}-{event.latent}"], completed=event.epoch,
+                            status=f"sharpness {event.sharpness:.3f} judge {event.judge_acc:.3f}")
+        elif kind == "RunStarted":
             for d in self.config.latent_dims:
                 done = event.resumed_epochs.get(str(d), 0)
                 self.tasks[d] = self.bar.add_task(f"latent {d:>3}", total=self.config.epochs, completed=done, status="")
@@ -152,12 +188,12 @@ class Progress:
         elif kind == "EpochEnd":
             self.bar.update(self.tasks[event.latent], completed=event.epoch,
                             status=f"test L1 {event.test_l1:.4f}, {event.images_per_s:,.0f} img/s")
-        elif kind in ("JudgeReady", "Stopped", "Failed"):
+        elif kind in ("JudgeReady", "DisReady", "Stopped", "Failed") or (kind == "SharpenScores" and event.model == "a"):
             self.bar.console.print(self._line(event, kind))
 
     def _plain(self, event, kind) -> None:
         now = time.monotonic()
-        if kind == "StepLoss" and now - self._last_line < PLAIN_LINE_EVERY_S:
+        if kind in ("StepLoss", "SharpenStep") and now - self._last_line < PLAIN_LINE_EVERY_S:
             return
         line = self._line(event, kind)
         if line:
@@ -178,6 +214,21 @@ class Progress:
                     f"({event.seconds:.1f} s, {event.images_per_s:,.0f} img/s)")
         if kind == "ClusterScores" and event.latent is not None:
             return f"latent {event.latent}: k-means purity {event.purity:.3f} acc {event.acc:.3f} NMI {event.nmi:.3f}"
+        if kind == "SharpenStarted":
+            resumed = {k: v for k, v in event.resumed_epochs.items() if v}
+            return (f"sharpening {event.run_dir} on {event.device}, lambda {event.config['lam']:g}"
+                    + (f", resuming after epochs {resumed}" if resumed else ""))
+        if kind == "DisReady":
+            return (f"dis_net: {event.held_out_acc:.2%} on held-out clear vs blurred test digits"
+                    + (" (cached)" if event.cached else ""))
+        if kind == "SharpenStep":
+            return (f"latent {event.latent} strategy {event.strategy}: epoch {event.epoch} step {event.step}/"
+                    f"{event.steps_per_epoch} D loss {event.d_loss:.3f} D acc {event.d_acc:.2f} G L1 {event.g_l1:.4f} "
+                    f"G adv {event.g_adv:.3f}")
+        if kind == "SharpenScores":
+            who = "(a) plain" if event.model == "a" else f"strategy {event.model[1:]} epoch {event.epoch}"
+            return (f"latent {event.latent} {who}: test L1 {event.test_l1:.4f} clear {event.clear_score:.3f} "
+                    f"sharpness {event.sharpness:.3f} judge {event.judge_acc:.4f}")
         if kind in ("Stopped", "Failed"):
             return getattr(event, "reason", None) or event.message
         return ""
@@ -185,6 +236,48 @@ class Progress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.stop()
+
+
+def sharpen_config(args):
+    from engine.train_config import STRATEGIES, SharpenConfig
+
+    given = {
+        "strategies": None if args.strategy is None else (STRATEGIES if args.strategy == "both" else (int(args.strategy),)),
+        "lam": args.lam, "epochs": args.epochs, "init": args.init,
+        "latent_dims": tuple(args.latent) if args.latent else None, "lr": args.lr, "d_lr": args.d_lr,
+        "d_steps": args.d_steps, "blur_kernel": args.blur_kernel,
+        "blur_sigma": tuple(args.blur_sigma) if args.blur_sigma else None, "dis_epochs": args.dis_epochs,
+        "seed": args.seed,
+    }
+    return SharpenConfig(**{k: v for k, v in given.items() if v is not None})
+
+
+def cmd_sharpen(args) -> int:
+    from engine.sharpen_run import prepare_sharpen, run_sharpen
+
+    run_dir = Path(args.run_dir)
+    config = None if (args.resume and args.epochs is None) else sharpen_config(args)
+    _, config = prepare_sharpen(run_dir, config, args.resume)  # every user error before any work
+    progress = Progress(config, json_out=args.json)
+    try:
+        summary = run_sharpen(run_dir, config, resume=args.resume, callback=progress, data_dir=args.data_dir)
+    except KeyboardInterrupt:
+        progress.close()
+        print(f"Stopped. Continue with: bumptui sharpen {run_dir} --resume", file=sys.stderr)
+        return 130
+    progress.close()
+    if summary is None:
+        print(f"bumptui: {progress.failure or 'sharpening did not finish.'}", file=sys.stderr)
+        return 1
+    from tui.report import compare
+
+    return compare(run_dir, args.json)
+
+
+def cmd_compare(args) -> int:
+    from tui.report import compare
+
+    return compare(Path(args.run_dir), args.json)
 
 
 def cmd_report(args) -> int:

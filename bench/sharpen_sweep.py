@@ -37,6 +37,8 @@ def main() -> None:
     parser.add_argument("--lambdas", type=float, nargs="+", default=[0.01, 0.03, 0.1])
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--dis-epochs", type=int, default=1)
+    parser.add_argument("--strategies", type=int, nargs="+", default=[1, 2],
+                        help="0 is the control: L1 alone, once per latent whatever the lambdas")
     args = parser.parse_args()
     run_dir = Path(args.run_dir)
     config = TrainConfig.from_dict(read_config(run_dir))
@@ -54,7 +56,9 @@ def main() -> None:
         plain.load_state_dict(load_checkpoint(checkpoint_path(run_dir, d))["model"])
         models = {f"latent {d} (a)": plain}
         for lam in args.lambdas:
-            for strategy in (1, 2):
+            for strategy in args.strategies:
+                if strategy == 0 and lam != args.lambdas[0]:
+                    continue
                 model = copy.deepcopy(plain)
                 d_net = copy.deepcopy(dis)
                 g_opt = torch.optim.Adam(model.parameters(), lr=config.lr)
@@ -63,7 +67,7 @@ def main() -> None:
                 for _ in range(args.epochs):
                     sharpen_epoch(strategy, model, g_opt, d_net, d_opt, data.train_x, config.batch_size, lam, gen,
                                   threading.Event(), lambda *a: None)
-                models[f"latent {d} s{strategy} l={lam:g}"] = model
+                models[f"latent {d} s0 (L1 only)" if strategy == 0 else f"latent {d} s{strategy} l={lam:g}"] = model
         for name, c in compare(models, data.test_x, data.test_y, dis, judge).items():
             print(f"{name:>22} {c.test_l1:8.4f} {c.clear_score:6.3f} {c.sharpness:6.3f} {c.judge_acc:6.4f}", flush=True)
 

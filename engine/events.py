@@ -124,9 +124,10 @@ class SharpenStep:
     epoch: int
     step: int
     steps_per_epoch: int
-    d_loss: float
-    """D's binary cross entropy, averaged over the batches since the previous SharpenStep."""
-    d_acc: float
+    d_loss: float | None
+    """D's binary cross entropy, averaged over the batches since the previous SharpenStep (None for
+    strategy 0, the L1-only control, where D is not trained)."""
+    d_acc: float | None
     """D's accuracy on the images of its own updates (clear vs blurred, and reconstructions for strategy 1)."""
     g_l1: float
     g_adv: float
@@ -139,7 +140,8 @@ class SharpenScores:
 
     latent: int
     model: str
-    """"a" (plain L1, the run's model), "s1" or "s2" (sharpened with strategy 1 or 2)."""
+    """"a" (plain L1, the run's model), "s0" (it, trained on with L1 alone as long as the others: the
+    control), "s1" or "s2" (sharpened with strategy 1 or 2)."""
     epoch: int
     test_l1: float
     clear_score: float

@@ -107,6 +107,11 @@ JUDGE_DROP_ALLOWED = 0.01
 while the judge reads at most this much less of its reconstructions correctly."""
 
 
+def mean_or_none(values: list) -> float | None:
+    """The mean, or None for a loss a strategy does not have (D's, for the L1-only control)."""
+    return None if values[0] is None else sum(values) / len(values)
+
+
 def meets_target(plain: ev.SharpenScores, sharpened: ev.SharpenScores) -> bool:
     return (abs(sharpened.sharpness - 1) < abs(plain.sharpness - 1)
             and sharpened.judge_acc >= plain.judge_acc - JUDGE_DROP_ALLOWED)
@@ -151,8 +156,9 @@ class SharpenRecord:
 
     @property
     def strategies(self) -> list[int]:
+        """0 (the L1-only control) and the strategies asked for."""
         if self.started is not None:
-            return list(self.started.config["strategies"])
+            return [0, *self.started.config["strategies"]]
         return sorted({s for _, s in self.steps})
 
     def latest(self, latent: int, model: str) -> ev.SharpenScores | None:
@@ -163,7 +169,7 @@ class SharpenRecord:
         by_epoch = defaultdict(list)
         for (epoch, _), step in sorted(self.steps.get((latent, strategy), {}).items()):
             by_epoch[epoch].append(step)
-        return [{"epoch": e, **{k: sum(getattr(s, k) for s in steps) / len(steps) for k in LOSS_FIELDS}}
+        return [{"epoch": e, **{k: mean_or_none([getattr(s, k) for s in steps]) for k in LOSS_FIELDS}}
                 for e, steps in by_epoch.items()]
 
     def status(self) -> str:

@@ -24,8 +24,9 @@ from engine.models import as_float, l1_loss
 
 EVAL_BATCH = 2000
 
-STRATEGY_STEPS = {1: ("blur", "fake", "generator"), 2: ("blur", "generator")}
-"""The steps of each strategy, in order, for every batch."""
+STRATEGY_STEPS = {0: ("generator",), 1: ("blur", "fake", "generator"), 2: ("blur", "generator")}
+"""The steps of each strategy, in order, for every batch. Strategy 0 is the control: G goes on with
+the L1 loss alone (lambda 0), so a sharpened model can be told from one that merely trained longer."""
 
 _bce = nn.BCEWithLogitsLoss()
 
@@ -78,14 +79,16 @@ def d_step_fake(dis, d_opt, model, clear: torch.Tensor) -> StepLosses:
 
 
 def g_step(model, g_opt, dis, clear: torch.Tensor, lam: float) -> StepLosses:
-    """Step 3 (+4): G on L1 + lam * BCE(D(G(x)), clear); D is frozen, in eval mode and not stepped."""
+    """Step 3 (+4): G on L1 + lam * BCE(D(G(x)), clear); D is frozen, in eval mode and not stepped.
+    With lam 0 the adversarial loss is only measured, outside the graph."""
     model.train()
     dis.eval()
     with frozen(dis):
         reconstruction = model(clear)
         rec_l1 = l1_loss(reconstruction, clear)
-        adversarial = _bce(dis(reconstruction.clamp(0, 1)), torch.ones(len(clear), device=clear.device))
-        loss = rec_l1 + lam * adversarial
+        with torch.set_grad_enabled(lam > 0):
+            adversarial = _bce(dis(reconstruction.clamp(0, 1)), torch.ones(len(clear), device=clear.device))
+        loss = rec_l1 + lam * adversarial if lam > 0 else rec_l1
         g_opt.zero_grad(set_to_none=True)
         loss.backward()
         g_opt.step()
@@ -106,7 +109,7 @@ def sharpen_batch(strategy: int, model, g_opt, dis, d_opt, clear: torch.Tensor, 
                 fake = d_step_fake(dis, d_opt, model, clear)
                 d = StepLosses(d_loss=(d.d_loss + fake.d_loss) / 2, d_acc=(d.d_acc + fake.d_acc) / 2)
         else:
-            g = g_step(model, g_opt, dis, clear, lam)
+            g = g_step(model, g_opt, dis, clear, lam if strategy else 0.0)
     return StepLosses(d.d_loss, d.d_acc, g.g_l1, g.g_adv)
 
 

@@ -1,5 +1,8 @@
 """A sharpening run: both strategies on each model of a training run, recorded in <run>/sharpen.
 
+Beside the strategies asked for, a control (strategy 0) trains model (a) on with the L1 loss alone
+for the same epochs, so extra training is not mistaken for sharpening.
+
     runs/<name>/sharpen/config.json            the SharpenConfig
     runs/<name>/sharpen/metrics.jsonl          its events (SharpenStarted, DisReady, SharpenStep, SharpenScores, ...)
     runs/<name>/sharpen/checkpoints/*.pt       dis_net (the scorer) and each strategy's G and D per latent
@@ -27,11 +30,14 @@ from engine.judge import ensure_judge
 from engine.models import as_float, make_autoencoder
 from engine.rundir import (CONFIG, METRICS, MetricsWriter, RunError, RunLock, load_checkpoint, pid_alive,
                            read_config, save_atomic, sharpen_dir, write_config)
+from engine.run_record import mean_or_none
 from engine.sharpen import StepLosses, evaluate, sharpen_epoch
 from engine.train_config import SharpenConfig, TrainConfig, TrainingError
 from engine.training import DeviceData, NonFiniteLoss, checkpoint_path, judge_path_for, shown_digits
 
 STEP_EVENTS_PER_EPOCH = 20
+CONTROL = 0
+"""Strategy 0 runs beside the chosen ones: the same model trained on with L1 alone for as long."""
 
 
 def model_key(strategy: int, latent: int) -> str:
@@ -149,7 +155,8 @@ def _sharpen(run_dir, train, config, device, data, emit, cancel, stale_pid) -> d
     scorer, cached = DisNet().to(device), scorer_path(run_dir).exists()
     if cached:
         scorer.load_state_dict(load_checkpoint(scorer_path(run_dir)))
-    pairs = [Pair(s, d, train, config, plain[d]["model"], scorer, device) for d in latents for s in config.strategies]
+    pairs = [Pair(s, d, train, config, plain[d]["model"], scorer, device)
+             for d in latents for s in (CONTROL, *config.strategies)]
     for p in pairs:
         if pair_path(run_dir, p.strategy, p.latent).exists():
             p.restore(load_checkpoint(pair_path(run_dir, p.strategy, p.latent)))
@@ -222,9 +229,9 @@ def _epoch(p: Pair, epoch: int, train, config, data, emit, cancel) -> ev.Stopped
         window.append(losses)
         if step % every and step != steps:
             return
-        means = [sum(getattr(w, k) for w in window) / len(window) for k in ("d_loss", "d_acc", "g_l1", "g_adv")]
+        means = [mean_or_none([getattr(w, k) for w in window]) for k in ("d_loss", "d_acc", "g_l1", "g_adv")]
         window.clear()
-        if not all(math.isfinite(m) for m in means):
+        if not all(m is None or math.isfinite(m) for m in means):
             raise NonFiniteLoss(f"step {step}")
         emit(ev.SharpenStep(p.latent, p.strategy, epoch, step, steps, *means))
 
@@ -239,3 +246,4 @@ def _epoch(p: Pair, epoch: int, train, config, data, emit, cancel) -> ev.Stopped
         return ev.Stopped(f"stopped during epoch {epoch} of strategy {p.strategy} on the latent-{p.latent} model; "
                           f"--resume continues from epoch {p.epoch + 1}")
     return None
+

@@ -57,7 +57,8 @@ def print_scores(summary: dict) -> None:
         print(f"judge accuracy on the real test digits: {summary['judge']['test_acc']:.2%}")
 
 
-MODEL_NAMES = {"a": "(a) plain", "s1": "strategy 1", "s2": "strategy 2"}
+MODEL_NAMES = {"a": "(a) plain", "s0": "L1 only", "s1": "strategy 1", "s2": "strategy 2"}
+"""(a), the control (a trained on with L1 alone as long as the strategies), and the two strategies."""
 
 
 def compare(run_dir: Path, as_json: bool) -> int:
@@ -89,10 +90,12 @@ def compare(run_dir: Path, as_json: bool) -> int:
     if summary["dis_net"]:
         print(f"dis_net: {summary['dis_net']['held_out_acc']:.2%} on held-out clear vs blurred test digits")
     print_comparison(summary)
-    print("sharp: mean Sobel magnitude over the originals' (1.0 = as sharp as the data); clear: dis_net's mean score\n"
-          "target: sharpness nearer 1.0 than (a)'s, with the judge's accuracy at most 1 point lower")
+    print("sharp: mean Sobel magnitude over the originals' (1.0 = as sharp as the data)\n"
+          "clear: dis_net's mean score; D loss, D acc, G adv: means over the last epoch\n"
+          "L1 only: (a) trained on with L1 alone as long as the strategies (the control)\n"
+          "target: sharpness nearer 1.0 than (a)'s, the judge at most 1 point lower")
     for path, names in zip(pngs, rows):
-        print(f"wrote {path} (rows: {names}; misread digits framed red)")
+        print(f"wrote {path}\n  rows: {names} (red: misread)")
     return 0
 
 

@@ -169,12 +169,14 @@ class Progress:
         if kind == "SharpenStarted":
             for key, done in event.resumed_epochs.items():
                 strategy, latent = key[1:].split("-")
-                self.tasks[key] = self.bar.add_task(f"latent {latent:>3} strategy {strategy}", total=self.config.epochs,
+                name = "L1 only" if strategy == "0" else f"strategy {strategy}"
+                self.tasks[key] = self.bar.add_task(f"latent {latent:>3} {name:<10}", total=self.config.epochs,
                                                     completed=done, status="")
         elif kind == "SharpenStep":
             self.bar.update(self.tasks[f"s{event.strategy}-{event.latent}"],
                             completed=event.epoch - 1 + event.step / event.steps_per_epoch,
-                            status=f"epoch {event.epoch} D {event.d_loss:.3f} acc {event.d_acc:.2f} G L1 {event.g_l1:.4f}")
+                            status=f"epoch {event.epoch} G L1 {event.g_l1:.4f} adv {event.g_adv:.3f}"
+                                   + (f" D acc {event.d_acc:.2f}" if event.d_acc is not None else ""))
         elif kind == "SharpenScores" and event.model != "a":
             self.bar.update(self.tasks[f"{event.model}-{event.latent}"], completed=event.epoch,
                             status=f"sharpness {event.sharpness:.3f} judge {event.judge_acc:.3f}")
@@ -222,11 +224,12 @@ class Progress:
             return (f"dis_net: {event.held_out_acc:.2%} on held-out clear vs blurred test digits"
                     + (" (cached)" if event.cached else ""))
         if kind == "SharpenStep":
+            d = "" if event.d_loss is None else f" D loss {event.d_loss:.3f} D acc {event.d_acc:.2f}"
             return (f"latent {event.latent} strategy {event.strategy}: epoch {event.epoch} step {event.step}/"
-                    f"{event.steps_per_epoch} D loss {event.d_loss:.3f} D acc {event.d_acc:.2f} G L1 {event.g_l1:.4f} "
-                    f"G adv {event.g_adv:.3f}")
+                    f"{event.steps_per_epoch} G L1 {event.g_l1:.4f} G adv {event.g_adv:.3f}{d}")
         if kind == "SharpenScores":
-            who = "(a) plain" if event.model == "a" else f"strategy {event.model[1:]} epoch {event.epoch}"
+            who = {"a": "(a) plain", "s0": f"L1 only epoch {event.epoch}"}.get(
+                event.model, f"strategy {event.model[1:]} epoch {event.epoch}")
             return (f"latent {event.latent} {who}: test L1 {event.test_l1:.4f} clear {event.clear_score:.3f} "
                     f"sharpness {event.sharpness:.3f} judge {event.judge_acc:.4f}")
         if kind in ("Stopped", "Failed"):

@@ -1,11 +1,13 @@
 """Which network each step of the sharpening strategies changes, and which it must leave alone."""
 
+import copy
+
 import pytest
 import torch
 
 from engine.dis_net import DisNet
 from engine.mnist import load_mnist
-from engine.models import make_autoencoder
+from engine.models import l1_loss, make_autoencoder
 from engine.sharpen import STRATEGY_STEPS, d_step_blur, d_step_fake, g_step, sharpen_batch
 
 
@@ -60,7 +62,7 @@ def test_the_adversarial_term_reaches_the_autoencoder(nets):
     assert changed(plain, model), "with lambda > 0, G's update differs from the L1-only one"
 
 
-@pytest.mark.parametrize("strategy", [1, 2])
+@pytest.mark.parametrize("strategy", [0, 1, 2])
 def test_a_strategy_batch_runs_its_steps(nets, strategy, monkeypatch):
     import engine.sharpen as sharpen
 
@@ -70,10 +72,28 @@ def test_a_strategy_batch_runs_its_steps(nets, strategy, monkeypatch):
         real = getattr(sharpen, name)
         monkeypatch.setattr(sharpen, name, lambda *a, _n=name, _r=real, **k: (calls.append(_n), _r(*a, **k))[1])
     losses = sharpen_batch(strategy, model, g_opt, dis, d_opt, clear, 0.1, torch.Generator().manual_seed(0), d_steps=2)
-    expected = {1: ["d_step_blur"] * 2 + ["d_step_fake"] * 2 + ["g_step"], 2: ["d_step_blur"] * 2 + ["g_step"]}
+    expected = {0: ["g_step"], 1: ["d_step_blur"] * 2 + ["d_step_fake"] * 2 + ["g_step"],
+                2: ["d_step_blur"] * 2 + ["g_step"]}
     assert calls == expected[strategy]
     assert STRATEGY_STEPS[2] == ("blur", "generator"), "strategy 2 never shows D a reconstruction"
-    assert 0 <= losses.d_acc <= 1 and losses.g_l1 > 0
+    assert losses.g_l1 > 0
+    assert losses.d_acc is None if strategy == 0 else 0 <= losses.d_acc <= 1
+
+
+def test_the_control_strategy_is_plain_l1_training(nets):
+    model, g_opt, dis, d_opt, clear = nets
+    twin = copy.deepcopy(model)
+    twin_opt = torch.optim.Adam(twin.parameters(), lr=1e-3)
+    d_before = snapshot(dis)
+    sharpen_batch(0, model, g_opt, dis, d_opt, clear, 0.5, torch.Generator().manual_seed(0))
+    twin.train()
+    loss = l1_loss(twin(clear), clear)
+    twin_opt.zero_grad()
+    loss.backward()
+    twin_opt.step()
+    assert not changed(d_before, dis), "the control never trains D"
+    assert all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), twin.state_dict().values())), \
+        "lambda is ignored: the control's step is exactly a plain L1 step"
 
 
 def test_compare_scores_every_model_on_the_same_digits(nets):

@@ -1,0 +1,112 @@
+"""A sharpening run end to end on a tiny run: what it records, that it is fair, seeded, resumable and safe."""
+
+import shutil
+import threading
+
+import pytest
+
+from engine import events as ev
+from engine.rundir import RunError, RunLock, read_events, sharpen_dir
+from engine.run_record import SharpenRecord, meets_target
+from engine.sharpen_run import pair_path, run_sharpen, scorer_path
+from engine.train_config import SharpenConfig, TrainingError
+from engine.training import checkpoint_path
+
+SHARPEN = SharpenConfig(epochs=2, dis_epochs=3, lam=0.05)
+
+
+def scores(events, model=None):
+    return [e for e in events if isinstance(e, ev.SharpenScores) and (model is None or e.model == model)]
+
+
+def test_a_sharpening_scores_plain_and_both_strategies_on_the_same_digits(sharpen_copy):
+    plain_bytes = checkpoint_path(sharpen_copy, 16).read_bytes()
+    seen = []
+    summary = run_sharpen(sharpen_copy, SHARPEN, callback=seen.append)
+    assert summary is not None and isinstance(seen[-1], ev.Done)
+    assert read_events(sharpen_dir(sharpen_copy)) == seen, "everything it reported is in the run's sharpen log"
+    assert [(e.model, e.epoch) for e in scores(seen)] == [("a", 0), ("s0", 1), ("s1", 1), ("s2", 1),
+                                                  ("s0", 2), ("s1", 2), ("s2", 2)]
+    first = scores(seen)[0]
+    for e in scores(seen):
+        assert e.labels == first.labels and e.originals == first.originals, "the same test digits for every model"
+        assert 0 <= e.clear_score <= 1 and 0 < e.sharpness and 0 <= e.judge_acc <= 1 and e.test_l1 > 0
+    dis = [e for e in seen if isinstance(e, ev.DisReady)][0]
+    assert dis.held_out_acc > 0.8, "the scorer tells blurred from clear well above chance"
+    steps = [e for e in seen if isinstance(e, ev.SharpenStep)]
+    assert {(e.strategy, e.epoch) for e in steps} == {(s, e) for s in (0, 1, 2) for e in (1, 2)}
+    assert all(0 <= e.d_acc <= 1 and e.d_loss >= 0 and e.g_adv >= 0 for e in steps if e.strategy)
+    assert all(e.d_loss is None and e.d_acc is None for e in steps if e.strategy == 0), "the control trains no D"
+    assert checkpoint_path(sharpen_copy, 16).read_bytes() == plain_bytes, "model (a) is never overwritten"
+    assert all(pair_path(sharpen_copy, s, 16).exists() for s in (1, 2)) and scorer_path(sharpen_copy).exists()
+    # The adversarial loss moved the sharpened models away from (a) in sharpness.
+    a = scores(seen, "a")[0]
+    assert all(abs(e.sharpness - a.sharpness) > 1e-3 for e in scores(seen) if e.model != "a")
+    # The control is G trained on with L1 alone: the adversarial term is what sets the strategies apart.
+    last = {e.model: e for e in scores(seen) if e.epoch == 2}
+    assert last["s1"].images != last["s0"].images and last["s2"].images != last["s0"].images
+
+    record = SharpenRecord.read(sharpen_copy)
+    table = record.summary()["models"]["16"]
+    assert set(table) == {"a", "s0", "s1", "s2"} and table["a"]["epochs"] == 1 and table["s1"]["epochs"] == 2
+    assert [h["epoch"] for h in table["s1"]["history"]] == [1, 2]
+    for key in ("s0", "s1", "s2"):
+        latest = record.latest(16, key)
+        assert table[key]["meets_target"] == meets_target(a, latest)
+        assert table[key]["meets_target"] == (abs(latest.sharpness - 1) < abs(a.sharpness - 1)
+                                               and latest.judge_acc >= a.judge_acc - 0.01)
+
+
+def test_a_stopped_sharpening_resumes_to_the_same_numbers_as_an_uninterrupted_one(sharpen_copy, runs_root):
+    straight = runs_root / "sharpen-straight"
+    shutil.rmtree(straight, ignore_errors=True)
+    shutil.copytree(sharpen_copy, straight)
+    run_sharpen(straight, SHARPEN)
+
+    cancel = threading.Event()
+
+    def stop_after_first_epoch(event):
+        if isinstance(event, ev.SharpenScores) and event.model == "s2" and event.epoch == 1:
+            cancel.set()
+
+    assert run_sharpen(sharpen_copy, SHARPEN, callback=stop_after_first_epoch, cancel=cancel) is None
+    assert isinstance(read_events(sharpen_dir(sharpen_copy))[-1], ev.Stopped)
+    with pytest.raises(RunError, match="already sharpened"):
+        run_sharpen(sharpen_copy, SHARPEN)
+    resumed = []
+    run_sharpen(sharpen_copy, None, resume=True, callback=resumed.append)
+    assert resumed[0].resumed_epochs == {"s0-16": 1, "s1-16": 1, "s2-16": 1}
+    mine = {(e.model, e.epoch): e for e in scores(read_events(sharpen_dir(sharpen_copy)))}
+    theirs = {(e.model, e.epoch): e for e in scores(read_events(sharpen_dir(straight)))}
+    for key in (("s0", 2), ("s1", 2), ("s2", 2)):
+        assert mine[key].sharpness == theirs[key].sharpness and mine[key].test_l1 == theirs[key].test_l1, key
+        assert mine[key].images == theirs[key].images
+
+
+def test_sharpening_refuses_a_run_in_use_a_missing_model_and_bad_settings(sharpen_copy, runs_root):
+    lock = RunLock(sharpen_copy).acquire()  # this process, alive: the run is in use
+    try:
+        with pytest.raises(RunError, match="in use by process"):
+            run_sharpen(sharpen_copy, SHARPEN)
+    finally:
+        lock.release()
+    with pytest.raises(TrainingError, match="no latent-2 model"):
+        run_sharpen(sharpen_copy, SharpenConfig(latent_dims=(2,)))
+    checkpoint_path(sharpen_copy, 16).unlink()
+    with pytest.raises(RunError, match="no trained latent-16 model"):
+        run_sharpen(sharpen_copy, SHARPEN)
+    with pytest.raises(RunError, match="no sharpening to resume"):
+        run_sharpen(sharpen_copy, None, resume=True)
+    with pytest.raises(RunError, match="no run directory"):
+        run_sharpen(runs_root / "nowhere", SHARPEN)
+    assert not sharpen_dir(sharpen_copy).exists(), "a refused request writes nothing"
+
+
+@pytest.mark.parametrize("bad, message", [
+    (dict(lam=-1.0), "lambda"), (dict(blur_kernel=4), "odd"), (dict(blur_sigma=(2.0, 1.0)), "sigma"),
+    (dict(d_lr=0.0), "d lr"), (dict(strategies=(3,)), "strategy"), (dict(init="warm"), "plain or scratch"),
+    (dict(d_steps=0), "d steps"),
+])
+def test_bad_sharpen_settings_get_one_sentence(bad, message):
+    with pytest.raises(TrainingError, match=message):
+        SharpenConfig(**bad).validated()

@@ -17,8 +17,8 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from importlib import import_module
 
-from engine.rundir import METRICS, MetricsTail, RunError, read_config
-from engine.run_record import RunRecord
+from engine.rundir import METRICS, MetricsTail, RunError, read_config, sharpen_dir
+from engine.run_record import RunRecord, SharpenRecord
 from tui.messages import RunEvent
 from tui.screens.optimizer_lab import OptimizerLab
 from tui.screens.run_pane import RunPane
@@ -36,6 +36,7 @@ PANES = {
     "clusters": ("Clusters", pane("clusters", "ClustersPane")),
     "digits": ("Reconstructions", pane("reconstructions", "ReconstructionsPane")),
     "runs": ("Runs", pane("runs", "RunsPane")),
+    "sharpen": ("Sharpen", pane("sharpen", "SharpenPane")),
 }
 REFRESH_S = 0.25
 """How often the panes are redrawn when their run has news, and a watched log is read."""
@@ -59,8 +60,12 @@ class BumptuiApp(App):
         """The run the autoencoder panes show."""
         self.compare: RunRecord | None = None
         """A second run overlaid on the loss chart."""
-        self._tails: dict[Path, MetricsTail] = {}
-        self._training_dir: Path | None = None
+        self.sharpen: SharpenRecord | None = None
+        """The sharpening of the current run (empty until one is recorded)."""
+        self._tails: dict[Path, tuple[MetricsTail, RunRecord | SharpenRecord]] = {}
+        """Each followed metrics.jsonl, and the record its events go to."""
+        self._job: tuple[str, Path] | None = None
+        """What this app's worker thread is doing ("training" or "sharpening") and to which run."""
         self._dirty = False
         self._watch_first = watch
 
@@ -84,33 +89,41 @@ class BumptuiApp(App):
 
     # --- the current run ---------------------------------------------------------------------
 
-    def run_status(self, record: RunRecord) -> str:
-        if record.run_dir == self._training_dir and record.outcome is None:
-            return "training"
+    def run_status(self, record: RunRecord | SharpenRecord) -> str:
+        job = "sharpening" if isinstance(record, SharpenRecord) else "training"
+        if self._job == (job, record.run_dir) and record.outcome is None:
+            return job
         return record.status()
 
+    def _follow(self, record: RunRecord | SharpenRecord) -> None:
+        folder = sharpen_dir(record.run_dir) if isinstance(record, SharpenRecord) else record.run_dir
+        self._tails[folder / METRICS] = (MetricsTail(folder / METRICS), record)
+
+    def _unfollow(self, record: RunRecord | SharpenRecord | None) -> None:
+        self._tails = {k: v for k, v in self._tails.items() if v[1] is not record}
+
     def open_run(self, run_dir: Path) -> None:
-        """Show a run recorded in run_dir, following its log while it grows."""
+        """Show a run recorded in run_dir, and its sharpening, following their logs while they grow."""
         try:
             read_config(run_dir)
         except RunError as err:
             self.notify(str(err), severity="error")
             return
-        self.record = RunRecord(Path(run_dir))
-        self._tails = {k: v for k, v in self._tails.items() if self.compare and k == self.compare.run_dir}
-        self._tails[self.record.run_dir] = MetricsTail(Path(run_dir) / METRICS)
+        self._unfollow(self.record)
+        self._unfollow(self.sharpen)
+        self.record, self.sharpen = RunRecord(Path(run_dir)), SharpenRecord(Path(run_dir))
+        self._follow(self.record)
+        self._follow(self.sharpen)
         self._tick(force=True)
 
     def set_compare(self, run_dir: Path) -> None:
-        if self.compare is not None:
-            self._tails.pop(self.compare.run_dir, None)
+        self._unfollow(self.compare)
         self.compare = RunRecord(Path(run_dir))
-        self._tails[self.compare.run_dir] = MetricsTail(Path(run_dir) / METRICS)
+        self._follow(self.compare)
         self._tick(force=True)
 
     def _tick(self, force: bool = False) -> None:
-        for path, tail in list(self._tails.items()):
-            record = self.record if self.record and self.record.run_dir == path else self.compare
+        for path, (tail, record) in list(self._tails.items()):
             try:
                 events = tail.poll()
             except RunError as err:
@@ -124,13 +137,17 @@ class BumptuiApp(App):
             self.screen.show_run(self.record)
             self._dirty = False
 
-    # --- training in a thread ----------------------------------------------------------------
+    # --- training and sharpening in a thread -------------------------------------------------
+
+    def _busy(self) -> bool:
+        if self._job is not None:
+            self.notify(f"This app is {self._job[0]} {self._job[1]}; stop that first.", severity="warning")
+        return self._job is not None
 
     def start_training(self, config, name: str) -> None:
         from engine.rundir import prepare_run_dir
 
-        if self._training_dir is not None:
-            self.notify("A run is already training here; stop it first.", severity="warning")
+        if self._busy():
             return
         run_dir = self.runs_root / name
         try:
@@ -138,45 +155,78 @@ class BumptuiApp(App):
         except (RunError, ValueError) as err:
             self.notify(str(err), severity="error")
             return
-        self._tails.pop(self.record.run_dir if self.record else None, None)
-        self.record = RunRecord(run_dir)
-        self._training_dir = run_dir
-        self._train(config, run_dir)
+        self._unfollow(self.record)
+        self._unfollow(self.sharpen)
+        self.record, self.sharpen = RunRecord(run_dir), SharpenRecord(run_dir)
+        self._job = ("training", run_dir)
+        self._run_job(run_dir, config, False)
+        self._tick(force=True)
+
+    def start_sharpening(self, config, resume: bool = False) -> None:
+        """Sharpen the current run's models (resume: continue its recorded sharpening)."""
+        from engine.sharpen_run import prepare_sharpen
+
+        if self.record is None:
+            self.notify("Open a trained run first (Runs pane, 6).", severity="warning")
+            return
+        if self._busy():
+            return
+        try:
+            prepare_sharpen(self.record.run_dir, config, resume)
+        except (RunError, ValueError) as err:
+            self.notify(str(err), severity="error")
+            return
+        self._unfollow(self.sharpen)
+        run_dir = self.record.run_dir
+        self.sharpen = SharpenRecord(run_dir)
+        if resume:
+            self.sharpen = SharpenRecord.read(run_dir)  # what is recorded so far; new events arrive as messages
+        self._job = ("sharpening", run_dir)
+        self._run_job(run_dir, config, resume)
         self._tick(force=True)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="training")
-    def _train(self, config, run_dir: Path):
-        from engine.training import run_training
-
+    def _run_job(self, run_dir: Path, config, resume: bool):
         cancel = get_current_worker().cancelled_event  # one mechanism from the Stop key to the batch loop
-        return run_training(run_dir, config, callback=lambda event: self.post_message(RunEvent(run_dir, event)),
-                            cancel=cancel)
+        if self._job[0] == "training":
+            from engine.training import run_training as run
+        else:
+            from engine.sharpen_run import run_sharpen as run
+        job = self._job
+        return run(run_dir, config, resume=resume, cancel=cancel,
+                   callback=lambda event: self.post_message(RunEvent(job, event)))
 
     def stop_training(self) -> None:
-        if self._training_dir is None:
-            self.notify("Nothing is training.", severity="warning")
+        if self._job is None:
+            self.notify("Nothing is running.", severity="warning")
             return
         self.workers.cancel_group(self, "training")
 
     def on_run_event(self, message: RunEvent) -> None:
-        if self.record is not None and self.record.run_dir == message.run_dir:
-            self.record.add(message.event)
+        kind, run_dir = message.job
+        record = self.sharpen if kind == "sharpening" else self.record
+        if record is not None and record.run_dir == run_dir:
+            record.add(message.event)
             self._dirty = True
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "training" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR,
-                                                                   WorkerState.CANCELLED):
+                                                                   WorkerState.CANCELLED) or self._job is None:
             return
-        self._training_dir = None
+        kind, run_dir = self._job
+        self._job = None
+        what = kind.capitalize()
         if event.state == WorkerState.ERROR:
-            self.notify(f"Training stopped: {event.worker.error}", severity="error", timeout=10)
+            self.notify(f"{what} stopped: {event.worker.error}", severity="error", timeout=10)
         elif event.state == WorkerState.SUCCESS and event.worker.result is not None:
-            self.notify("Training finished.")
-        else:
+            self.notify(f"{what} finished.")
+        elif kind == "training":
             self.notify("Training stopped; the run can be resumed with bumptui train --resume.")
+        else:
+            self.notify(f"Sharpening stopped; resume it here (ctrl+r) or with bumptui sharpen {run_dir} --resume.")
         self._tick(force=True)
 
     async def action_quit(self) -> None:
-        if self._training_dir is not None:
+        if self._job is not None:
             self.workers.cancel_group(self, "training")  # the batch loop sees it within one batch
         self.exit()

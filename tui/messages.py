@@ -6,9 +6,10 @@ from textual.message import Message
 
 
 class RunEvent(Message):
-    """One engine event of the run the app is training, posted from the training thread."""
+    """One engine event of the job the app is running, posted from its thread."""
 
-    def __init__(self, run_dir, event) -> None:
+    def __init__(self, job: tuple, event) -> None:
         super().__init__()
-        self.run_dir = run_dir
+        self.job = job
+        """("training" or "sharpening", the run directory)."""
         self.event = event

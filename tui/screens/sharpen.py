@@ -1,0 +1,209 @@
+"""The Sharpen pane: sharpen the current run's models with dis_net, follow D and G, compare.
+
+For one model (latent size) at a time: the comparison table of (a), the L1-only control and the
+two strategies; D's and G's losses and D's accuracy over time; and the same test digits as each
+of them reconstructs them, in half-blocks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, ContentSwitcher, DataTable, Footer, Input, Label, Select, Static
+from textual_plotext import PlotextPlot
+
+from engine.events import decode_images
+from engine.run_record import RunRecord, SharpenRecord
+from engine.train_config import DEFAULT_LAMBDA, INITS, SharpenConfig, STRATEGIES, TrainingError
+from tui.report import MODEL_NAMES, comparison_rows
+from tui.screens.run_pane import NO_RUN, RunPane
+from tui.widgets.digits import DigitGrid, DigitRow
+from tui.widgets.run_charts import LATENT_COLORS
+
+NOT_SHARPENED = "Not sharpened yet: ctrl+s sharpens every model of this run (both strategies and the L1-only control)."
+STRATEGY_CHOICES = (("strategies 1, 2", "both"), ("strategy 1", "1"), ("strategy 2", "2"))
+
+
+def parse_form(values: dict[str, str]) -> SharpenConfig:
+    """The form's text as a config, or TrainingError with one sentence."""
+    try:
+        lam = float(values["lam"])
+    except ValueError:
+        raise TrainingError(f"lambda must be a number, not {values['lam']!r}.") from None
+    try:
+        epochs = int(values["epochs"])
+    except ValueError:
+        raise TrainingError(f"Epochs must be a whole number, not {values['epochs']!r}.") from None
+    strategies = STRATEGIES if values["strategy"] == "both" else (int(values["strategy"]),)
+    return SharpenConfig(strategies=strategies, lam=lam, epochs=epochs, init=values["init"]).validated()
+
+
+class SharpenChart(PlotextPlot):
+    """D's loss and accuracy and G's adversarial loss over the epochs of each strategy."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.drawn: dict[str, tuple[list[float], list[float]]] = {}
+        """What the chart shows, by legend label; what tests read."""
+
+    def show(self, record: SharpenRecord | None, latent: int | None) -> None:
+        plt = self.plt
+        plt.clear_figure()
+        self.drawn = {}
+        for s in (1, 2):
+            steps = sorted(record.steps.get((latent, s), {}).items()) if record else []
+            if not steps:
+                continue
+            xs = [epoch - 1 + step / e.steps_per_epoch for (epoch, step), e in steps]
+            for field, name, marker in (("d_loss", "D loss", "braille"), ("d_acc", "D acc", "dot"),
+                                        ("g_adv", "G adv", "hd")):
+                label = f"s{s} {name}"
+                ys = [getattr(e, field) for _, e in steps]
+                plt.plot(xs, ys, color=LATENT_COLORS[s], marker=marker, label=label)
+                self.drawn[label] = (xs, ys)
+        plt.xlabel("epoch")
+        plt.title(f"latent {latent}: D and G over time" if latent is not None else "")
+        self.refresh()
+
+
+class SharpenPane(RunPane):
+    DEFAULT_CSS = """
+    SharpenPane #top { height: auto; }
+    SharpenPane #table { width: 1fr; height: auto; max-height: 7; }
+    SharpenPane #form { width: 26; height: auto; }
+    SharpenPane #form .row { height: 1; }
+    SharpenPane #form Label { width: 8; padding: 0 1 0 0; text-align: right; }
+    SharpenPane #form Input, SharpenPane #form Select { width: 1fr; }
+    SharpenPane #form Button { margin: 0 0 0 1; min-width: 10; }
+    SharpenPane #error { color: $error; height: auto; }
+    SharpenPane #status { height: auto; background: $panel; padding: 0 1; }
+    SharpenPane #views { height: 1fr; }
+    """
+    AUTO_FOCUS = ""  # no focus: the digit keys switch panes until the user moves into the form
+    BINDINGS = [
+        Binding("ctrl+s", "start", "Sharpen", id="sharpen.start"),
+        Binding("ctrl+x", "stop", "Stop", id="sharpen.stop"),
+        Binding("ctrl+r", "resume", "Resume", id="sharpen.resume"),
+        Binding("n", "next_model", "Next model", id="sharpen.model"),
+        Binding("v", "toggle_view", "Digits/curves", id="sharpen.view"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.latent: int | None = None
+        """The model shown; None: the first one."""
+        self.wrong: dict[str, list[int]] = {}
+        """Per model shown, which digits the judge misreads; what tests read."""
+        self._drawn = None
+
+    def compose(self) -> ComposeResult:
+        defaults = SharpenConfig()
+        with Horizontal(id="top"):
+            table = DataTable(id="table", cursor_type="none", zebra_stripes=True)
+            table.add_columns("model", "ep", "test L1", "clear", "sharp", "judge", "goal")
+            yield table
+            with Vertical(id="form"):
+                with Horizontal(classes="row"):
+                    yield Label("lambda")
+                    yield Input(f"{DEFAULT_LAMBDA:g}", id="lam", compact=True)
+                with Horizontal(classes="row"):
+                    yield Label("epochs")
+                    yield Input(str(defaults.epochs), id="epochs", compact=True)
+                with Horizontal(classes="row"):
+                    yield Label("with")
+                    yield Select(STRATEGY_CHOICES, value="both", allow_blank=False, id="strategy", compact=True)
+                with Horizontal(classes="row"):
+                    yield Label("from")
+                    yield Select([(i, i) for i in INITS], value=defaults.init, allow_blank=False, id="init", compact=True)
+                with Horizontal(classes="row"):
+                    yield Button("Sharpen", id="start", variant="primary", compact=True)
+                    yield Button("Stop", id="stop", variant="error", compact=True)
+        yield Static(id="error")
+        yield Static(NO_RUN, id="status")
+        with ContentSwitcher(initial="curves", id="views"):
+            yield SharpenChart(id="curves")
+            yield DigitGrid(id="digits")
+        yield Footer(compact=True)
+
+    def form_values(self) -> dict[str, str]:
+        values = {k: self.query_one(f"#{k}", Input).value for k in ("lam", "epochs")}
+        values.update({k: str(self.query_one(f"#{k}", Select).value) for k in ("strategy", "init")})
+        return values
+
+    @on(Button.Pressed, "#start")
+    def action_start(self) -> None:
+        error = self.query_one("#error", Static)
+        try:
+            config = parse_form(self.form_values())
+        except TrainingError as err:
+            error.update(str(err))
+            return
+        error.update("")
+        self.app.start_sharpening(config)
+
+    def action_resume(self) -> None:
+        self.app.start_sharpening(None, resume=True)
+
+    @on(Button.Pressed, "#stop")
+    def action_stop(self) -> None:
+        self.app.stop_training()
+
+    def action_next_model(self) -> None:
+        latents = self.app.sharpen.latents if self.app.sharpen else []
+        if latents:
+            current = self.model(self.app.sharpen)
+            self.latent = latents[(latents.index(current) + 1) % len(latents)]
+            self.show_run(self.app.record)
+
+    def action_toggle_view(self) -> None:
+        switcher = self.query_one(ContentSwitcher)
+        switcher.current = "digits" if switcher.current == "curves" else "curves"
+
+    def model(self, sharpen: SharpenRecord) -> int | None:
+        latents = sharpen.latents
+        return self.latent if self.latent in latents else (latents[0] if latents else None)
+
+    def show_run(self, record: RunRecord | None) -> None:
+        sharpen = self.app.sharpen
+        status, table = self.query_one("#status", Static), self.query_one("#table", DataTable)
+        latent = self.model(sharpen) if sharpen else None
+        table.clear()
+        self.query_one(SharpenChart).show(sharpen, latent)
+        if record is None or sharpen is None or sharpen.started is None:
+            status.update(NO_RUN if record is None else f"[b]{record.run_dir}[/b]: {NOT_SHARPENED}")
+            self.query_one(DigitGrid).show([])
+            self._drawn = None
+            return
+        summary = sharpen.summary()
+        for row in comparison_rows({"models": {str(latent): summary["models"].get(str(latent), {})}}):
+            _, name, epochs, l1, clear, sharp, judge, _, _, _, target = row
+            table.add_row(name, epochs, l1, clear, sharp, judge, target)
+        config = sharpen.started.config
+        dis = f" · dis_net {sharpen.dis.held_out_acc:.1%} on held-out blur" if sharpen.dis else ""
+        message = getattr(sharpen.outcome, "message", None) or getattr(sharpen.outcome, "reason", None) or ""
+        status.update(f"[b]{record.run_dir}[/b]: sharpening {self.app.run_status(sharpen)} · lambda {config['lam']:g}"
+                      f" · from {config['init']}{dis} · latent {latent} (n: next, v: digits/curves)"
+                      + (f" — {message}" if message else ""))
+        self._show_digits(sharpen, latent)
+
+    def _show_digits(self, sharpen: SharpenRecord, latent: int) -> None:
+        shown = {m: sharpen.latest(latent, m) for m in MODEL_NAMES if sharpen.latest(latent, m) is not None}
+        key = (sharpen.run_dir, latent, tuple(id(s) for s in shown.values()))
+        if key == self._drawn or not shown:
+            return
+        self._drawn = key
+        first = next(iter(shown.values()))
+        labels = np.array(first.labels)
+        rows = [DigitRow("originals: " + " ".join(map(str, labels.tolist())), decode_images(first.originals))]
+        self.wrong = {}
+        for m, s in shown.items():
+            wrong = np.flatnonzero(np.array(s.judged) != labels).tolist()
+            self.wrong[m] = wrong
+            epochs = "" if m == "a" else f" after {s.epoch} epoch{'s' * (s.epoch != 1)}"
+            rows.append(DigitRow(f"{MODEL_NAMES[m]}{epochs}: sharpness {s.sharpness:.3f}, judge {s.judge_acc:.1%} "
+                                 f"({len(wrong)} of these misread, framed red)", decode_images(s.images),
+                                 tuple("red" if i in wrong else None for i in range(len(labels)))))
+        self.query_one(DigitGrid).show(rows)

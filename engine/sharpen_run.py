@@ -211,7 +211,8 @@ def _sharpen(run_dir, train, config, device, data, emit, cancel, stale_pid) -> d
                 p.epoch = epoch
                 score(p.model, p.latent, f"s{p.strategy}", epoch)
                 save_atomic(p.checkpoint(), pair_path(run_dir, p.strategy, p.latent))
-        summary = {"run_dir": str(run_dir), "epochs": config.epochs, "lam": config.lam}
+        summary = {"run_dir": str(run_dir), "epochs": config.epochs,
+                   "lambda": {str(s): config.lam_for(s) for s in config.strategies}}
         emit(ev.Done(summary))
         return summary
     except Exception as err:
@@ -237,7 +238,7 @@ def _epoch(p: Pair, epoch: int, train, config, data, emit, cancel) -> ev.Stopped
 
     try:
         history = sharpen_epoch(p.strategy, p.model, p.g_opt, p.dis, p.d_opt, data.train_x, train.batch_size,
-                                config.lam, p.generator, cancel, on_step, config.d_steps, config.blur_kernel,
+                                config.lam_for(p.strategy), p.generator, cancel, on_step, config.d_steps, config.blur_kernel,
                                 config.blur_sigma)
     except NonFiniteLoss as where:
         return ev.Failed(f"The losses of strategy {p.strategy} on the latent-{p.latent} model became infinite or NaN "

@@ -90,9 +90,17 @@ STRATEGIES = (1, 2)
 """1: D learns blurred and reconstructed digits as fake; 2: D learns blurred digits only."""
 INITS = ("plain", "scratch")
 MIN_DIS_UPDATES = 200
-DEFAULT_LAMBDA = 0.005
-"""The adversarial weight: from the sweep in RESULTS.md, the largest that keeps the judge's
-accuracy within a point of the plain model's while sharpening it."""
+DEFAULT_LAMBDA = {1: 0.001, 2: 0.01}
+"""The adversarial weight of each strategy when none is given, from the sweep in RESULTS.md: the
+largest that sharpens the 5-epoch models while the judge loses under a point. Strategy 1's D is
+trained against G, so its gradients are far stronger and it wants a tenth of strategy 2's weight."""
+
+
+def lambda_text(lam: float | None, strategies) -> str:
+    """"lambda 0.05", or each strategy's default: "lambda 0.001 (1), 0.01 (2)"."""
+    if lam is not None:
+        return f"lambda {lam:g}"
+    return "lambda " + ", ".join(f"{DEFAULT_LAMBDA[s]:g} ({s})" for s in strategies)
 
 
 @dataclass(frozen=True)
@@ -100,8 +108,8 @@ class SharpenConfig:
     """What `bumptui sharpen` is asked to do with the models of a training run."""
 
     strategies: tuple[int, ...] = STRATEGIES
-    lam: float = DEFAULT_LAMBDA
-    """lambda: G's loss is L1 + lambda * BCE(D(G(x)), clear)."""
+    lam: float | None = None
+    """lambda: G's loss is L1 + lambda * BCE(D(G(x)), clear). None: each strategy's DEFAULT_LAMBDA."""
     epochs: int = 3
     init: str = "plain"
     """plain: start from the run's trained model (a); scratch: from the same fresh weights (a) started from."""
@@ -126,7 +134,7 @@ class SharpenConfig:
             raise TrainingError(f"The strategy must be 1, 2 or both, not {self.strategies!r}.")
         if self.init not in INITS:
             raise TrainingError(f"Sharpening starts from {' or '.join(INITS)}, not {self.init!r}.")
-        if not (math.isfinite(self.lam) and 0 <= self.lam <= 100):
+        if self.lam is not None and not (math.isfinite(self.lam) and 0 <= self.lam <= 100):
             raise TrainingError(f"lambda must be a number from 0 to 100, not {self.lam}.")
         for name in ("lr", "d_lr"):
             value = getattr(self, name)
@@ -146,6 +154,9 @@ class SharpenConfig:
                 raise TrainingError(f"The run has no latent-{missing[0]} model; it has latent "
                                     f"{', '.join(map(str, run_latents))}.")
         return self
+
+    def lam_for(self, strategy: int) -> float:
+        return self.lam if self.lam is not None else DEFAULT_LAMBDA.get(strategy, 0.0)
 
     def dis_epochs_for(self, n_train: int, batch_size: int) -> int:
         if self.dis_epochs is not None:

@@ -11,6 +11,7 @@ from engine.events import decode_images
 from engine.images import save_digit_rows, save_reconstruction_grid
 from engine.rundir import RunError, read_config, sharpen_dir
 from engine.run_record import RunRecord, SharpenRecord
+from engine.train_config import lambda_text
 
 
 def fmt(value, spec: str) -> str:
@@ -85,7 +86,7 @@ def compare(run_dir: Path, as_json: bool) -> int:
         print(json.dumps(summary))
         return 0
     config = summary["config"] or {}
-    print(f"{run_dir}: sharpening {summary['status']}, lambda {fmt(config.get('lam'), 'g')}, "
+    print(f"{run_dir}: sharpening {summary['status']}, {lambda_text(config.get('lam'), config.get('strategies', []))}, "
           f"from {config.get('init', '-')}")
     if summary["dis_net"]:
         print(f"dis_net: {summary['dis_net']['held_out_acc']:.2%} on held-out clear vs blurred test digits")

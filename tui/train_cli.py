@@ -14,7 +14,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from engine.train_config import ARCHITECTURES, DEFAULT_LAMBDA, DEVICES, INITS, KMEANS_SCALINGS
+from engine.train_config import ARCHITECTURES, DEFAULT_LAMBDA, DEVICES, INITS, KMEANS_SCALINGS, lambda_text
 
 PLAIN_LINE_EVERY_S = 5.0
 DETACH_WAIT_S = 60.0
@@ -48,7 +48,8 @@ def add_parsers(sub) -> None:
     sharpen.add_argument("--strategy", choices=("1", "2", "both"), default=None,
                          help="1: D also learns reconstructions as fake; 2: D learns blur only (default both)")
     sharpen.add_argument("--lambda", dest="lam", type=float, default=None,
-                         help=f"weight of the adversarial loss (default {DEFAULT_LAMBDA})")
+                         help="weight of the adversarial loss, for every strategy (default: "
+                              + ", ".join(f"{v:g} for strategy {s}" for s, v in DEFAULT_LAMBDA.items()) + ")")
     sharpen.add_argument("--epochs", type=int, default=None, help="epochs (default 3; with --resume, the new total)")
     sharpen.add_argument("--from", dest="init", choices=INITS, default=None,
                          help="start from the run's trained model (plain, default) or from fresh weights")
@@ -218,7 +219,8 @@ class Progress:
             return f"latent {event.latent}: k-means purity {event.purity:.3f} acc {event.acc:.3f} NMI {event.nmi:.3f}"
         if kind == "SharpenStarted":
             resumed = {k: v for k, v in event.resumed_epochs.items() if v}
-            return (f"sharpening {event.run_dir} on {event.device}, lambda {event.config['lam']:g}"
+            return (f"sharpening {event.run_dir} on {event.device}, "
+                    f"{lambda_text(event.config['lam'], event.config['strategies'])}"
                     + (f", resuming after epochs {resumed}" if resumed else ""))
         if kind == "DisReady":
             return (f"dis_net: {event.held_out_acc:.2%} on held-out clear vs blurred test digits"

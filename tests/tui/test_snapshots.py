@@ -30,7 +30,8 @@ def test_view(snap_compare, view, size):
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURE = Path("tests/fixtures/runs/tiny-run")
 """Relative to the checkout, as a user types it, so the pictures do not depend on where it lives."""
-PANES = {"train": "2", "latent": "3", "clusters": "4", "reconstructions": "5", "runs": "6"}
+PANES = {"train": ["2"], "latent": ["3"], "clusters": ["4"], "reconstructions": ["5"], "runs": ["6"],
+         "sharpen": ["7"], "sharpen-digits": ["7", "n", "v"]}
 
 
 async def fixed_run_name(pilot) -> None:
@@ -47,4 +48,4 @@ async def fixed_run_name(pilot) -> None:
 def test_autoencoder_pane_from_a_recorded_run(snap_compare, pane, size, monkeypatch):
     monkeypatch.chdir(ROOT)
     app = BumptuiApp(watch=FIXTURE, runs_root=FIXTURE.parent)
-    assert snap_compare(app, press=[PANES[pane]], terminal_size=size, run_before=fixed_run_name)
+    assert snap_compare(app, press=PANES[pane], terminal_size=size, run_before=fixed_run_name)

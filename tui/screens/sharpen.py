@@ -17,7 +17,7 @@ from textual_plotext import PlotextPlot
 
 from engine.events import decode_images
 from engine.run_record import RunRecord, SharpenRecord
-from engine.train_config import DEFAULT_LAMBDA, INITS, SharpenConfig, STRATEGIES, TrainingError
+from engine.train_config import DEFAULT_LAMBDA, INITS, SharpenConfig, STRATEGIES, TrainingError, lambda_text
 from tui.report import MODEL_NAMES, comparison_rows
 from tui.screens.run_pane import NO_RUN, RunPane
 from tui.widgets.digits import DigitGrid, DigitRow
@@ -30,9 +30,9 @@ STRATEGY_CHOICES = (("strategies 1, 2", "both"), ("strategy 1", "1"), ("strategy
 def parse_form(values: dict[str, str]) -> SharpenConfig:
     """The form's text as a config, or TrainingError with one sentence."""
     try:
-        lam = float(values["lam"])
+        lam = float(values["lam"]) if values["lam"].strip() else None
     except ValueError:
-        raise TrainingError(f"lambda must be a number, not {values['lam']!r}.") from None
+        raise TrainingError(f"lambda must be a number, or empty for each strategy's default, not {values['lam']!r}.") from None
     try:
         epochs = int(values["epochs"])
     except ValueError:
@@ -108,7 +108,8 @@ class SharpenPane(RunPane):
             with Vertical(id="form"):
                 with Horizontal(classes="row"):
                     yield Label("lambda")
-                    yield Input(f"{DEFAULT_LAMBDA:g}", id="lam", compact=True)
+                    yield Input("", placeholder="/".join(f"{v:g}" for v in DEFAULT_LAMBDA.values()), id="lam",
+                                compact=True)
                 with Horizontal(classes="row"):
                     yield Label("epochs")
                     yield Input(str(defaults.epochs), id="epochs", compact=True)
@@ -184,7 +185,8 @@ class SharpenPane(RunPane):
         config = sharpen.started.config
         dis = f" · dis_net {sharpen.dis.held_out_acc:.1%} on held-out blur" if sharpen.dis else ""
         message = getattr(sharpen.outcome, "message", None) or getattr(sharpen.outcome, "reason", None) or ""
-        status.update(f"[b]{record.run_dir}[/b]: sharpening {self.app.run_status(sharpen)} · lambda {config['lam']:g}"
+        status.update(f"[b]{record.run_dir}[/b]: sharpening {self.app.run_status(sharpen)} · "
+                      f"{lambda_text(config['lam'], config['strategies'])}"
                       f" · from {config['init']}{dis} · latent {latent} (n: next, v: digits/curves)"
                       + (f" — {message}" if message else ""))
         self._show_digits(sharpen, latent)

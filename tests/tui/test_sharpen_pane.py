@@ -1,0 +1,101 @@
+"""The Sharpen pane, on the recorded fixture run's sharpening and on a tiny live one started from the app."""
+
+import time
+
+import numpy as np
+from textual.widgets import ContentSwitcher, DataTable, Input, Static
+
+from engine import events as ev
+from engine.rundir import read_events, sharpen_dir
+from tests.tui.test_autoencoder_panes import FIXTURE, await_file_unlocked, text_of, wait_until, watching
+from tui.app import BumptuiApp
+from tui.screens.sharpen import SharpenChart, SharpenPane
+
+
+def latest_scores(latent):
+    latest = {}
+    for e in read_events(sharpen_dir(FIXTURE)):
+        if isinstance(e, ev.SharpenScores) and e.latent == latent:
+            latest[e.model] = e
+    return latest
+
+
+def table_rows(pane):
+    table = pane.query_one("#table", DataTable)
+    return [table.get_row_at(i) for i in range(table.row_count)]
+
+
+async def test_the_pane_shows_the_recorded_comparison_curves_and_digits_per_model():
+    app = watching()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("7")
+        pane = app.screen
+        assert isinstance(pane, SharpenPane)
+        rows = table_rows(pane)
+        assert [r[0] for r in rows] == ["(a) plain", "L1 only", "strategy 1", "strategy 2"]
+        scores = latest_scores(2)
+        for row, model in zip(rows, ("a", "s0", "s1", "s2")):
+            assert row[4] == f"{scores[model].sharpness:.3f}" and row[5] == f"{scores[model].judge_acc:.4f}"
+        status = text_of(pane.query_one("#status", Static))
+        assert "finished" in status and "dis_net 100.0%" in status and "latent 2" in status
+        drawn = pane.query_one(SharpenChart).drawn
+        assert set(drawn) == {f"s{s} {q}" for s in (1, 2) for q in ("D loss", "D acc", "G adv")}
+        xs, d_acc = drawn["s1 D acc"]
+        assert xs[-1] == 2.0 and all(0 <= a <= 1 for a in d_acc)
+
+        await pilot.press("n", "v")
+        assert "latent 16" in text_of(pane.query_one("#status", Static))
+        assert pane.query_one(ContentSwitcher).current == "digits"
+        scores = latest_scores(16)
+        labels = np.array(scores["a"].labels)
+        assert set(pane.wrong) == {"a", "s0", "s1", "s2"}
+        for model, wrong in pane.wrong.items():
+            assert wrong == np.flatnonzero(np.array(scores[model].judged) != labels).tolist()
+        await pilot.press("1")
+        assert not isinstance(app.screen, SharpenPane), "the digit keys still switch panes"
+
+
+async def test_sharpen_from_the_pane_stop_resume_and_quit_quickly(sharpen_copy):
+    app = BumptuiApp(watch=sharpen_copy, runs_root=sharpen_copy.parent)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("7")
+        pane = app.screen
+        assert "Not sharpened yet" in text_of(pane.query_one("#status", Static))
+        pane.query_one("#epochs", Input).value = "40"
+        pane.query_one("#lam", Input).value = "0.05"
+        await pilot.press("ctrl+s")
+        assert await wait_until(pilot, lambda: app.sharpen.latest(16, "s2") is not None)
+        await pilot.pause(0.3)
+        assert len(table_rows(pane)) == 4 and "sharpening" in text_of(pane.query_one("#status", Static))
+        await pilot.press("ctrl+x")
+        assert await wait_until(pilot, lambda: isinstance(app.sharpen.outcome, ev.Stopped), timeout=10)
+        stopped_at = app.sharpen.latest(16, "s1").epoch
+        await pilot.press("ctrl+r")
+        assert await wait_until(pilot, lambda: app.sharpen.latest(16, "s1").epoch > stopped_at)
+        assert app.sharpen.started.resumed_epochs["s1-16"] >= stopped_at
+        assert app.sharpen.started.config["lam"] == 0.05 and app.sharpen.started.config["epochs"] == 40
+        start = time.monotonic()
+        await pilot.press("q")
+    assert time.monotonic() - start < 2.0
+    assert await_file_unlocked(sharpen_copy)
+    events = read_events(sharpen_dir(sharpen_copy))
+    assert sum(isinstance(e, ev.SharpenStarted) for e in events) == 2 and isinstance(events[-1], ev.Stopped)
+
+
+async def test_bad_form_values_and_no_run_get_one_sentence_and_start_nothing(sharpen_copy):
+    app = BumptuiApp(runs_root=sharpen_copy.parent)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("7", "ctrl+s")
+        assert any("Open a trained run first" in n.message for n in app._notifications)
+    app = BumptuiApp(watch=sharpen_copy, runs_root=sharpen_copy.parent)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("7")
+        pane = app.screen
+        for field, value, words in (("lam", "lots", "lambda must be a number"), ("lam", "-2", "lambda must be"),
+                                    ("epochs", "0", "epochs must be at least 1")):
+            pane.query_one("#lam", Input).value = ""
+            pane.query_one("#epochs", Input).value = "3"
+            pane.query_one(f"#{field}", Input).value = value
+            await pilot.press("ctrl+s")
+            assert words in text_of(pane.query_one("#error", Static))
+    assert not sharpen_dir(sharpen_copy).exists()

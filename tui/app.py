@@ -1,9 +1,9 @@
 """The bumptui app. Its first frame imports no torch: the training thread loads it when it starts.
 
 The optimizer lab is one pane; the autoencoder panes (Train, Latent, Clusters, Reconstructions,
-Runs) all show the app's current run, a RunRecord that the app folds events into, whether they
-come from its own training thread (as messages) or from the metrics.jsonl of a run started
-elsewhere (tailed a few times a second).
+Runs, Sharpen) all show the app's current run, a RunRecord (and the SharpenRecord of its
+sharpening) that the app folds events into, whether they come from its own worker thread (as
+messages) or from the metrics.jsonl of a run started elsewhere (tailed a few times a second).
 """
 
 from __future__ import annotations

@@ -110,3 +110,18 @@ def test_sharpening_refuses_a_run_in_use_a_missing_model_and_bad_settings(sharpe
 def test_bad_sharpen_settings_get_one_sentence(bad, message):
     with pytest.raises(TrainingError, match=message):
         SharpenConfig(**bad).validated()
+
+
+def test_from_scratch_starts_each_strategy_at_the_plain_runs_initial_weights_not_its_trained_ones():
+    import torch
+
+    from engine.dis_net import DisNet
+    from engine.sharpen_run import Pair
+    from engine.training import Model, TrainConfig
+
+    train = TrainConfig(latent_dims=(16,), seed=3)
+    initial = Model(16, train, torch.device("cpu")).net.state_dict()
+    trained = {k: v + 1 for k, v in initial.items()}  # stands in for (a)'s trained weights
+    for init, expected in (("scratch", initial), ("plain", trained)):
+        pair = Pair(1, 16, train, SharpenConfig(init=init), trained, DisNet(), torch.device("cpu"))
+        assert all(torch.equal(pair.model.state_dict()[k], expected[k]) for k in expected), init

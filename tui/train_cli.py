@@ -93,17 +93,9 @@ def cmd_train(args, argv: list[str]) -> int:
     config = prepare_run_dir(run_dir, config, args.resume)  # every user error before any work
     if args.detach:
         return detach(run_dir, argv)
-    progress = Progress(config, json_out=args.json)
-    try:
-        summary = run_training(run_dir, config, resume=args.resume, callback=progress, data_dir=args.data_dir)
-    except KeyboardInterrupt:
-        progress.close()
-        print(f"Stopped. Continue with: bumptui train --resume --run-dir {run_dir}", file=sys.stderr)
-        return 130
-    progress.close()
-    if summary is None:
-        print(f"bumptui: {progress.failure or 'training did not finish.'}", file=sys.stderr)
-        return 1
+    summary = run_job(run_training, run_dir, config, args, f"bumptui train --resume --run-dir {run_dir}", "training")
+    if isinstance(summary, int):
+        return summary
     if args.json:
         print(json.dumps(summary))
     else:
@@ -112,6 +104,23 @@ def cmd_train(args, argv: list[str]) -> int:
         print_scores(summary)
         print(f"run: {summary['run_dir']}")
     return 0
+
+
+def run_job(job, run_dir: Path, config, args, resume_command: str, what: str) -> dict | int:
+    """run_training or run_sharpen with a progress display: its summary, or the exit code when it
+    did not finish (130 after ctrl+c, 1 when it stopped or failed, with the reason on stderr)."""
+    progress = Progress(config, json_out=args.json)
+    try:
+        summary = job(run_dir, config, resume=args.resume, callback=progress, data_dir=args.data_dir)
+    except KeyboardInterrupt:
+        progress.close()
+        print(f"Stopped. Continue with: {resume_command}", file=sys.stderr)
+        return 130
+    progress.close()
+    if summary is None:
+        print(f"bumptui: {progress.failure or f'{what} did not finish.'}", file=sys.stderr)
+        return 1
+    return summary
 
 
 def detach(run_dir: Path, argv: list[str]) -> int:
@@ -227,7 +236,8 @@ class Progress:
                     + (" (cached)" if event.cached else ""))
         if kind == "SharpenStep":
             d = "" if event.d_loss is None else f" D loss {event.d_loss:.3f} D acc {event.d_acc:.2f}"
-            return (f"latent {event.latent} strategy {event.strategy}: epoch {event.epoch} step {event.step}/"
+            who = f"strategy {event.strategy}" if event.strategy else "L1 only"
+            return (f"latent {event.latent} {who}: epoch {event.epoch} step {event.step}/"
                     f"{event.steps_per_epoch} G L1 {event.g_l1:.4f} G adv {event.g_adv:.3f}{d}")
         if kind == "SharpenScores":
             who = {"a": "(a) plain", "s0": f"L1 only epoch {event.epoch}"}.get(
@@ -263,17 +273,9 @@ def cmd_sharpen(args) -> int:
     run_dir = Path(args.run_dir)
     config = None if (args.resume and args.epochs is None) else sharpen_config(args)
     _, config = prepare_sharpen(run_dir, config, args.resume)  # every user error before any work
-    progress = Progress(config, json_out=args.json)
-    try:
-        summary = run_sharpen(run_dir, config, resume=args.resume, callback=progress, data_dir=args.data_dir)
-    except KeyboardInterrupt:
-        progress.close()
-        print(f"Stopped. Continue with: bumptui sharpen {run_dir} --resume", file=sys.stderr)
-        return 130
-    progress.close()
-    if summary is None:
-        print(f"bumptui: {progress.failure or 'sharpening did not finish.'}", file=sys.stderr)
-        return 1
+    summary = run_job(run_sharpen, run_dir, config, args, f"bumptui sharpen {run_dir} --resume", "sharpening")
+    if isinstance(summary, int):
+        return summary
     from tui.report import compare
 
     return compare(run_dir, args.json)

@@ -115,10 +115,12 @@ def sharpen_batch(strategy: int, model, g_opt, dis, d_opt, clear: torch.Tensor, 
 
 def sharpen_epoch(strategy: int, model, g_opt, dis, d_opt, train_x: torch.Tensor, batch_size: int, lam: float,
                   generator: torch.Generator, cancel, on_step, d_steps: int = 1, kernel_size: int = 5,
-                  sigma: tuple[float, float] = (1.0, 2.0)) -> list[StepLosses] | None:
+                  sigma: tuple[float, float] = (1.0, 2.0), order: torch.Generator | None = None) -> list[StepLosses] | None:
     """One pass over uint8 train_x (n, 784) in a fresh order, calling on_step(step, losses) after
-    every batch; None when `cancel` was set (checked before every batch)."""
-    perm = torch.randperm(len(train_x), generator=generator).to(train_x.device)
+    every batch; None when `cancel` was set (checked before every batch). `generator` draws the
+    blur; `order` (default: the same generator) the order, so that strategies given equal `order`
+    generators see the same batches whatever their blur draws."""
+    perm = torch.randperm(len(train_x), generator=order or generator).to(train_x.device)
     history = []
     for step, i in enumerate(range(0, len(train_x), batch_size), start=1):
         if cancel.is_set():

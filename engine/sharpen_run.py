@@ -72,25 +72,33 @@ def prepare_sharpen(run_dir: Path, config: SharpenConfig | None, resume: bool) -
 
 
 class Pair:
-    """One strategy's G (a copy of model (a), or fresh) and D (a copy of the scorer), with their
-    optimizers, shuffling generator and progress."""
+    """One strategy's G (model (a) and its Adam state, or fresh) and D (a copy of the scorer), with
+    their optimizers, generators and progress."""
 
     def __init__(self, strategy: int, latent: int, train: TrainConfig, config: SharpenConfig, plain: dict,
                  scorer: DisNet, device):
         self.strategy, self.latent = strategy, latent
         torch.manual_seed(train.seed * 1000 + latent)  # the plain model's initial weights, for init="scratch"
         self.model = make_autoencoder(train.arch, latent).to(device)
-        if config.init == "plain":
-            self.model.load_state_dict(plain)
-        self.dis = copy.deepcopy(scorer)
         self.g_opt = torch.optim.Adam(self.model.parameters(), lr=config.lr)
+        if config.init == "plain":
+            # (a) trained on as it was training: a fresh Adam's first steps would shake it on their own.
+            self.model.load_state_dict(plain["model"])
+            self.g_opt.load_state_dict(copy.deepcopy(plain["optimizer"]))  # Adam's load keeps the tensors: not shared
+            for group in self.g_opt.param_groups:
+                group["lr"] = config.lr
+        self.dis = copy.deepcopy(scorer)
         self.d_opt = torch.optim.Adam(self.dis.parameters(), lr=config.d_lr, betas=(0.5, 0.999))
+        self.order = torch.Generator().manual_seed(config.seed * 1000 + latent)
+        """The same for every strategy of a model: they all see the same batches in the same order."""
         self.generator = torch.Generator().manual_seed(config.seed * 1000 + latent * 10 + strategy)
+        """The blur's draws."""
         self.epoch = 0
 
     def checkpoint(self) -> dict:
         return {"model": self.model.state_dict(), "g_opt": self.g_opt.state_dict(), "dis": self.dis.state_dict(),
-                "d_opt": self.d_opt.state_dict(), "generator": self.generator.get_state(), "epoch": self.epoch}
+                "d_opt": self.d_opt.state_dict(), "generator": self.generator.get_state(),
+                "order": self.order.get_state(), "epoch": self.epoch}
 
     def restore(self, state: dict) -> None:
         self.model.load_state_dict(state["model"])
@@ -98,6 +106,7 @@ class Pair:
         self.dis.load_state_dict(state["dis"])
         self.d_opt.load_state_dict(state["d_opt"])
         self.generator.set_state(state["generator"])
+        self.order.set_state(state["order"])
         self.epoch = int(state["epoch"])
 
 
@@ -155,7 +164,7 @@ def _sharpen(run_dir, train, config, device, data, emit, cancel, stale_pid) -> d
     scorer, cached = DisNet().to(device), scorer_path(run_dir).exists()
     if cached:
         scorer.load_state_dict(load_checkpoint(scorer_path(run_dir)))
-    pairs = [Pair(s, d, train, config, plain[d]["model"], scorer, device)
+    pairs = [Pair(s, d, train, config, plain[d], scorer, device)
              for d in latents for s in (CONTROL, *config.strategies)]
     for p in pairs:
         if pair_path(run_dir, p.strategy, p.latent).exists():
@@ -239,7 +248,7 @@ def _epoch(p: Pair, epoch: int, train, config, data, emit, cancel) -> ev.Stopped
     try:
         history = sharpen_epoch(p.strategy, p.model, p.g_opt, p.dis, p.d_opt, data.train_x, train.batch_size,
                                 config.lam_for(p.strategy), p.generator, cancel, on_step, config.d_steps, config.blur_kernel,
-                                config.blur_sigma)
+                                config.blur_sigma, p.order)
     except NonFiniteLoss as where:
         return ev.Failed(f"The losses of strategy {p.strategy} on the latent-{p.latent} model became infinite or NaN "
                          f"at {where} of epoch {epoch}; lower lambda or the learning rates and start again.")

@@ -120,8 +120,15 @@ def test_from_scratch_starts_each_strategy_at_the_plain_runs_initial_weights_not
     from engine.training import Model, TrainConfig
 
     train = TrainConfig(latent_dims=(16,), seed=3)
-    initial = Model(16, train, torch.device("cpu")).net.state_dict()
+    plain = Model(16, train, torch.device("cpu"))
+    initial = {k: v.clone() for k, v in plain.net.state_dict().items()}
     trained = {k: v + 1 for k, v in initial.items()}  # stands in for (a)'s trained weights
+    x = torch.rand(8, 784)
+    plain.net(x).abs().mean().backward()
+    plain.optimizer.step()  # Adam moments to carry on from
+    checkpoint = {"model": trained, "optimizer": plain.optimizer.state_dict()}
     for init, expected in (("scratch", initial), ("plain", trained)):
-        pair = Pair(1, 16, train, SharpenConfig(init=init), trained, DisNet(), torch.device("cpu"))
+        pair = Pair(1, 16, train, SharpenConfig(init=init, lr=5e-4), checkpoint, DisNet(), torch.device("cpu"))
         assert all(torch.equal(pair.model.state_dict()[k], expected[k]) for k in expected), init
+        assert pair.g_opt.param_groups[0]["lr"] == 5e-4
+        assert bool(pair.g_opt.state) == (init == "plain"), "plain carries on (a)'s Adam moments; scratch starts afresh"

@@ -10,11 +10,11 @@ def runs_root(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def sharpen_base(runs_root):
-    """A tiny trained run (latent 16, 1000 images, one epoch) for sharpening tests to copy."""
+    """A tiny trained run (latent 16, 400 images, one epoch) for sharpening tests to copy."""
     from engine.training import TrainConfig, run_training
 
     run_dir = runs_root / "sharpen-base"
-    run_training(run_dir, TrainConfig(latent_dims=(16,), epochs=1, batch_size=64, subset=1000, eval_every=9,
+    run_training(run_dir, TrainConfig(latent_dims=(16,), epochs=1, batch_size=64, subset=400, eval_every=9,
                                       judge_epochs=1))
     return run_dir
 

@@ -27,7 +27,7 @@ def in_process(capsys, *args):
 def test_sharpen_then_compare_prints_the_same_numbers_and_writes_the_digit_rows(sharpen_copy):
     run = str(sharpen_copy)
     one_sentence(bumptui("compare", run), "has not been sharpened yet")
-    sharpened = bumptui("sharpen", run, "--epochs", "1", "--dis-epochs", "3", "--lambda", "0.05", "--json")
+    sharpened = bumptui("sharpen", run, "--epochs", "1", "--dis-epochs", "6", "--lambda", "0.05", "--json")
     assert sharpened.returncode == 0, sharpened.stderr
     summary = json.loads(sharpened.stdout)
     models = summary["models"]["16"]

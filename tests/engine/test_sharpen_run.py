@@ -12,18 +12,30 @@ from engine.sharpen_run import pair_path, run_sharpen, scorer_path
 from engine.train_config import SharpenConfig, TrainingError
 from engine.training import checkpoint_path
 
-SHARPEN = SharpenConfig(epochs=2, dis_epochs=3, lam=0.05)
+SHARPEN = SharpenConfig(epochs=2, dis_epochs=6, lam=0.05)
 
 
 def scores(events, model=None):
     return [e for e in events if isinstance(e, ev.SharpenScores) and (model is None or e.model == model)]
 
 
-def test_a_sharpening_scores_plain_and_both_strategies_on_the_same_digits(sharpen_copy):
-    plain_bytes = checkpoint_path(sharpen_copy, 16).read_bytes()
+@pytest.fixture(scope="module")
+def sharpened(sharpen_base):
+    """SHARPEN run straight through on a copy of the tiny run: (its directory, every event it reported,
+    the bytes of (a)'s checkpoint before)."""
+    run_dir = sharpen_base.parent / "sharpen-straight"
+    shutil.rmtree(run_dir, ignore_errors=True)
+    shutil.copytree(sharpen_base, run_dir)
+    plain_bytes = checkpoint_path(run_dir, 16).read_bytes()
     seen = []
-    summary = run_sharpen(sharpen_copy, SHARPEN, callback=seen.append)
-    assert summary is not None and isinstance(seen[-1], ev.Done)
+    summary = run_sharpen(run_dir, SHARPEN, callback=seen.append)
+    assert summary is not None
+    return run_dir, seen, plain_bytes
+
+
+def test_a_sharpening_scores_plain_and_both_strategies_on_the_same_digits(sharpened):
+    sharpen_copy, seen, plain_bytes = sharpened
+    assert isinstance(seen[-1], ev.Done)
     assert read_events(sharpen_dir(sharpen_copy)) == seen, "everything it reported is in the run's sharpen log"
     assert [(e.model, e.epoch) for e in scores(seen)] == [("a", 0), ("s0", 1), ("s1", 1), ("s2", 1),
                                                   ("s0", 2), ("s1", 2), ("s2", 2)]
@@ -57,12 +69,8 @@ def test_a_sharpening_scores_plain_and_both_strategies_on_the_same_digits(sharpe
                                                and latest.judge_acc >= a.judge_acc - 0.01)
 
 
-def test_a_stopped_sharpening_resumes_to_the_same_numbers_as_an_uninterrupted_one(sharpen_copy, runs_root):
-    straight = runs_root / "sharpen-straight"
-    shutil.rmtree(straight, ignore_errors=True)
-    shutil.copytree(sharpen_copy, straight)
-    run_sharpen(straight, SHARPEN)
-
+def test_a_stopped_sharpening_resumes_to_the_same_numbers_as_an_uninterrupted_one(sharpen_copy, sharpened):
+    straight = sharpened[0]
     cancel = threading.Event()
 
     def stop_after_first_epoch(event):

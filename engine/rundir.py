@@ -155,9 +155,16 @@ def save_atomic(obj, path: Path) -> None:
 
 
 def load_checkpoint(path: Path) -> dict:
+    """A checkpoint written by save_atomic; RunError naming the file if it cannot be read back."""
     import torch
 
-    return torch.load(path, map_location="cpu", weights_only=True)
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except FileNotFoundError:
+        raise RunError(f"{path} is missing.") from None
+    except Exception as err:  # torch reports a damaged file in several ways: unpickling, zip, EOF
+        raise RunError(f"{path} is damaged and cannot be read ({type(err).__name__}); "
+                       "move it away to train that model again.") from None
 
 
 def write_config(run_dir: Path, config: dict) -> None:

@@ -140,3 +140,14 @@ def test_from_scratch_starts_each_strategy_at_the_plain_runs_initial_weights_not
         assert all(torch.equal(pair.model.state_dict()[k], expected[k]) for k in expected), init
         assert pair.g_opt.param_groups[0]["lr"] == 5e-4
         assert bool(pair.g_opt.state) == (init == "plain"), "plain carries on (a)'s Adam moments; scratch starts afresh"
+
+
+def test_a_damaged_strategy_checkpoint_is_named_in_one_sentence_on_resume(sharpen_copy):
+    cancel = threading.Event()
+    run_sharpen(sharpen_copy, SHARPEN, cancel=cancel,
+                callback=lambda e: cancel.set() if isinstance(e, ev.SharpenScores) and e.model == "s2" else None)
+    path = pair_path(sharpen_copy, 1, 16)
+    path.write_bytes(path.read_bytes()[:100])
+    with pytest.raises(RunError, match=f"{path.name} is damaged"):
+        run_sharpen(sharpen_copy, None, resume=True)
+    assert not RunLock(sharpen_copy).path.exists(), "the refusal leaves the run unlocked"

@@ -94,7 +94,7 @@ def compare(run_dir: Path, as_json: bool) -> int:
     print("sharp: mean Sobel magnitude over the originals' (1.0 = as sharp as the data)\n"
           "clear: dis_net's mean score; D loss, D acc, G adv: means over the last epoch\n"
           "L1 only: (a) trained on with L1 alone as long as the strategies (the control)\n"
-          "target: sharpness nearer 1.0 than (a)'s, the judge at most 1 point lower")
+          "goal: sharpness nearer 1.0 than (a)'s, the judge at most 1 point lower")
     for path, names in zip(pngs, rows):
         print(f"wrote {path}\n  rows: {names} (red: misread)")
     return 0
@@ -114,7 +114,7 @@ def comparison_rows(summary: dict) -> list[tuple]:
 
 
 COMPARISON_COLUMNS = ("latent", "model", "epochs", "test L1", "clear", "sharp", "judge", "D loss", "D acc", "G adv",
-                      "target")
+                      "goal")
 
 
 def print_comparison(summary: dict) -> None:

@@ -112,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "report":
             return train_cli.cmd_report(args)
         elif args.command == "sharpen":
-            return train_cli.cmd_sharpen(args)
+            return train_cli.cmd_sharpen(args, argv)
         elif args.command == "compare":
             return train_cli.cmd_compare(args)
         elif args.command == "watch":

@@ -64,6 +64,7 @@ def add_parsers(sub) -> None:
     sharpen.add_argument("--seed", type=int, default=None)
     sharpen.add_argument("--data-dir", default=None, help="MNIST files, or a torchvision root with MNIST/raw/")
     sharpen.add_argument("--resume", action="store_true", help="continue the run's sharpening from its newest checkpoints")
+    sharpen.add_argument("--detach", action="store_true", help="sharpen in a process of its own that outlives this terminal")
     sharpen.add_argument("--json", action="store_true", help="print the comparison as one JSON object")
     compare = sub.add_parser("compare", help="plain (a) vs strategy 1 vs strategy 2 of a sharpened run, and PNG grids")
     compare.add_argument("run_dir")
@@ -123,26 +124,29 @@ def run_job(job, run_dir: Path, config, args, resume_command: str, what: str) ->
     return summary
 
 
-def detach(run_dir: Path, argv: list[str]) -> int:
-    """Start the same command without --detach in a new session, logging to run_dir/train.log."""
-    run_dir.mkdir(parents=True, exist_ok=True)
+def detach(run_dir: Path, argv: list[str], folder: Path | None = None, what: str = "Training", hint: str = "") -> int:
+    """Start the same command without --detach in a new session, logging to <folder>/<command>.log
+    (folder: run_dir, or where the command records itself), and return once it has started."""
+    folder = folder or run_dir
+    folder.mkdir(parents=True, exist_ok=True)
     child_args = [a for a in argv if a != "--detach"]
-    if "--run-dir" not in child_args:
+    if argv[0] == "train" and "--run-dir" not in child_args:
         child_args += ["--run-dir", str(run_dir)]
-    with open(run_dir / "train.log", "ab") as log:
+    log_path = folder / f"{argv[0]}.log"
+    with open(log_path, "ab") as log:
         proc = subprocess.Popen([sys.executable, "-m", "tui.cli", *child_args], stdin=subprocess.DEVNULL,
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + DETACH_WAIT_S
-    while time.monotonic() < deadline:  # until the child has started training, or has failed
+    while time.monotonic() < deadline:  # until the child has started recording, or has failed
         if proc.poll() is not None:
-            tail = (run_dir / "train.log").read_text(errors="replace").strip().splitlines()[-1:]
+            tail = log_path.read_text(errors="replace").strip().splitlines()[-1:]
             print(f"bumptui: the detached run exited at once: {' '.join(tail) or 'no message'}", file=sys.stderr)
             return 2
-        if (run_dir / "metrics.jsonl").exists():
+        if (folder / "metrics.jsonl").exists():
             break
         time.sleep(0.1)
     print(run_dir)
-    print(f"Training in process {proc.pid}; follow it with: bumptui watch {run_dir}  (log: {run_dir / 'train.log'})",
+    print(f"{what} in process {proc.pid}; follow it with: bumptui watch {run_dir}{hint}  (log: {log_path})",
           file=sys.stderr)
     return 0
 
@@ -267,12 +271,16 @@ def sharpen_config(args):
     return SharpenConfig(**{k: v for k, v in given.items() if v is not None})
 
 
-def cmd_sharpen(args) -> int:
+def cmd_sharpen(args, argv: list[str]) -> int:
     from engine.sharpen_run import prepare_sharpen, run_sharpen
 
     run_dir = Path(args.run_dir)
     config = None if (args.resume and args.epochs is None) else sharpen_config(args)
     _, config = prepare_sharpen(run_dir, config, args.resume)  # every user error before any work
+    if args.detach:
+        from engine.rundir import sharpen_dir
+
+        return detach(run_dir, argv, sharpen_dir(run_dir), "Sharpening", ", then key 7")
     summary = run_job(run_sharpen, run_dir, config, args, f"bumptui sharpen {run_dir} --resume", "sharpening")
     if isinstance(summary, int):
         return summary

@@ -66,3 +66,16 @@ def test_bad_sharpen_requests_exit_2_with_one_sentence(sharpen_base, args, words
 def test_sharpen_and_compare_name_a_missing_run(tmp_path, capsys):
     one_sentence(in_process(capsys, "sharpen", str(tmp_path / "nowhere")), "There is no run directory")
     one_sentence(in_process(capsys, "compare", str(tmp_path)), "is not a run directory")
+
+
+def test_sharpen_detach_returns_at_once_and_the_sharpening_carries_on(sharpen_copy):
+    from engine import events as ev
+    from engine.rundir import read_events, sharpen_dir
+    from tests.cli.test_train_cli import wait_for
+
+    result = bumptui("sharpen", str(sharpen_copy), "--epochs", "1", "--dis-epochs", "6", "--detach")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(sharpen_copy) and "bumptui watch" in result.stderr
+    assert wait_for(lambda: any(isinstance(e, ev.Done) for e in read_events(sharpen_dir(sharpen_copy))), timeout=180)
+    assert wait_for(lambda: not (sharpen_copy / "lock").exists(), timeout=10)
+    assert "lambda 0.001 (1), 0.01 (2)" in (sharpen_dir(sharpen_copy) / "sharpen.log").read_text()

@@ -28,12 +28,12 @@ from engine import events as ev
 from engine.dis_net import DisNet, dis_accuracy, train_dis_net
 from engine.judge import ensure_judge
 from engine.models import as_float, make_autoencoder
-from engine.rundir import (CONFIG, METRICS, MetricsWriter, RunError, RunLock, load_checkpoint, pid_alive,
-                           read_config, save_atomic, sharpen_dir, write_config)
+from engine.rundir import (CONFIG, METRICS, RunError, RunLock, load_checkpoint, pid_alive, read_config, save_atomic,
+                           sharpen_dir)
 from engine.run_record import mean_or_none
 from engine.sharpen import StepLosses, evaluate, sharpen_epoch
 from engine.train_config import SharpenConfig, TrainConfig, TrainingError
-from engine.training import DeviceData, NonFiniteLoss, checkpoint_path, judge_path_for, shown_digits
+from engine.training import NonFiniteLoss, checkpoint_path, judge_path_for, recorded, shown_digits
 
 STEP_EVENTS_PER_EPOCH = 20
 CONTROL = 0
@@ -129,27 +129,9 @@ def run_sharpen(run_dir: str | Path, config: SharpenConfig | None = None, *, res
     run_dir = Path(run_dir)
     cancel = cancel or threading.Event()
     train, config = prepare_sharpen(run_dir, config, resume)
-    lock = RunLock(run_dir).acquire()
-    writer = None
-    try:
-        device = train.torch_device()
-        data = DeviceData.load(device, train.subset, data_dir)
-        out = sharpen_dir(run_dir)
-        (out / "checkpoints").mkdir(parents=True, exist_ok=True)
-        if not resume:
-            write_config(out, config.as_dict())
-        writer = MetricsWriter(out / METRICS)
-
-        def emit(event) -> None:
-            writer.write(event)
-            if callback is not None:
-                callback(event)
-
-        return _sharpen(run_dir, train, config, device, data, emit, cancel, lock.stale_pid)
-    finally:
-        if writer is not None:
-            writer.close()
-        lock.release()
+    return recorded(run_dir, sharpen_dir(run_dir), train, None if resume else config.as_dict(), callback, data_dir,
+                    lambda device, data, emit, stale_pid: _sharpen(run_dir, train, config, device, data, emit, cancel,
+                                                                   stale_pid))
 
 
 def _scores_event(latent: int, model: str, epoch: int, result, labels, originals) -> ev.SharpenScores:

@@ -161,22 +161,31 @@ def run_training(run_dir: str | Path, config: TrainConfig | None = None, *, resu
     run_dir = Path(run_dir)
     cancel = cancel or threading.Event()
     config = prepare_run_dir(run_dir, config, resume)
-    (run_dir / "checkpoints").mkdir(parents=True, exist_ok=True)
+    return recorded(run_dir, run_dir, config, None if resume else config.as_dict(), callback, data_dir,
+                    lambda device, data, emit, stale_pid: _train(run_dir, config, device, data, emit, cancel, stale_pid))
+
+
+def recorded(run_dir: Path, folder: Path, config: TrainConfig, new_config: dict | None, callback, data_dir, body):
+    """Run body(device, data, emit, stale_lock_pid) under run_dir's lock, with the data of `config`
+    on its device, every event emitted written to folder/metrics.jsonl and passed to `callback`.
+    new_config (None when resuming) is written to folder/config.json once the data is there, so a
+    run that could not start leaves no run behind. The lock is released however body ends."""
+    (folder / "checkpoints").mkdir(parents=True, exist_ok=True)
     lock = RunLock(run_dir).acquire()
     writer = None
     try:
         device = config.torch_device()
         data = DeviceData.load(device, config.subset, data_dir)
-        if not resume:  # only once the data is there: a run that could not start leaves no run behind
-            write_config(run_dir, config.as_dict())
-        writer = MetricsWriter(run_dir / METRICS)
+        if new_config is not None:
+            write_config(folder, new_config)
+        writer = MetricsWriter(folder / METRICS)
 
         def emit(event) -> None:
             writer.write(event)
             if callback is not None:
                 callback(event)
 
-        return _train(run_dir, config, device, data, emit, cancel, lock.stale_pid)
+        return body(device, data, emit, lock.stale_pid)
     finally:
         if writer is not None:
             writer.close()

@@ -11,7 +11,7 @@ import threading
 import torch
 from torch import nn
 
-from engine.models import as_float
+from engine.models import as_float, in_chunks
 from engine.sharpness import as_images, blur
 
 
@@ -66,7 +66,7 @@ def train_dis_net(train_x: torch.Tensor, epochs: int = 1, batch_size: int = 128,
 def clear_scores(dis: DisNet, images: torch.Tensor) -> torch.Tensor:
     """dis_net's probability that each image (values in [0, 1]) is clear."""
     dis.eval()
-    return torch.cat([torch.sigmoid(dis(images[i:i + 2000])) for i in range(0, len(images), 2000)])
+    return in_chunks(lambda x: torch.sigmoid(dis(x)), images)
 
 
 @torch.no_grad()

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from engine.models import DigitJudge, as_float
+from engine.models import DigitJudge, as_float, in_chunks
 from engine.rundir import load_checkpoint, save_atomic
 
 JUDGE_BATCH = 128
@@ -20,8 +20,7 @@ JUDGE_LR = 1e-3
 def judge_predictions(judge: nn.Module, images: torch.Tensor) -> np.ndarray:
     """The digit the judge sees in each image (values in [0, 1], any (n, ...) shape of 784 pixels)."""
     judge.eval()
-    out = [judge(images[i:i + 2000].reshape(-1, 784)).argmax(1).cpu() for i in range(0, len(images), 2000)]
-    return torch.cat(out).numpy()
+    return in_chunks(lambda x: judge(x.reshape(-1, 784)).argmax(1).cpu(), images).numpy()
 
 
 def train_judge(data, device, epochs: int, seed: int, cancel: threading.Event) -> nn.Module | None:

@@ -16,9 +16,18 @@ from torch import nn
 PIXELS = 28 * 28
 
 
+EVAL_BATCH = 2000
+"""Images per forward pass when a model is only evaluated (no graph kept)."""
+
+
 def as_float(x_uint8: torch.Tensor) -> torch.Tensor:
     """uint8 pixels as floats in [0, 1], the models' input (a new tensor; the data is untouched)."""
     return x_uint8.float().div_(255.0)
+
+
+def in_chunks(fn, x: torch.Tensor) -> torch.Tensor:
+    """fn over x in slices of EVAL_BATCH images, concatenated: bounded memory on any number of images."""
+    return torch.cat([fn(x[i:i + EVAL_BATCH]) for i in range(0, len(x), EVAL_BATCH)])
 
 
 def hidden(n_in: int, n_out: int) -> list[nn.Module]:

@@ -20,9 +20,7 @@ import torch
 from torch import nn
 
 from engine.dis_net import real_vs_blurred_batch
-from engine.models import as_float, l1_loss
-
-EVAL_BATCH = 2000
+from engine.models import as_float, in_chunks, l1_loss
 
 STRATEGY_STEPS = {0: ("generator",), 1: ("blur", "fake", "generator"), 2: ("blur", "generator")}
 """The steps of each strategy, in order, for every batch. Strategy 0 is the control: G goes on with
@@ -164,7 +162,7 @@ def evaluate(model: nn.Module, test_x: torch.Tensor, labels, dis, judge, shown=N
     originals = as_float(test_x)
     labels = np.asarray(labels)
     model.eval()
-    recon = torch.cat([model(originals[i:i + EVAL_BATCH]).clamp(0, 1) for i in range(0, len(originals), EVAL_BATCH)])
+    recon = in_chunks(lambda x: model(x).clamp(0, 1), originals)
     predicted = judge_predictions(judge, recon)
     scores = Comparison(
         test_l1=float(l1_loss(recon, originals)),

@@ -21,13 +21,12 @@ from engine.clustering import kmeans_agreement
 from engine.judge import ensure_judge, judge_predictions
 from engine.train_config import TrainConfig, TrainingError
 from engine.mnist import load_mnist
-from engine.models import as_float, l1_loss, make_autoencoder
+from engine.models import EVAL_BATCH, as_float, l1_loss, make_autoencoder
 from engine.rundir import METRICS, MetricsWriter, RunLock, load_checkpoint, prepare_run_dir, save_atomic, write_config
 
 SNAPSHOT_SIZE = 2000
 """Test images whose latent codes are plotted each epoch."""
 DIGITS_SHOWN_PER_CLASS = 2
-EVAL_BATCH = 2000
 STEP_EVENTS_PER_EPOCH = 20
 
 

@@ -10,12 +10,42 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine import events as ev
-from engine.rundir import METRICS, MetricsTail, RunLock, pid_alive, sharpen_dir
+from engine.rundir import METRICS, MetricsTail, RunLock, sharpen_dir
+
+STATUS = {ev.Done: "finished", ev.Failed: "failed", ev.Stopped: "stopped"}
 
 
 @dataclass
-class RunRecord:
+class Record:
+    """What a training run's record and a sharpening's share: a log to read, and how it ended."""
+
     run_dir: Path
+    """The training run (a sharpening records itself inside it)."""
+    outcome: ev.Done | ev.Stopped | ev.Failed | None = None
+
+    @staticmethod
+    def metrics_path(run_dir: Path) -> Path:
+        raise NotImplementedError
+
+    def add(self, event) -> None:
+        raise NotImplementedError
+
+    @classmethod
+    def read(cls, run_dir: Path):
+        record = cls(Path(run_dir))
+        for event in MetricsTail(cls.metrics_path(run_dir)).poll():
+            record.add(event)
+        return record
+
+    def status(self) -> str:
+        """finished, failed, stopped, running, or dead (it stopped writing without a word)."""
+        if self.outcome is not None:
+            return STATUS[type(self.outcome)]
+        return "running" if RunLock(self.run_dir).live_pid() is not None else "dead"
+
+
+@dataclass
+class RunRecord(Record):
     started: ev.RunStarted | None = None
     judge: ev.JudgeReady | None = None
     epochs: dict = field(default_factory=lambda: defaultdict(dict))
@@ -26,7 +56,10 @@ class RunRecord:
     clusters: dict = field(default_factory=lambda: defaultdict(dict))
     """latent (None: raw pixels) -> epoch -> ClusterScores."""
     reconstructions: dict = field(default_factory=lambda: defaultdict(dict))
-    outcome: ev.Done | ev.Stopped | ev.Failed | None = None
+
+    @staticmethod
+    def metrics_path(run_dir: Path) -> Path:
+        return Path(run_dir) / METRICS
 
     def add(self, event) -> None:
         if isinstance(event, ev.RunStarted):
@@ -46,29 +79,11 @@ class RunRecord:
         elif isinstance(event, (ev.Done, ev.Stopped, ev.Failed)):
             self.outcome = event
 
-    @classmethod
-    def read(cls, run_dir: Path) -> "RunRecord":
-        record = cls(Path(run_dir))
-        for event in MetricsTail(Path(run_dir) / METRICS).poll():
-            record.add(event)
-        return record
-
     @property
     def latents(self) -> list[int]:
         if self.started is not None:
             return list(self.started.config["latent_dims"])
         return sorted(self.epochs)
-
-    def status(self) -> str:
-        """finished, failed, stopped, running, or dead (it stopped writing without a word)."""
-        if isinstance(self.outcome, ev.Done):
-            return "finished"
-        if isinstance(self.outcome, ev.Failed):
-            return "failed"
-        if isinstance(self.outcome, ev.Stopped):
-            return "stopped"
-        owner = RunLock(self.run_dir).owner()
-        return "running" if isinstance(owner.get("pid"), int) and pid_alive(owner["pid"]) else "dead"
 
     @staticmethod
     def latest(by_epoch: dict):
@@ -118,18 +133,19 @@ def meets_target(plain: ev.SharpenScores, sharpened: ev.SharpenScores) -> bool:
 
 
 @dataclass
-class SharpenRecord:
+class SharpenRecord(Record):
     """A sharpening run (in <run>/sharpen) as its events tell it."""
 
-    run_dir: Path
-    """The training run whose models are sharpened."""
     started: ev.SharpenStarted | None = None
     dis: ev.DisReady | None = None
     steps: dict = field(default_factory=lambda: defaultdict(dict))
     """(latent, strategy) -> (epoch, step) -> SharpenStep."""
     scores: dict = field(default_factory=lambda: defaultdict(dict))
-    """(latent, "a" | "s1" | "s2") -> epoch -> SharpenScores."""
-    outcome: ev.Done | ev.Stopped | ev.Failed | None = None
+    """(latent, "a" | "s0" | "s1" | "s2") -> epoch -> SharpenScores."""
+
+    @staticmethod
+    def metrics_path(run_dir: Path) -> Path:
+        return sharpen_dir(run_dir) / METRICS
 
     def add(self, event) -> None:
         if isinstance(event, ev.SharpenStarted):
@@ -142,13 +158,6 @@ class SharpenRecord:
             self.scores[(event.latent, event.model)][event.epoch] = event
         elif isinstance(event, (ev.Done, ev.Stopped, ev.Failed)):
             self.outcome = event
-
-    @classmethod
-    def read(cls, run_dir: Path) -> "SharpenRecord":
-        record = cls(Path(run_dir))
-        for event in MetricsTail(sharpen_dir(run_dir) / METRICS).poll():
-            record.add(event)
-        return record
 
     @property
     def latents(self) -> list[int]:
@@ -171,12 +180,6 @@ class SharpenRecord:
             by_epoch[epoch].append(step)
         return [{"epoch": e, **{k: mean_or_none([getattr(s, k) for s in steps]) for k in LOSS_FIELDS}}
                 for e, steps in by_epoch.items()]
-
-    def status(self) -> str:
-        if self.outcome is None:
-            owner = RunLock(self.run_dir).owner()
-            return "running" if isinstance(owner.get("pid"), int) and pid_alive(owner["pid"]) else "dead"
-        return {ev.Done: "finished", ev.Failed: "failed", ev.Stopped: "stopped"}[type(self.outcome)]
 
     def summary(self) -> dict:
         """Every model's latest scores per latent: (a) and each strategy, in the shape of `bumptui compare --json`."""

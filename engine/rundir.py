@@ -56,14 +56,7 @@ class RunLock:
             try:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
             except FileExistsError:
-                owner = self.owner()
-                pid, owner_host = owner.get("pid"), owner.get("host")
-                if owner_host not in (None, host):
-                    raise RunError(f"Run directory {self.path.parent} is locked by process {pid} on {owner_host}; "
-                                   "stop that run first, or remove its lock file if that machine is gone.") from None
-                if isinstance(pid, int) and pid_alive(pid):
-                    raise RunError(f"Run directory {self.path.parent} is in use by process {pid}; "
-                                   "wait for it to finish or stop it first.") from None
+                pid = self.refuse_if_held().get("pid")
                 self.stale_pid = pid if isinstance(pid, int) else -1
                 self.path.unlink(missing_ok=True)
                 continue
@@ -72,6 +65,24 @@ class RunLock:
             self.held = True
             return self
         raise RunError(f"Run directory {self.path.parent} could not be locked; another process raced for it.")
+
+    def refuse_if_held(self) -> dict:
+        """RunError when a live process here, or any process on another host, holds the lock;
+        otherwise the lock's owner as written ({} when there is none)."""
+        owner = self.owner()
+        pid, owner_host = owner.get("pid"), owner.get("host")
+        if owner_host not in (None, socket.gethostname()):
+            raise RunError(f"Run directory {self.path.parent} is locked by process {pid} on {owner_host}; "
+                           "stop that run first, or remove its lock file if that machine is gone.")
+        if self.live_pid() is not None:
+            raise RunError(f"Run directory {self.path.parent} is in use by process {pid}; "
+                           "wait for it to finish or stop it first.")
+        return owner
+
+    def live_pid(self) -> int | None:
+        """The process holding the lock, if it is alive; None when nobody or a dead process does."""
+        pid = self.owner().get("pid")
+        return pid if isinstance(pid, int) and pid_alive(pid) else None
 
     def owner(self) -> dict:
         """Who holds the lock, as written in it: {"pid", "host"}; {} when nobody or unreadable."""

@@ -28,7 +28,7 @@ from engine import events as ev
 from engine.dis_net import DisNet, dis_accuracy, train_dis_net
 from engine.judge import ensure_judge
 from engine.models import as_float, make_autoencoder
-from engine.rundir import (CONFIG, METRICS, RunError, RunLock, load_checkpoint, pid_alive, read_config, save_atomic,
+from engine.rundir import (CONFIG, METRICS, RunError, RunLock, load_checkpoint, read_config, save_atomic,
                            sharpen_dir)
 from engine.run_record import mean_or_none
 from engine.sharpen import StepLosses, evaluate, sharpen_epoch
@@ -64,10 +64,7 @@ def prepare_sharpen(run_dir: Path, config: SharpenConfig | None, resume: bool) -
     for d in config.latent_dims or train.latent_dims:
         if not checkpoint_path(run_dir, d).exists():
             raise RunError(f"{run_dir} has no trained latent-{d} model yet; train it first (bumptui train).")
-    owner = RunLock(run_dir).owner()
-    if isinstance(owner.get("pid"), int) and pid_alive(owner["pid"]):
-        raise RunError(f"Run directory {run_dir} is in use by process {owner['pid']}; "
-                       "wait for it to finish or stop it first.")
+    RunLock(run_dir).refuse_if_held()
     return train, config
 
 

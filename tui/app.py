@@ -17,7 +17,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from importlib import import_module
 
-from engine.rundir import METRICS, MetricsTail, RunError, read_config, sharpen_dir
+from engine.rundir import MetricsTail, RunError, read_config
 from engine.run_record import RunRecord, SharpenRecord
 from tui.messages import RunEvent
 from tui.screens.optimizer_lab import OptimizerLab
@@ -96,8 +96,8 @@ class BumptuiApp(App):
         return record.status()
 
     def _follow(self, record: RunRecord | SharpenRecord) -> None:
-        folder = sharpen_dir(record.run_dir) if isinstance(record, SharpenRecord) else record.run_dir
-        self._tails[folder / METRICS] = (MetricsTail(folder / METRICS), record)
+        path = record.metrics_path(record.run_dir)
+        self._tails[path] = (MetricsTail(path), record)
 
     def _unfollow(self, record: RunRecord | SharpenRecord | None) -> None:
         self._tails = {k: v for k, v in self._tails.items() if v[1] is not record}

@@ -67,7 +67,7 @@ def compare(run_dir: Path, as_json: bool) -> int:
     if not run_dir.is_dir():
         raise RunError(f"There is no run directory {run_dir}.")
     read_config(run_dir)
-    if not (sharpen_dir(run_dir) / "metrics.jsonl").exists():
+    if not SharpenRecord.metrics_path(run_dir).exists():
         raise RunError(f"{run_dir} has not been sharpened yet; run: bumptui sharpen {run_dir}")
     record = SharpenRecord.read(run_dir)
     summary = record.summary()

@@ -31,10 +31,13 @@ _bce = nn.BCEWithLogitsLoss()
 
 @dataclass(frozen=True)
 class StepLosses:
-    d_loss: float | None = None
-    d_acc: float | None = None
-    g_l1: float | None = None
-    g_adv: float | None = None
+    """One batch's losses as 0-d tensors on the training device (None where the strategy has no
+    such step): reading them costs a device sync, so the caller reads them once per log interval."""
+
+    d_loss: torch.Tensor | None = None
+    d_acc: torch.Tensor | None = None
+    g_l1: torch.Tensor | None = None
+    g_adv: torch.Tensor | None = None
 
 
 @contextmanager
@@ -57,7 +60,7 @@ def _d_update(dis, d_opt, x, y) -> StepLosses:
     d_opt.zero_grad(set_to_none=True)
     loss.backward()
     d_opt.step()
-    return StepLosses(d_loss=loss.item(), d_acc=float(((logits > 0).float() == y).float().mean()))
+    return StepLosses(d_loss=loss.detach(), d_acc=((logits.detach() > 0).float() == y).float().mean())
 
 
 def d_step_blur(dis, d_opt, clear: torch.Tensor, generator: torch.Generator, kernel_size: int = 5,
@@ -90,7 +93,7 @@ def g_step(model, g_opt, dis, clear: torch.Tensor, lam: float) -> StepLosses:
         g_opt.zero_grad(set_to_none=True)
         loss.backward()
         g_opt.step()
-    return StepLosses(g_l1=rec_l1.item(), g_adv=adversarial.item())
+    return StepLosses(g_l1=rec_l1.detach(), g_adv=adversarial.detach())
 
 
 def sharpen_batch(strategy: int, model, g_opt, dis, d_opt, clear: torch.Tensor, lam: float,

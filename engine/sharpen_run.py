@@ -30,7 +30,7 @@ from engine.judge import ensure_judge
 from engine.models import as_float, make_autoencoder
 from engine.rundir import (CONFIG, METRICS, RunError, RunLock, load_checkpoint, read_config, save_atomic,
                            sharpen_dir)
-from engine.run_record import mean_or_none
+from engine.run_record import LOSS_FIELDS
 from engine.sharpen import StepLosses, evaluate, sharpen_epoch
 from engine.train_config import SharpenConfig, TrainConfig, TrainingError
 from engine.training import NonFiniteLoss, checkpoint_path, judge_path_for, recorded, shown_digits
@@ -218,11 +218,13 @@ def _epoch(p: Pair, epoch: int, train, config, data, emit, cancel) -> ev.Stopped
         window.append(losses)
         if step % every and step != steps:
             return
-        means = [mean_or_none([getattr(w, k) for w in window]) for k in ("d_loss", "d_acc", "g_l1", "g_adv")]
-        window.clear()
-        if not all(m is None or math.isfinite(m) for m in means):
+        kept = [k for k in LOSS_FIELDS if getattr(window[0], k) is not None]  # the control has no D losses
+        values = torch.stack([torch.stack([getattr(w, k) for w in window]).mean() for k in kept]).tolist()
+        window.clear()  # one device sync per interval, as in training
+        if not all(math.isfinite(v) for v in values):
             raise NonFiniteLoss(f"step {step}")
-        emit(ev.SharpenStep(p.latent, p.strategy, epoch, step, steps, *means))
+        means = dict(zip(kept, values))
+        emit(ev.SharpenStep(p.latent, p.strategy, epoch, step, steps, *(means.get(k) for k in LOSS_FIELDS)))
 
     try:
         history = sharpen_epoch(p.strategy, p.model, p.g_opt, p.dis, p.d_opt, data.train_x, train.batch_size,

@@ -178,9 +178,8 @@ class BumptuiApp(App):
             return
         self._unfollow(self.sharpen)
         run_dir = self.record.run_dir
-        self.sharpen = SharpenRecord(run_dir)
-        if resume:
-            self.sharpen = SharpenRecord.read(run_dir)  # what is recorded so far; new events arrive as messages
+        # Resuming, what is recorded so far; new events arrive as messages either way.
+        self.sharpen = SharpenRecord.read(run_dir) if resume else SharpenRecord(run_dir)
         self._job = ("sharpening", run_dir)
         self._run_job(run_dir, config, resume)
         self._tick(force=True)

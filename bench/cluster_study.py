@@ -18,10 +18,10 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.clustering import kmeans_agreement  # noqa: E402
-from engine.models import make_autoencoder  # noqa: E402
-from engine.rundir import load_checkpoint, read_config  # noqa: E402
-from engine.training import DeviceData, TrainConfig, checkpoint_path, encode_and_score  # noqa: E402
+from engine.autoencoder.clustering.kmeans import kmeans_agreement  # noqa: E402
+from engine.autoencoder.models import make_autoencoder  # noqa: E402
+from engine.autoencoder.runs.rundir import load_checkpoint, read_config  # noqa: E402
+from engine.autoencoder.training import DeviceData, TrainConfig, checkpoint_path, encode_and_score  # noqa: E402
 
 
 def variants(codes: np.ndarray) -> dict[str, np.ndarray]:

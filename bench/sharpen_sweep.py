@@ -22,12 +22,12 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.dis_net import DisNet, dis_accuracy, train_dis_net  # noqa: E402
-from engine.judge import ensure_judge  # noqa: E402
-from engine.models import make_autoencoder  # noqa: E402
-from engine.rundir import load_checkpoint, read_config  # noqa: E402
-from engine.sharpen import compare, sharpen_epoch  # noqa: E402
-from engine.training import DeviceData, TrainConfig, checkpoint_path, judge_path_for  # noqa: E402
+from engine.autoencoder.sharpening.dis_net import DisNet, dis_accuracy, train_dis_net  # noqa: E402
+from engine.autoencoder.judge import ensure_judge  # noqa: E402
+from engine.autoencoder.models import make_autoencoder  # noqa: E402
+from engine.autoencoder.runs.rundir import load_checkpoint, read_config  # noqa: E402
+from engine.autoencoder.sharpening.strategies import compare, sharpen_epoch  # noqa: E402
+from engine.autoencoder.training import DeviceData, TrainConfig, checkpoint_path, judge_path_for  # noqa: E402
 
 
 def main() -> None:

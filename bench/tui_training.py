@@ -27,8 +27,8 @@ LATENTS, EPOCHS, SUBSET = "2 16", 3, 20000
 
 
 def images_per_s(run_dir: Path) -> float:
-    from engine import events as ev
-    from engine.rundir import read_events
+    from engine.autoencoder.runs import events as ev
+    from engine.autoencoder.runs.rundir import read_events
 
     ends = [e for e in read_events(run_dir) if isinstance(e, ev.EpochEnd)]
     return len(ends) * SUBSET / sum(e.seconds for e in ends)
@@ -41,7 +41,7 @@ def cli(root: Path, name: str, latents: str, epochs: int) -> None:
 
 
 async def with_app(root: Path) -> None:
-    from engine import events as ev
+    from engine.autoencoder.runs import events as ev
     from tui.app import BumptuiApp
 
     app = BumptuiApp(runs_root=root)

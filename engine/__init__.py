@@ -1,1 +1,3 @@
-"""The science of bumptui: landscapes, optimizers and the escape search; no user interface."""
+"""The science of bumptui, no user interface: one package per lab, and `numbers` that both use.
+
+engine.bump is the optimizer lab; engine.autoencoder the MNIST autoencoder lab."""

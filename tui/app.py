@@ -17,8 +17,8 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from importlib import import_module
 
-from engine.rundir import MetricsTail, RunError, read_config
-from engine.run_record import RunRecord, SharpenRecord
+from engine.autoencoder.runs.rundir import MetricsTail, RunError, read_config
+from engine.autoencoder.runs.record import RunRecord, SharpenRecord
 from tui.messages import RunEvent
 from tui.screens.optimizer_lab import OptimizerLab
 from tui.screens.run_pane import RunPane
@@ -145,7 +145,7 @@ class BumptuiApp(App):
         return self._job is not None
 
     def start_training(self, config, name: str) -> None:
-        from engine.rundir import prepare_run_dir
+        from engine.autoencoder.runs.rundir import prepare_run_dir
 
         if self._busy():
             return
@@ -164,7 +164,7 @@ class BumptuiApp(App):
 
     def start_sharpening(self, config, resume: bool = False) -> None:
         """Sharpen the current run's models (resume: continue its recorded sharpening)."""
-        from engine.sharpen_run import prepare_sharpen
+        from engine.autoencoder.sharpening.run import prepare_sharpen
 
         if self.record is None:
             self.notify("Open a trained run first (Runs pane, 6).", severity="warning")
@@ -188,9 +188,9 @@ class BumptuiApp(App):
     def _run_job(self, run_dir: Path, config, resume: bool):
         cancel = get_current_worker().cancelled_event  # one mechanism from the Stop key to the batch loop
         if self._job[0] == "training":
-            from engine.training import run_training as run
+            from engine.autoencoder.training import run_training as run
         else:
-            from engine.sharpen_run import run_sharpen as run
+            from engine.autoencoder.sharpening.run import run_sharpen as run
         job = self._job
         return run(run_dir, config, resume=resume, cancel=cancel,
                    callback=lambda event: self.post_message(RunEvent(job, event)))

@@ -10,10 +10,10 @@ import json
 import sys
 from pathlib import Path
 
-from engine.escape import DEFAULT_MAX_STEPS, critical_height
-from engine.narrate import num
-from engine.optimizers import OPTIMIZERS, OptimizerConfig, ParameterError
-from engine.trajectory import run_trajectory, validate_landscape
+from engine.bump.escape import DEFAULT_MAX_STEPS, critical_height
+from engine.numbers import num
+from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig, ParameterError
+from engine.bump.trajectory import run_trajectory, validate_landscape
 from tui import train_cli
 
 DEFAULTS = OptimizerConfig()
@@ -22,7 +22,7 @@ DEFAULTS = OptimizerConfig()
 def USER_ERRORS() -> tuple[type, ...]:
     """The exception types that carry a sentence for the user (imported late: some bring torch)."""
     errors: list[type] = [ParameterError]
-    for module, name in (("engine.mnist", "DataError"), ("engine.rundir", "RunError"), ("engine.train_config", "TrainingError")):
+    for module, name in (("engine.autoencoder.mnist", "DataError"), ("engine.autoencoder.runs.rundir", "RunError"), ("engine.autoencoder.config", "TrainingError")):
         if module in sys.modules:
             errors.append(getattr(sys.modules[module], name))
     return tuple(errors)
@@ -116,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "compare":
             return train_cli.cmd_compare(args)
         elif args.command == "watch":
-            from engine.rundir import read_config
+            from engine.autoencoder.runs.rundir import read_config
             from tui.app import BumptuiApp
 
             read_config(Path(args.run_dir))  # not a run: one sentence, before the screen opens

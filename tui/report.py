@@ -7,11 +7,11 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.events import decode_images
-from engine.images import save_digit_rows, save_reconstruction_grid
-from engine.rundir import RunError, read_config, sharpen_dir
-from engine.run_record import RunRecord, SharpenRecord
-from engine.train_config import lambda_text
+from engine.autoencoder.runs.events import decode_images
+from engine.autoencoder.images import save_digit_rows, save_reconstruction_grid
+from engine.autoencoder.runs.rundir import RunError, read_config, sharpen_dir
+from engine.autoencoder.runs.record import RunRecord, SharpenRecord
+from engine.autoencoder.config import lambda_text
 
 
 def fmt(value, spec: str) -> str:

@@ -14,7 +14,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from engine.train_config import ARCHITECTURES, DEFAULT_LAMBDA, DEVICES, INITS, KMEANS_SCALINGS, lambda_text
+from engine.autoencoder.config import ARCHITECTURES, DEFAULT_LAMBDA, DEVICES, INITS, KMEANS_SCALINGS, lambda_text
 
 PLAIN_LINE_EVERY_S = 5.0
 DETACH_WAIT_S = 60.0
@@ -72,7 +72,7 @@ def add_parsers(sub) -> None:
 
 
 def train_config(args):
-    from engine.training import TrainConfig
+    from engine.autoencoder.training import TrainConfig
 
     given = {
         "latent_dims": tuple(args.latent) if args.latent else None, "epochs": args.epochs, "arch": args.arch,
@@ -83,10 +83,10 @@ def train_config(args):
 
 
 def cmd_train(args, argv: list[str]) -> int:
-    from engine.training import prepare_run_dir, run_training
+    from engine.autoencoder.training import prepare_run_dir, run_training
 
     if args.resume and not args.run_dir:
-        from engine.rundir import RunError
+        from engine.autoencoder.runs.rundir import RunError
 
         raise RunError("--resume needs --run-dir: the run to continue.")
     run_dir = Path(args.run_dir or Path("runs") / datetime.now().strftime("ae-%Y%m%d-%H%M%S"))
@@ -258,7 +258,7 @@ class Progress:
 
 
 def sharpen_config(args):
-    from engine.train_config import STRATEGIES, SharpenConfig
+    from engine.autoencoder.config import STRATEGIES, SharpenConfig
 
     given = {
         "strategies": None if args.strategy is None else (STRATEGIES if args.strategy == "both" else (int(args.strategy),)),
@@ -272,13 +272,13 @@ def sharpen_config(args):
 
 
 def cmd_sharpen(args, argv: list[str]) -> int:
-    from engine.sharpen_run import prepare_sharpen, run_sharpen
+    from engine.autoencoder.sharpening.run import prepare_sharpen, run_sharpen
 
     run_dir = Path(args.run_dir)
     config = None if (args.resume and args.epochs is None) else sharpen_config(args)
     _, config = prepare_sharpen(run_dir, config, args.resume)  # every user error before any work
     if args.detach:
-        from engine.rundir import sharpen_dir
+        from engine.autoencoder.runs.rundir import sharpen_dir
 
         return detach(run_dir, argv, sharpen_dir(run_dir), "Sharpening", ", then key 7")
     summary = run_job(run_sharpen, run_dir, config, args, f"bumptui sharpen {run_dir} --resume", "sharpening")

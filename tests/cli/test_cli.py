@@ -4,9 +4,9 @@ import sys
 
 import pytest
 
-from engine.landscape import BumpLandscape
-from engine.optimizers import OptimizerConfig
-from engine.trajectory import Trajectory
+from engine.bump.landscape import BumpLandscape
+from engine.bump.optimizers import OptimizerConfig
+from engine.bump.trajectory import Trajectory
 from tui.cli import main
 
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from engine import events as ev
-from engine.rundir import read_events
-from engine.training import TrainConfig, run_training
+from engine.autoencoder.runs import events as ev
+from engine.autoencoder.runs.rundir import read_events
+from engine.autoencoder.training import TrainConfig, run_training
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ["--subset", "3000", "--batch-size", "32", "--eval-every", "9"]

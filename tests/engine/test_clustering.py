@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from engine.clustering import agreement, kmeans_agreement
+from engine.autoencoder.clustering.kmeans import kmeans_agreement
+from engine.autoencoder.clustering.scores import agreement
 
 
 def test_purity_and_matched_accuracy_on_hand_made_labels():

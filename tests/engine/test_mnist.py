@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.mnist import ASSETS_MNIST, FILES, DataError, load_mnist
+from engine.autoencoder.mnist import ASSETS_MNIST, FILES, DataError, load_mnist
 
 
 def readme_counts(split: str) -> list[int]:

@@ -1,7 +1,7 @@
-from engine.landscape import BumpLandscape
-from engine.narrate import describe
-from engine.optimizers import OptimizerConfig
-from engine.trajectory import Trajectory
+from engine.bump.landscape import BumpLandscape
+from engine.bump.narrate import describe
+from engine.bump.optimizers import OptimizerConfig
+from engine.bump.trajectory import Trajectory
 
 
 def walk(name, h, steps):

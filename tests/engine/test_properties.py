@@ -5,10 +5,10 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.escape import critical_height
-from engine.landscape import BumpLandscape
-from engine.optimizers import OPTIMIZERS, OptimizerConfig
-from engine.trajectory import Trajectory
+from engine.bump.escape import critical_height
+from engine.bump.landscape import BumpLandscape
+from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig
+from engine.bump.trajectory import Trajectory
 
 configs = st.builds(
     OptimizerConfig,

@@ -7,8 +7,8 @@ import time
 import pytest
 import torch
 
-from engine import events as ev
-from engine.rundir import METRICS, MetricsTail, MetricsWriter, RunError, RunLock, load_checkpoint, save_atomic
+from engine.autoencoder.runs import events as ev
+from engine.autoencoder.runs.rundir import METRICS, MetricsTail, MetricsWriter, RunError, RunLock, load_checkpoint, save_atomic
 
 
 def sample_events():
@@ -73,7 +73,7 @@ def test_a_crash_inside_torch_save_keeps_the_previous_checkpoint(tmp_path, monke
 
 
 def test_a_lock_held_by_a_live_process_refuses_a_second_writer(tmp_path):
-    code = ("import sys, time; from pathlib import Path; from engine.rundir import RunLock;"
+    code = ("import sys, time; from pathlib import Path; from engine.autoencoder.runs.rundir import RunLock;"
             f"RunLock(Path({str(tmp_path)!r})).acquire(); print('locked', flush=True); time.sleep(60)")
     holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     try:

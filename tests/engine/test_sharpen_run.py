@@ -5,12 +5,12 @@ import threading
 
 import pytest
 
-from engine import events as ev
-from engine.rundir import RunError, RunLock, read_events, sharpen_dir
-from engine.run_record import SharpenRecord, meets_target
-from engine.sharpen_run import pair_path, run_sharpen, scorer_path
-from engine.train_config import SharpenConfig, TrainingError
-from engine.training import checkpoint_path
+from engine.autoencoder.runs import events as ev
+from engine.autoencoder.runs.rundir import RunError, RunLock, read_events, sharpen_dir
+from engine.autoencoder.runs.record import SharpenRecord, meets_target
+from engine.autoencoder.sharpening.run import pair_path, run_sharpen, scorer_path
+from engine.autoencoder.config import SharpenConfig, TrainingError
+from engine.autoencoder.training import checkpoint_path
 
 SHARPEN = SharpenConfig(epochs=2, dis_epochs=6, lam=0.05)
 
@@ -123,9 +123,9 @@ def test_bad_sharpen_settings_get_one_sentence(bad, message):
 def test_from_scratch_starts_each_strategy_at_the_plain_runs_initial_weights_not_its_trained_ones():
     import torch
 
-    from engine.dis_net import DisNet
-    from engine.sharpen_run import Pair
-    from engine.training import Model, TrainConfig
+    from engine.autoencoder.sharpening.dis_net import DisNet
+    from engine.autoencoder.sharpening.run import Pair
+    from engine.autoencoder.training import Model, TrainConfig
 
     train = TrainConfig(latent_dims=(16,), seed=3)
     plain = Model(16, train, torch.device("cpu"))

@@ -1,7 +1,7 @@
 import torch
 
-from engine.mnist import load_mnist
-from engine.sharpness import blur, sharpness_ratio, sobel_magnitude
+from engine.autoencoder.mnist import load_mnist
+from engine.autoencoder.sharpening.blur import blur, sharpness_ratio, sobel_magnitude
 
 
 def digits(n=500):

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 import torch
 
-from engine import events as ev
-from engine.mnist import load_mnist
-from engine.models import l1_loss, make_autoencoder
-from engine.rundir import read_events
-from engine.training import TrainConfig, checkpoint_path, run_training
+from engine.autoencoder.runs import events as ev
+from engine.autoencoder.mnist import load_mnist
+from engine.autoencoder.models import l1_loss, make_autoencoder
+from engine.autoencoder.runs.rundir import read_events
+from engine.autoencoder.training import TrainConfig, checkpoint_path, run_training
 
 SMALL = TrainConfig(latent_dims=(2, 16, 256), epochs=2, batch_size=32, subset=4000, eval_every=99, judge_epochs=1)
 TINY = TrainConfig(latent_dims=(2,), epochs=1, batch_size=64, subset=1000, eval_every=9, judge_epochs=1)
@@ -111,7 +111,7 @@ def test_cancel_stops_within_a_batch_and_keeps_the_run_resumable(runs_root):
 
 
 def test_a_non_finite_loss_stops_the_run_with_a_message(runs_root, monkeypatch):
-    import engine.training as training
+    import engine.autoencoder.training as training
 
     real = training.l1_loss
     calls = []
@@ -129,8 +129,8 @@ def test_a_non_finite_loss_stops_the_run_with_a_message(runs_root, monkeypatch):
 
 
 def test_every_architecture_a_config_accepts_can_be_built():
-    from engine.models import AUTOENCODERS
-    from engine.train_config import ARCHITECTURES
+    from engine.autoencoder.models import AUTOENCODERS
+    from engine.autoencoder.config import ARCHITECTURES
 
     assert set(AUTOENCODERS) == set(ARCHITECTURES)
 

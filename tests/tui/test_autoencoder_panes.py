@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from engine import events as ev
-from engine.rundir import read_events
+from engine.autoencoder.runs import events as ev
+from engine.autoencoder.runs.rundir import read_events
 from tui.app import BumptuiApp
 from tui.screens.clusters import ClustersPane
 from tui.screens.latent import LatentPane
@@ -193,7 +193,7 @@ async def test_quitting_while_training_returns_within_2_s_and_leaves_it_resumabl
         await pilot.press("q")
     assert time.monotonic() - start < 2.0
     assert await_file_unlocked(runs_root / "quit-mid-run")
-    from engine.training import TrainConfig, run_training
+    from engine.autoencoder.training import TrainConfig, run_training
 
     done = max(e.epoch for e in read_events(runs_root / "quit-mid-run") if isinstance(e, ev.EpochEnd))
     summary = run_training(runs_root / "quit-mid-run", TrainConfig(epochs=done + 1), resume=True)
@@ -210,7 +210,7 @@ def await_file_unlocked(run_dir: Path, timeout: float = 10.0) -> bool:
 
 
 async def test_a_failure_inside_training_shows_an_error_and_the_app_stays_usable(runs_root, monkeypatch):
-    import engine.training as training
+    import engine.autoencoder.training as training
 
     def broken(*args, **kwargs):
         raise RuntimeError("the device fell over")

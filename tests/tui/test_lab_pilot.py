@@ -3,10 +3,10 @@
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from engine.escape import critical_height
-from engine.landscape import BumpLandscape
-from engine.optimizers import OptimizerConfig
-from engine.trajectory import Trajectory
+from engine.bump.escape import critical_height
+from engine.bump.landscape import BumpLandscape
+from engine.bump.optimizers import OptimizerConfig
+from engine.bump.trajectory import Trajectory
 from tests.tui.conftest import lab
 from tui.screens.critical_height import CriticalHeightScreen
 from tui.screens.escape_map import EscapeMapScreen

@@ -5,8 +5,8 @@ import time
 import numpy as np
 from textual.widgets import ContentSwitcher, DataTable, Input, Static
 
-from engine import events as ev
-from engine.rundir import read_events, sharpen_dir
+from engine.autoencoder.runs import events as ev
+from engine.autoencoder.runs.rundir import read_events, sharpen_dir
 from tests.tui.test_autoencoder_panes import FIXTURE, await_file_unlocked, text_of, wait_until, watching
 from tui.app import BumptuiApp
 from tui.screens.sharpen import SharpenChart, SharpenPane

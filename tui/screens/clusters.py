@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 
-from engine.run_record import RunRecord
+from engine.autoencoder.runs.record import RunRecord
 from tui.screens.run_pane import NO_RUN, RunPane
 from tui.widgets.contingency import ContingencyHeatmap
 

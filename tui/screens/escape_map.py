@@ -8,9 +8,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from engine.escape import escape_map
-from engine.narrate import num
-from engine.optimizers import OPTIMIZERS, OptimizerConfig
+from engine.bump.escape import escape_map
+from engine.numbers import num
+from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig
 from tui.widgets.escape_heatmap import ESCAPED, HERE, TRAPPED, EscapeHeatmap
 
 AXES = {"lr": "α, learning rate", "beta1": "β1"}

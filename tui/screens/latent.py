@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static
 
-from engine.run_record import RunRecord
+from engine.autoencoder.runs.record import RunRecord
 from tui.screens.run_pane import NO_RUN, EpochPane
 from tui.widgets.run_charts import LatentScatter
 

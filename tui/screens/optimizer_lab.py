@@ -12,10 +12,11 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from engine.landscape import BumpLandscape
-from engine.narrate import describe, num
-from engine.optimizers import OPTIMIZERS, OptimizerConfig
-from engine.trajectory import Trajectory
+from engine.bump.landscape import BumpLandscape
+from engine.bump.narrate import describe
+from engine.numbers import num
+from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig
+from engine.bump.trajectory import Trajectory
 from tui.widgets.landscape_chart import LandscapeChart, PathOnChart
 from tui.widgets.step_table import StepTable
 

@@ -11,9 +11,9 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from engine.narrate import num
-from engine.optimizers import OPTIMIZERS, OptimizerConfig, ParameterError
-from engine.trajectory import validate_landscape
+from engine.numbers import num
+from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig, ParameterError
+from engine.bump.trajectory import validate_landscape
 
 NUMBER_FIELDS = {
     "bump_height": "h, bump height",

@@ -7,8 +7,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static
 
-from engine.events import decode_images
-from engine.run_record import RunRecord
+from engine.autoencoder.runs.events import decode_images
+from engine.autoencoder.runs.record import RunRecord
 from tui.screens.run_pane import NO_RUN, EpochPane
 from tui.widgets.digits import DigitGrid, DigitRow
 

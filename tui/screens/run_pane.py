@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.screen import Screen
 
-from engine.run_record import RunRecord
+from engine.autoencoder.runs.record import RunRecord
 
 
 class RunPane(Screen):

@@ -9,8 +9,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
-from engine.rundir import CONFIG, RunError
-from engine.run_record import RunRecord
+from engine.autoencoder.runs.rundir import CONFIG, RunError
+from engine.autoencoder.runs.record import RunRecord
 from tui.screens.run_pane import RunPane
 
 

@@ -15,9 +15,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, ContentSwitcher, DataTable, Footer, Input, Label, Select, Static
 from textual_plotext import PlotextPlot
 
-from engine.events import decode_images
-from engine.run_record import RunRecord, SharpenRecord
-from engine.train_config import DEFAULT_LAMBDA, INITS, SharpenConfig, STRATEGIES, TrainingError, lambda_text
+from engine.autoencoder.runs.events import decode_images
+from engine.autoencoder.runs.record import RunRecord, SharpenRecord
+from engine.autoencoder.config import DEFAULT_LAMBDA, INITS, SharpenConfig, STRATEGIES, TrainingError, lambda_text
 from tui.report import MODEL_NAMES, comparison_rows
 from tui.screens.run_pane import NO_RUN, RunPane
 from tui.widgets.digits import DigitGrid, DigitRow

@@ -10,8 +10,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Input, Label, ProgressBar, Select, Static
 
-from engine.run_record import RunRecord
-from engine.train_config import ARCHITECTURES, DEVICES, TrainConfig, TrainingError
+from engine.autoencoder.runs.record import RunRecord
+from engine.autoencoder.config import ARCHITECTURES, DEVICES, TrainConfig, TrainingError
 from tui.screens.run_pane import RunPane
 
 NO_RUN = "No run yet: fill in the form and press ctrl+s (or Start), or open a recorded run on the Runs pane (6)."

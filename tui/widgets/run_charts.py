@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual_plotext import PlotextPlot
 
-from engine.run_record import RunRecord
+from engine.autoencoder.runs.record import RunRecord
 
 LATENT_COLORS = ["orange", "cyan", "magenta", "green", "yellow", "red"]
 # Ten distinguishable colours, one per digit (the tab10 palette).

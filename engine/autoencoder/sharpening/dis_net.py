@@ -11,8 +11,8 @@ import threading
 import torch
 from torch import nn
 
-from engine.models import as_float, in_chunks
-from engine.sharpness import as_images, blur
+from engine.autoencoder.models import as_float, in_chunks
+from engine.autoencoder.sharpening.blur import as_images, blur
 
 
 class DisNet(nn.Module):

@@ -14,8 +14,8 @@ import os
 import socket
 from pathlib import Path
 
-from engine.events import from_record, to_record
-from engine.train_config import TrainConfig
+from engine.autoencoder.runs.events import from_record, to_record
+from engine.autoencoder.config import TrainConfig
 
 METRICS = "metrics.jsonl"
 CONFIG = "config.json"

@@ -16,13 +16,13 @@ from typing import Callable
 import numpy as np
 import torch
 
-from engine import events as ev
-from engine.clustering import kmeans_agreement
-from engine.judge import ensure_judge, judge_predictions
-from engine.train_config import TrainConfig, TrainingError
-from engine.mnist import load_mnist
-from engine.models import EVAL_BATCH, as_float, l1_loss, make_autoencoder
-from engine.rundir import METRICS, MetricsWriter, RunLock, load_checkpoint, prepare_run_dir, save_atomic, write_config
+from engine.autoencoder.runs import events as ev
+from engine.autoencoder.clustering.kmeans import kmeans_agreement
+from engine.autoencoder.judge import ensure_judge, judge_predictions
+from engine.autoencoder.config import TrainConfig, TrainingError
+from engine.autoencoder.mnist import load_mnist
+from engine.autoencoder.models import EVAL_BATCH, as_float, l1_loss, make_autoencoder
+from engine.autoencoder.runs.rundir import METRICS, MetricsWriter, RunLock, load_checkpoint, prepare_run_dir, save_atomic, write_config
 
 SNAPSHOT_SIZE = 2000
 """Test images whose latent codes are plotted each epoch."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-ASSETS_MNIST = Path(__file__).resolve().parent.parent / "assets" / "mnist"
+ASSETS_MNIST = Path(__file__).resolve().parents[2] / "assets" / "mnist"
 
 # SHA-256 of the decompressed files of the original release; see assets/mnist/README.md.
 FILES = {

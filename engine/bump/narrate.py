@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from engine.escape import bisect_wall_path, escape_step, wall_path
-from engine.landscape import near
-from engine.trajectory import Trajectory
-
-
-def num(x: float) -> str:
-    """A number as a person writes it: 0.9, 1.2, 1.41018 (float noise rounded away)."""
-    return f"{x:.6g}"
+from engine.bump.escape import bisect_wall_path, escape_step, wall_path
+from engine.bump.landscape import near
+from engine.bump.trajectory import Trajectory
+from engine.numbers import num
 
 
 def describe(traj: Trajectory, max_steps: int = 1000) -> str:

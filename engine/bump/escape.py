@@ -17,8 +17,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from engine.landscape import KINK_RTOL, BumpLandscape
-from engine.optimizers import OPTIMIZERS, OptimizerConfig, ParameterError
+from engine.bump.landscape import KINK_RTOL, BumpLandscape
+from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig, ParameterError
 
 DEFAULT_MAX_STEPS = 1000
 BISECTION_TOL = 1e-9

@@ -24,16 +24,16 @@ from typing import Callable
 
 import torch
 
-from engine import events as ev
-from engine.dis_net import DisNet, dis_accuracy, train_dis_net
-from engine.judge import ensure_judge
-from engine.models import as_float, make_autoencoder
-from engine.rundir import (CONFIG, METRICS, RunError, RunLock, load_checkpoint, read_config, save_atomic,
+from engine.autoencoder.runs import events as ev
+from engine.autoencoder.sharpening.dis_net import DisNet, dis_accuracy, train_dis_net
+from engine.autoencoder.judge import ensure_judge
+from engine.autoencoder.models import as_float, make_autoencoder
+from engine.autoencoder.runs.rundir import (CONFIG, METRICS, RunError, RunLock, load_checkpoint, read_config, save_atomic,
                            sharpen_dir)
-from engine.run_record import LOSS_FIELDS
-from engine.sharpen import StepLosses, evaluate, sharpen_epoch
-from engine.train_config import SharpenConfig, TrainConfig, TrainingError
-from engine.training import NonFiniteLoss, checkpoint_path, judge_path_for, recorded, shown_digits
+from engine.autoencoder.runs.record import LOSS_FIELDS
+from engine.autoencoder.sharpening.strategies import StepLosses, evaluate, sharpen_epoch
+from engine.autoencoder.config import SharpenConfig, TrainConfig, TrainingError
+from engine.autoencoder.training import NonFiniteLoss, checkpoint_path, judge_path_for, recorded, shown_digits
 
 STEP_EVENTS_PER_EPOCH = 20
 CONTROL = 0

@@ -9,8 +9,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from engine.models import DigitJudge, as_float, in_chunks
-from engine.rundir import load_checkpoint, save_atomic
+from engine.autoencoder.models import DigitJudge, as_float, in_chunks
+from engine.autoencoder.runs.rundir import load_checkpoint, save_atomic
 
 JUDGE_BATCH = 128
 JUDGE_LR = 1e-3

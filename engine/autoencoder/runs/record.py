@@ -9,8 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from engine import events as ev
-from engine.rundir import METRICS, MetricsTail, RunLock, sharpen_dir
+from engine.autoencoder.runs import events as ev
+from engine.autoencoder.runs.rundir import METRICS, MetricsTail, RunLock, sharpen_dir
 
 STATUS = {ev.Done: "finished", ev.Failed: "failed", ev.Stopped: "stopped"}
 

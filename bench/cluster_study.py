@@ -20,8 +20,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine.autoencoder.clustering.kmeans import kmeans_agreement  # noqa: E402
 from engine.autoencoder.models import make_autoencoder  # noqa: E402
-from engine.autoencoder.runs.rundir import load_checkpoint, read_config  # noqa: E402
-from engine.autoencoder.training import DeviceData, TrainConfig, checkpoint_path, encode_and_score  # noqa: E402
+from engine.autoencoder.data import DeviceData  # noqa: E402
+from engine.autoencoder.runs.checkpoint import load_checkpoint  # noqa: E402
+from engine.autoencoder.runs.rundir import checkpoint_path, read_config  # noqa: E402
+from engine.autoencoder.training import TrainConfig, encode_and_score  # noqa: E402
 
 
 def variants(codes: np.ndarray) -> dict[str, np.ndarray]:
@@ -44,13 +46,13 @@ def main() -> None:
         a = kmeans_agreement(feats, data.test_y)
         print(f"{name:>22} {'':>6} {a.purity:7.3f} {a.nmi:6.3f} {a.ari:6.3f} {a.acc:6.3f}")
     for d in config.latent_dims:
-        state = load_checkpoint(checkpoint_path(run_dir, d))
+        state = load_checkpoint(checkpoint_path(run_dir, d), "autoencoder")
         model = make_autoencoder(config.arch, d)
-        model.load_state_dict(state["model"])
+        model.load_state_dict(state.models["autoencoder"])
         _, codes, _ = encode_and_score(model, data.test_x)
         for name, feats in variants(codes).items():
             a = kmeans_agreement(feats, data.test_y)
-            print(f"{f'latent {d}, {name}':>22} {state['epoch']:>6} {a.purity:7.3f} {a.nmi:6.3f} {a.ari:6.3f} {a.acc:6.3f}")
+            print(f"{f'latent {d}, {name}':>22} {state.counters['epoch']:>6} {a.purity:7.3f} {a.nmi:6.3f} {a.ari:6.3f} {a.acc:6.3f}")
 
 
 if __name__ == "__main__":

@@ -25,9 +25,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from engine.autoencoder.sharpening.dis_net import DisNet, dis_accuracy, train_dis_net  # noqa: E402
 from engine.autoencoder.judge import ensure_judge  # noqa: E402
 from engine.autoencoder.models import make_autoencoder  # noqa: E402
-from engine.autoencoder.runs.rundir import load_checkpoint, read_config  # noqa: E402
-from engine.autoencoder.sharpening.strategies import compare, sharpen_epoch  # noqa: E402
-from engine.autoencoder.training import DeviceData, TrainConfig, checkpoint_path, judge_path_for  # noqa: E402
+from engine.autoencoder.config import DCGAN_BETAS, SharpenConfig  # noqa: E402
+from engine.autoencoder.data import DeviceData  # noqa: E402
+from engine.autoencoder.runs.checkpoint import load_checkpoint  # noqa: E402
+from engine.autoencoder.runs.rundir import checkpoint_path, judge_path, read_config  # noqa: E402
+from engine.autoencoder.sharpening.strategies import Pair, compare, sharpen_epoch  # noqa: E402
+from engine.autoencoder.training import TrainConfig  # noqa: E402
 
 
 def main() -> None:
@@ -44,7 +47,7 @@ def main() -> None:
     config = TrainConfig.from_dict(read_config(run_dir))
     device = config.torch_device()
     data = DeviceData.load(device, config.subset)
-    judge, judge_acc, _ = ensure_judge(judge_path_for(run_dir, config), data, device, config.judge_epochs,
+    judge, judge_acc, _ = ensure_judge(judge_path(run_dir, config.subset), data, device, config.judge_epochs,
                                        config.seed, threading.Event())
     start = time.perf_counter()
     dis = train_dis_net(data.train_x, epochs=args.dis_epochs)
@@ -53,7 +56,7 @@ def main() -> None:
     print(f"{'model':>22} {'test L1':>8} {'clear':>6} {'sharp':>6} {'judge':>6}")
     for d in args.latent:
         plain = make_autoencoder(config.arch, d).to(device)
-        plain.load_state_dict(load_checkpoint(checkpoint_path(run_dir, d))["model"])
+        plain.load_state_dict(load_checkpoint(checkpoint_path(run_dir, d), "autoencoder").models["autoencoder"])
         models = {f"latent {d} (a)": plain}
         for lam in args.lambdas:
             for strategy in args.strategies:
@@ -62,11 +65,11 @@ def main() -> None:
                 model = copy.deepcopy(plain)
                 d_net = copy.deepcopy(dis)
                 g_opt = torch.optim.Adam(model.parameters(), lr=config.lr)
-                d_opt = torch.optim.Adam(d_net.parameters(), lr=2e-4, betas=(0.5, 0.999))
+                d_opt = torch.optim.Adam(d_net.parameters(), lr=2e-4, betas=DCGAN_BETAS)
                 gen = torch.Generator().manual_seed(config.seed)
                 for _ in range(args.epochs):
-                    sharpen_epoch(strategy, model, g_opt, d_net, d_opt, data.train_x, config.batch_size, lam, gen,
-                                  threading.Event(), lambda *a: None)
+                    sharpen_epoch(Pair(strategy, model, g_opt, d_net, d_opt, gen), data.train_x, config.batch_size,
+                                  SharpenConfig(lam=lam), threading.Event(), lambda *a: None)
                 models[f"latent {d} s0 (L1 only)" if strategy == 0 else f"latent {d} s{strategy} l={lam:g}"] = model
         for name, c in compare(models, data.test_x, data.test_y, dis, judge).items():
             print(f"{name:>22} {c.test_l1:8.4f} {c.clear_score:6.3f} {c.sharpness:6.3f} {c.judge_acc:6.4f}", flush=True)

@@ -35,7 +35,7 @@ def images_per_s(run_dir: Path) -> float:
 
 
 def cli(root: Path, name: str, latents: str, epochs: int) -> None:
-    subprocess.run([sys.executable, "-m", "tui.cli", "train", "--latent", *latents.split(), "--epochs", str(epochs),
+    subprocess.run([sys.executable, "-m", "cli", "train", "--latent", *latents.split(), "--epochs", str(epochs),
                     "--subset", str(SUBSET), "--eval-every", "99", "--run-dir", str(root / name)],
                    cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

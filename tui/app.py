@@ -151,7 +151,7 @@ class BumptuiApp(App):
             return
         run_dir = self.runs_root / name
         try:
-            prepare_run_dir(run_dir, config, resume=False)
+            plan = prepare_run_dir(run_dir, config, resume=False)
         except (RunError, ValueError) as err:
             self.notify(str(err), severity="error")
             return
@@ -159,7 +159,7 @@ class BumptuiApp(App):
         self._unfollow(self.sharpen)
         self.record, self.sharpen = RunRecord(run_dir), SharpenRecord(run_dir)
         self._job = ("training", run_dir)
-        self._run_job(run_dir, config, False)
+        self._run_job(plan)
         self._tick(force=True)
 
     def start_sharpening(self, config, resume: bool = False) -> None:
@@ -172,7 +172,7 @@ class BumptuiApp(App):
         if self._busy():
             return
         try:
-            prepare_sharpen(self.record.run_dir, config, resume)
+            plan = prepare_sharpen(self.record.run_dir, config, resume)
         except (RunError, ValueError) as err:
             self.notify(str(err), severity="error")
             return
@@ -181,18 +181,18 @@ class BumptuiApp(App):
         # Resuming, what is recorded so far; new events arrive as messages either way.
         self.sharpen = SharpenRecord.read(run_dir) if resume else SharpenRecord(run_dir)
         self._job = ("sharpening", run_dir)
-        self._run_job(run_dir, config, resume)
+        self._run_job(plan)
         self._tick(force=True)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="training")
-    def _run_job(self, run_dir: Path, config, resume: bool):
+    def _run_job(self, plan):
         cancel = get_current_worker().cancelled_event  # one mechanism from the Stop key to the batch loop
         if self._job[0] == "training":
             from engine.autoencoder.training import run_training as run
         else:
             from engine.autoencoder.sharpening.run import run_sharpen as run
         job = self._job
-        return run(run_dir, config, resume=resume, cancel=cancel,
+        return run(plan, cancel=cancel,
                    callback=lambda event: self.post_message(RunEvent(job, event)))
 
     def stop_training(self) -> None:

@@ -1,4 +1,5 @@
-"""What a training run is asked to do. Importable without torch, so forms can check it cheaply."""
+"""What a training run and a sharpening are asked to do. Importable without torch, so forms can
+check a request cheaply."""
 
 from __future__ import annotations
 
@@ -13,6 +14,21 @@ variance, or each code to unit length (k-means then compares directions, as cosi
 does; the best of the three on our models, see RESULTS.md)."""
 
 
+BLUR_KERNEL = 5
+"""The Gaussian kernel of the blurred copies that dis_net learns to tell from clear digits."""
+BLUR_SIGMA = (1.0, 2.0)
+"""Each blurred copy draws its sigma from this range: from a soft blur to one that smears strokes."""
+DCGAN_BETAS = (0.5, 0.999)
+"""Adam's betas for every discriminator, as in DCGAN (Radford et al., 2016): a short momentum
+keeps D from overshooting a generator that moves under it."""
+
+
+def model_seed(seed: int, latent: int) -> int:
+    """The seed of the latent-`latent` model of a run seeded `seed`: its initial weights and its
+    shuffles, different for each model and the same in every run with that seed."""
+    return seed * 1000 + latent
+
+
 class TrainingError(ValueError):
     """A training request a user made cannot run as asked; the message says why."""
 
@@ -22,20 +38,25 @@ class TrainConfig:
     latent_dims: tuple[int, ...] = (2, 16, 256)
     """The user's three sizes; each is its own model, trained side by side epoch by epoch."""
     epochs: int = 10
+    """Passes over the training images per model; ten bring every size near its plateau on full MNIST."""
     arch: str = "mlp"
     """mlp: 784-512-256-d and mirrored; conv: two stride-2 convolutions each way."""
     batch_size: int = 256
+    """Images per Adam step: large enough to keep a CPU's matrix units busy, small enough to learn fast."""
     lr: float = 1e-3
     """Adam's default step size; with the linear output it trains from the first epoch."""
     subset: int | None = None
     """Train on the first N training images and score on the first min(N, 10000) test images."""
     device: str = "auto"
+    """auto (cuda when a GPU is there, else cpu), cpu or cuda."""
     seed: int = 0
+    """Seeds every model's initial weights and shuffles (see model_seed): seeded CPU runs repeat exactly."""
     eval_every: int = 1
     """Epochs between k-means and judge evaluations (the last epoch is always evaluated)."""
     kmeans_scaling: str = "none"
     """none, standard (each coordinate to unit variance) or unit (each code to unit length) before k-means."""
     judge_epochs: int = 2
+    """Epochs of the judge (the digit classifier) when it is not cached: two reach ~98% on full MNIST."""
 
     def validated(self) -> "TrainConfig":
         if not self.latent_dims or any(d < 1 or d > 784 for d in self.latent_dims):
@@ -108,9 +129,11 @@ class SharpenConfig:
     """What `bumptui sharpen` is asked to do with the models of a training run."""
 
     strategies: tuple[int, ...] = STRATEGIES
+    """The strategies to run beside the control: (1,), (2,) or both."""
     lam: float | None = None
     """lambda: G's loss is L1 + lambda * BCE(D(G(x)), clear). None: each strategy's DEFAULT_LAMBDA."""
     epochs: int = 3
+    """Epochs of every strategy (and the control); three show the effect on a trained model."""
     init: str = "plain"
     """plain: start from the run's trained model (a); scratch: from the same fresh weights (a) started from."""
     latent_dims: tuple[int, ...] | None = None
@@ -121,13 +144,15 @@ class SharpenConfig:
     """D's Adam step size (betas 0.5, 0.999 as in DCGAN)."""
     d_steps: int = 1
     """D updates per G update, on each of D's steps."""
-    blur_kernel: int = 5
-    blur_sigma: tuple[float, float] = (1.0, 2.0)
+    blur_kernel: int = BLUR_KERNEL
+    """The Gaussian kernel of the blurred copies (odd)."""
+    blur_sigma: tuple[float, float] = BLUR_SIGMA
     """Each blurred copy draws its Gaussian sigma from this range."""
     dis_epochs: int | None = None
     """Epochs of dis_net on clear vs blurred training digits before sharpening starts; None: as many
     as give it at least MIN_DIS_UPDATES updates (one epoch of full MNIST)."""
     seed: int = 0
+    """Seeds dis_net, the order of the batches (the same for every strategy of a model) and the blur."""
 
     def validated(self, run_latents: tuple[int, ...] = ()) -> "SharpenConfig":
         if not self.strategies or any(s not in STRATEGIES for s in self.strategies):
@@ -156,7 +181,10 @@ class SharpenConfig:
         return self
 
     def lam_for(self, strategy: int) -> float:
-        return self.lam if self.lam is not None else DEFAULT_LAMBDA.get(strategy, 0.0)
+        """The adversarial weight of a strategy; 0 for the control (strategy 0), which trains on L1 alone."""
+        if strategy not in STRATEGIES:
+            return 0.0
+        return self.lam if self.lam is not None else DEFAULT_LAMBDA[strategy]
 
     def dis_epochs_for(self, n_train: int, batch_size: int) -> int:
         if self.dis_epochs is not None:

@@ -10,7 +10,8 @@ import torch
 from torch import nn
 
 from engine.autoencoder.models import DigitJudge, as_float, in_chunks
-from engine.autoencoder.runs.rundir import load_checkpoint, save_atomic
+from engine.autoencoder.data import Cancelled, shuffled_batches
+from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 
 JUDGE_BATCH = 128
 JUDGE_LR = 1e-3
@@ -20,7 +21,7 @@ JUDGE_LR = 1e-3
 def judge_predictions(judge: nn.Module, images: torch.Tensor) -> np.ndarray:
     """The digit the judge sees in each image (values in [0, 1], any (n, ...) shape of 784 pixels)."""
     judge.eval()
-    return in_chunks(lambda x: judge(x.reshape(-1, 784)).argmax(1).cpu(), images).numpy()
+    return in_chunks(lambda x: judge(x).argmax(1).cpu(), images).numpy()
 
 
 def train_judge(data, device, epochs: int, seed: int, cancel: threading.Event) -> nn.Module | None:
@@ -28,18 +29,16 @@ def train_judge(data, device, epochs: int, seed: int, cancel: threading.Event) -
     judge = DigitJudge().to(device)
     optimizer = torch.optim.Adam(judge.parameters(), lr=JUDGE_LR)
     generator = torch.Generator().manual_seed(seed)
-    n = len(data.train_x)
-    for _ in range(epochs):
-        judge.train()
-        perm = torch.randperm(n, generator=generator).to(device)
-        for i in range(0, n, JUDGE_BATCH):
-            if cancel.is_set():
-                return None
-            idx = perm[i:i + JUDGE_BATCH]
-            loss = nn.functional.cross_entropy(judge(as_float(data.train_x[idx])), data.train_y[idx])
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
+    try:
+        for _ in range(epochs):
+            judge.train()
+            for batch in shuffled_batches(len(data.train_x), JUDGE_BATCH, generator, device, cancel):
+                loss = nn.functional.cross_entropy(judge(as_float(data.train_x[batch])), data.train_y[batch])
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                optimizer.step()
+    except Cancelled:
+        return None
     return judge
 
 
@@ -49,9 +48,9 @@ def ensure_judge(path: Path, data, device, epochs: int, seed: int, cancel: threa
     judge = DigitJudge().to(device)
     if path.exists():
         try:
-            state = load_checkpoint(path)
-            judge.load_state_dict(state["model"])
-            return judge, float(state["test_acc"]), True
+            cached = load_checkpoint(path, "judge")
+            judge.load_state_dict(cached.models["judge"])
+            return judge, float(cached.scores["test_acc"]), True
         except Exception:  # a damaged cache is only a cache: train a new one over it
             pass
     judge = train_judge(data, device, epochs, seed, cancel)
@@ -60,5 +59,6 @@ def ensure_judge(path: Path, data, device, epochs: int, seed: int, cancel: threa
     test_x = as_float(data.test_x)
     acc = float((judge_predictions(judge, test_x) == data.test_y).mean())
     path.parent.mkdir(parents=True, exist_ok=True)
-    save_atomic({"model": judge.state_dict(), "test_acc": acc, "epochs": epochs}, path)
+    save_checkpoint(Checkpoint("judge", {"judge": judge.state_dict()}, counters={"epoch": epochs},
+                               scores={"test_acc": acc}), path)
     return judge, acc, False

@@ -24,6 +24,11 @@ FILES = {
 }
 
 
+SIDE = 28
+"""MNIST digits are SIDE x SIDE pixels."""
+PIXELS = SIDE * SIDE
+
+
 class DataError(ValueError):
     """The data a user pointed at is missing or damaged; the message says which file and how."""
 

@@ -7,11 +7,11 @@ import pytest
 from engine.bump.landscape import BumpLandscape
 from engine.bump.optimizers import OptimizerConfig
 from engine.bump.trajectory import Trajectory
-from tui.cli import main
+from cli.main import main
 
 
 def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True, timeout=60)
+    return subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True, timeout=60)
 
 
 def test_critical_h_json_for_the_seed(capsys):

@@ -18,7 +18,7 @@ def in_process(capsys, *args):
     """The CLI's own main(), for the refusals: the same exit code and stderr, without a new interpreter."""
     from types import SimpleNamespace
 
-    from tui.cli import main
+    from cli.main import main
 
     code = main(list(args))
     return SimpleNamespace(returncode=code, stderr=capsys.readouterr().err)

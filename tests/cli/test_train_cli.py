@@ -19,7 +19,7 @@ TINY = ["--subset", "3000", "--batch-size", "32", "--eval-every", "9"]
 
 
 def bumptui(*args, timeout=180):
-    return subprocess.run([sys.executable, "-m", "tui.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True,
                           timeout=timeout, cwd=ROOT)
 
 
@@ -68,7 +68,7 @@ def test_kill_9_then_resume_gives_the_uninterrupted_losses(runs_root):
     config = TrainConfig(latent_dims=(2,), epochs=3, batch_size=32, subset=3000, eval_every=9)
     reference = run_training(runs / "kill-whole", config)  # also caches the judge for both
     killed = runs / "kill-resumed"
-    proc = subprocess.Popen([sys.executable, "-m", "tui.cli", "train", "--latent", "2", "--epochs", "3",
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "train", "--latent", "2", "--epochs", "3",
                              "--run-dir", str(killed), *TINY], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 

@@ -8,7 +8,8 @@ import pytest
 import torch
 
 from engine.autoencoder.runs import events as ev
-from engine.autoencoder.runs.rundir import METRICS, MetricsTail, MetricsWriter, RunError, RunLock, load_checkpoint, save_atomic
+from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
+from engine.autoencoder.runs.rundir import METRICS, MetricsTail, MetricsWriter, RunError, RunLock
 
 
 def sample_events():
@@ -56,7 +57,7 @@ def test_a_bad_line_in_the_middle_names_the_file_and_line(tmp_path):
 
 def test_a_crash_inside_torch_save_keeps_the_previous_checkpoint(tmp_path, monkeypatch):
     path = tmp_path / "model.pt"
-    save_atomic({"epoch": 1, "w": torch.ones(3)}, path)
+    save_checkpoint(Checkpoint("dis_net", {"dis_net": {"w": torch.ones(3)}}, counters={"epoch": 1}), path)
     real_save = torch.save
 
     def crashing_save(obj, f, *args, **kwargs):
@@ -65,10 +66,10 @@ def test_a_crash_inside_torch_save_keeps_the_previous_checkpoint(tmp_path, monke
 
     monkeypatch.setattr(torch, "save", crashing_save)
     with pytest.raises(OSError, match="disk full"):
-        save_atomic({"epoch": 2, "w": torch.zeros(3)}, path)
+        save_checkpoint(Checkpoint("dis_net", {"dis_net": {"w": torch.zeros(3)}}, counters={"epoch": 2}), path)
     monkeypatch.setattr(torch, "save", real_save)
-    state = load_checkpoint(path)
-    assert state["epoch"] == 1 and state["w"].tolist() == [1, 1, 1]
+    state = load_checkpoint(path, "dis_net")
+    assert state.counters["epoch"] == 1 and state.models["dis_net"]["w"].tolist() == [1, 1, 1]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.pt"]
 
 
@@ -88,3 +89,25 @@ def test_a_lock_held_by_a_live_process_refuses_a_second_writer(tmp_path):
     assert lock.stale_pid == holder.pid
     lock.release()
     assert not (tmp_path / "lock").exists()
+
+
+def test_checkpoints_in_the_shapes_of_older_runs_still_load(tmp_path):
+    w = {"w": torch.ones(2)}
+    gen = torch.Generator().manual_seed(1).get_state()
+    old = {
+        "autoencoder": {"model": w, "optimizer": {"state": {}, "param_groups": []}, "epoch": 4, "generator": gen,
+                        "latent_dim": 16},
+        "sharpening": {"model": w, "g_opt": {}, "dis": {"v": torch.zeros(1)}, "d_opt": {}, "generator": gen,
+                       "order": gen, "epoch": 2},
+        "judge": {"model": w, "test_acc": 0.98, "epochs": 2},
+        "dis_net": {"net.0.weight": torch.ones(1)},
+    }
+    for kind, shape in old.items():
+        torch.save(shape, tmp_path / f"{kind}.pt")
+        checkpoint = load_checkpoint(tmp_path / f"{kind}.pt", kind)
+        assert checkpoint.kind == kind
+    assert load_checkpoint(tmp_path / "autoencoder.pt", "autoencoder").counters == {"epoch": 4}
+    assert load_checkpoint(tmp_path / "sharpening.pt", "sharpening").models["D"]["v"].tolist() == [0.0]
+    assert load_checkpoint(tmp_path / "judge.pt", "judge").scores == {"test_acc": 0.98}
+    with pytest.raises(RunError, match="is a judge checkpoint where the autoencoder checkpoint belongs"):
+        load_checkpoint(tmp_path / "judge.pt", "autoencoder")

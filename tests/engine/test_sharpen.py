@@ -8,7 +8,8 @@ import torch
 from engine.autoencoder.sharpening.dis_net import DisNet
 from engine.autoencoder.mnist import load_mnist
 from engine.autoencoder.models import l1_loss, make_autoencoder
-from engine.autoencoder.sharpening.strategies import STRATEGY_STEPS, d_step_blur, d_step_fake, g_step, sharpen_batch
+from engine.autoencoder.config import SharpenConfig
+from engine.autoencoder.sharpening.strategies import STRATEGY_STEPS, Pair, d_step_blur, d_step_fake, g_step, sharpen_batch
 
 
 @pytest.fixture
@@ -71,7 +72,8 @@ def test_a_strategy_batch_runs_its_steps(nets, strategy, monkeypatch):
     for name in ("d_step_blur", "d_step_fake", "g_step"):
         real = getattr(sharpen, name)
         monkeypatch.setattr(sharpen, name, lambda *a, _n=name, _r=real, **k: (calls.append(_n), _r(*a, **k))[1])
-    losses = sharpen_batch(strategy, model, g_opt, dis, d_opt, clear, 0.1, torch.Generator().manual_seed(0), d_steps=2)
+    pair = Pair(strategy, model, g_opt, dis, d_opt, torch.Generator().manual_seed(0))
+    losses = sharpen_batch(pair, clear, SharpenConfig(lam=0.1, d_steps=2))
     expected = {0: ["g_step"], 1: ["d_step_blur"] * 2 + ["d_step_fake"] * 2 + ["g_step"],
                 2: ["d_step_blur"] * 2 + ["g_step"]}
     assert calls == expected[strategy]
@@ -85,7 +87,7 @@ def test_the_control_strategy_is_plain_l1_training(nets):
     twin = copy.deepcopy(model)
     twin_opt = torch.optim.Adam(twin.parameters(), lr=1e-3)
     d_before = snapshot(dis)
-    sharpen_batch(0, model, g_opt, dis, d_opt, clear, 0.5, torch.Generator().manual_seed(0))
+    sharpen_batch(Pair(0, model, g_opt, dis, d_opt, torch.Generator().manual_seed(0)), clear, SharpenConfig(lam=0.5))
     twin.train()
     loss = l1_loss(twin(clear), clear)
     twin_opt.zero_grad()
@@ -127,9 +129,10 @@ def test_a_sharpen_epoch_stops_on_cancel_and_reports_every_step(nets):
     model, g_opt, dis, d_opt, clear = nets
     x = (clear * 255).round().to(torch.uint8)
     steps = []
-    history = sharpen_epoch(2, model, g_opt, dis, d_opt, x, 16, 0.05, torch.Generator().manual_seed(0),
-                            threading.Event(), lambda step, losses: steps.append(step))
+    history = sharpen_epoch(Pair(2, model, g_opt, dis, d_opt, torch.Generator().manual_seed(0)), x, 16,
+                            SharpenConfig(lam=0.05), threading.Event(), lambda step, losses: steps.append(step))
     assert steps == [1, 2, 3, 4] and len(history) == 4
     cancel = threading.Event()
     cancel.set()
-    assert sharpen_epoch(1, model, g_opt, dis, d_opt, x, 16, 0.05, torch.Generator(), cancel, print) is None
+    assert sharpen_epoch(Pair(1, model, g_opt, dis, d_opt, torch.Generator()), x, 16, SharpenConfig(lam=0.05), cancel,
+                         print) is None

@@ -6,11 +6,12 @@ import threading
 import pytest
 
 from engine.autoencoder.runs import events as ev
-from engine.autoencoder.runs.rundir import RunError, RunLock, read_events, sharpen_dir
+from engine.autoencoder.runs.rundir import (RunError, RunLock, checkpoint_path, pair_path, read_events, scorer_path,
+                                            sharpen_dir)
 from engine.autoencoder.runs.record import SharpenRecord, meets_target
-from engine.autoencoder.sharpening.run import pair_path, run_sharpen, scorer_path
+from engine.autoencoder.sharpening.comparison import PairKey
+from engine.autoencoder.sharpening.run import run_sharpen
 from engine.autoencoder.config import SharpenConfig, TrainingError
-from engine.autoencoder.training import checkpoint_path
 
 SHARPEN = SharpenConfig(epochs=2, dis_epochs=6, lam=0.05)
 
@@ -50,7 +51,7 @@ def test_a_sharpening_scores_plain_and_both_strategies_on_the_same_digits(sharpe
     assert all(0 <= e.d_acc <= 1 and e.d_loss >= 0 and e.g_adv >= 0 for e in steps if e.strategy)
     assert all(e.d_loss is None and e.d_acc is None for e in steps if e.strategy == 0), "the control trains no D"
     assert checkpoint_path(sharpen_copy, 16).read_bytes() == plain_bytes, "model (a) is never overwritten"
-    assert all(pair_path(sharpen_copy, s, 16).exists() for s in (1, 2)) and scorer_path(sharpen_copy).exists()
+    assert all(pair_path(sharpen_copy, PairKey(s, 16)).exists() for s in (1, 2)) and scorer_path(sharpen_copy).exists()
     # The adversarial loss moved the sharpened models away from (a) in sharpness.
     a = scores(seen, "a")[0]
     assert all(abs(e.sharpness - a.sharpness) > 1e-3 for e in scores(seen) if e.model != "a")
@@ -124,7 +125,8 @@ def test_from_scratch_starts_each_strategy_at_the_plain_runs_initial_weights_not
     import torch
 
     from engine.autoencoder.sharpening.dis_net import DisNet
-    from engine.autoencoder.sharpening.run import Pair
+    from engine.autoencoder.runs.checkpoint import Checkpoint
+    from engine.autoencoder.sharpening.run import SharpenedModel
     from engine.autoencoder.training import Model, TrainConfig
 
     train = TrainConfig(latent_dims=(16,), seed=3)
@@ -134,9 +136,9 @@ def test_from_scratch_starts_each_strategy_at_the_plain_runs_initial_weights_not
     x = torch.rand(8, 784)
     plain.net(x).abs().mean().backward()
     plain.optimizer.step()  # Adam moments to carry on from
-    checkpoint = {"model": trained, "optimizer": plain.optimizer.state_dict()}
+    checkpoint = Checkpoint("autoencoder", {"autoencoder": trained}, {"autoencoder": plain.optimizer.state_dict()})
     for init, expected in (("scratch", initial), ("plain", trained)):
-        pair = Pair(1, 16, train, SharpenConfig(init=init, lr=5e-4), checkpoint, DisNet(), torch.device("cpu"))
+        pair = SharpenedModel(1, 16, train, SharpenConfig(init=init, lr=5e-4), checkpoint, DisNet(), torch.device("cpu"))
         assert all(torch.equal(pair.model.state_dict()[k], expected[k]) for k in expected), init
         assert pair.g_opt.param_groups[0]["lr"] == 5e-4
         assert bool(pair.g_opt.state) == (init == "plain"), "plain carries on (a)'s Adam moments; scratch starts afresh"
@@ -146,7 +148,7 @@ def test_a_damaged_strategy_checkpoint_is_named_in_one_sentence_on_resume(sharpe
     cancel = threading.Event()
     run_sharpen(sharpen_copy, SHARPEN, cancel=cancel,
                 callback=lambda e: cancel.set() if isinstance(e, ev.SharpenScores) and e.model == "s2" else None)
-    path = pair_path(sharpen_copy, 1, 16)
+    path = pair_path(sharpen_copy, PairKey(1, 16))
     path.write_bytes(path.read_bytes()[:100])
     with pytest.raises(RunError, match=f"{path.name} is damaged"):
         run_sharpen(sharpen_copy, None, resume=True)

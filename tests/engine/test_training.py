@@ -11,7 +11,9 @@ from engine.autoencoder.runs import events as ev
 from engine.autoencoder.mnist import load_mnist
 from engine.autoencoder.models import l1_loss, make_autoencoder
 from engine.autoencoder.runs.rundir import read_events
-from engine.autoencoder.training import TrainConfig, checkpoint_path, run_training
+from engine.autoencoder.runs.checkpoint import load_checkpoint
+from engine.autoencoder.runs.rundir import checkpoint_path
+from engine.autoencoder.training import TrainConfig, run_training
 
 SMALL = TrainConfig(latent_dims=(2, 16, 256), epochs=2, batch_size=32, subset=4000, eval_every=99, judge_epochs=1)
 TINY = TrainConfig(latent_dims=(2,), epochs=1, batch_size=64, subset=1000, eval_every=9, judge_epochs=1)
@@ -104,7 +106,7 @@ def test_cancel_stops_within_a_batch_and_keeps_the_run_resumable(runs_root):
     assert len(stops) == 1 and "epoch 2" in stops[0].reason
     steps_in_2 = [e for e in seen if isinstance(e, ev.StepLoss) and e.epoch == 2]
     assert len(steps_in_2) == 1, "no batch ran after the cancel"
-    assert torch.load(checkpoint_path(runs_root / "cancel", 2), weights_only=True)["epoch"] == 1
+    assert load_checkpoint(checkpoint_path(runs_root / "cancel", 2), "autoencoder").counters["epoch"] == 1
     assert not (runs_root / "cancel" / "lock").exists()
     summary = run_training(runs_root / "cancel", config, resume=True)
     assert summary["models"]["2"]["epochs"] == 3

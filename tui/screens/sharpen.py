@@ -18,7 +18,7 @@ from textual_plotext import PlotextPlot
 from engine.autoencoder.runs.events import decode_images
 from engine.autoencoder.runs.record import RunRecord, SharpenRecord
 from engine.autoencoder.config import DEFAULT_LAMBDA, INITS, SharpenConfig, STRATEGIES, TrainingError, lambda_text
-from tui.report import MODEL_NAMES, comparison_rows
+from engine.autoencoder.sharpening.comparison import MODEL_NAMES, comparison_rows
 from tui.screens.run_pane import NO_RUN, RunPane
 from tui.widgets.digits import DigitGrid, DigitRow
 from tui.widgets.run_charts import LATENT_COLORS

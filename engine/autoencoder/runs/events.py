@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
+from engine.autoencoder.mnist import SIDE
+
 
 @dataclass(frozen=True)
 class RunStarted:
@@ -190,4 +192,4 @@ def encode_images(images: np.ndarray) -> str:
 
 
 def decode_images(data: str) -> np.ndarray:
-    return np.frombuffer(base64.b64decode(data), dtype=np.uint8).reshape(-1, 28, 28)
+    return np.frombuffer(base64.b64decode(data), dtype=np.uint8).reshape(-1, SIDE, SIDE)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from engine.autoencoder.runs import events as ev
 from engine.autoencoder.runs.rundir import METRICS, MetricsTail, RunLock, sharpen_dir
+from engine.autoencoder.sharpening.comparison import CONTROL, PLAIN, model_name
 
 STATUS = {ev.Done: "finished", ev.Failed: "failed", ev.Stopped: "stopped"}
 
@@ -167,7 +168,7 @@ class SharpenRecord(Record):
     def strategies(self) -> list[int]:
         """0 (the L1-only control) and the strategies asked for."""
         if self.started is not None:
-            return [0, *self.started.config["strategies"]]
+            return [CONTROL, *self.started.config["strategies"]]
         return sorted({s for _, s in self.steps})
 
     def latest(self, latent: int, model: str) -> ev.SharpenScores | None:
@@ -185,16 +186,16 @@ class SharpenRecord(Record):
         """Every model's latest scores per latent: (a) and each strategy, in the shape of `bumptui compare --json`."""
         models = {}
         for d in self.latents:
-            plain = self.latest(d, "a")
+            plain = self.latest(d, PLAIN)
             row = {}
             if plain is not None:
-                row["a"] = {"epochs": self.started.plain_epochs.get(str(d)) if self.started else None,
+                row[PLAIN] = {"epochs": self.started.plain_epochs.get(str(d)) if self.started else None,
                             **{k: getattr(plain, k) for k in SCORE_FIELDS}}
             for s in self.strategies:
-                latest = self.latest(d, f"s{s}")
+                latest = self.latest(d, model_name(s))
                 if latest is None:
                     continue
-                row[f"s{s}"] = {"epochs": latest.epoch, **{k: getattr(latest, k) for k in SCORE_FIELDS},
+                row[model_name(s)] = {"epochs": latest.epoch, **{k: getattr(latest, k) for k in SCORE_FIELDS},
                                 "meets_target": plain is not None and meets_target(plain, latest),
                                 "history": self.history(d, s)}
             models[str(d)] = row

@@ -1,10 +1,14 @@
-"""A run directory: config.json, an append-only metrics.jsonl, atomic checkpoints and a lock.
+"""A run directory, the one place that knows its layout: config.json, an append-only metrics.jsonl,
+atomic self-describing checkpoints and a lock.
 
-    runs/<name>/config.json          what the run was asked to do
-    runs/<name>/metrics.jsonl        one event a line, flushed and synced line by line
-    runs/<name>/checkpoints/*.pt     the newest complete checkpoint of each model
-    runs/<name>/lock                 who is writing (pid and host)
-    runs/<name>/sharpen/             a sharpening of the run's models (config, metrics, checkpoints)
+    runs/judge.pt, runs/judge-subset<N>.pt     the judge, cached beside the runs (one per subset size)
+    runs/<name>/config.json                    what the run was asked to do
+    runs/<name>/metrics.jsonl                  one event a line, flushed and synced line by line
+    runs/<name>/checkpoints/latent-<d>.pt      the newest complete checkpoint of each model
+    runs/<name>/lock                           who is writing (pid and host)
+    runs/<name>/sharpen/config.json, metrics.jsonl, <command>.log
+    runs/<name>/sharpen/checkpoints/dis_net.pt        the trained scorer
+    runs/<name>/sharpen/checkpoints/s<k>-<d>.pt       strategy k's G and D for the latent-d model
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+from dataclasses import dataclass
 from pathlib import Path
 
 from engine.autoencoder.runs.events import from_record, to_record
@@ -21,11 +26,38 @@ METRICS = "metrics.jsonl"
 CONFIG = "config.json"
 LOCK = "lock"
 SHARPEN = "sharpen"
+CHECKPOINTS = "checkpoints"
 
 
 def sharpen_dir(run_dir) -> Path:
     """Where a sharpening of the run's models records itself (under the run's own lock)."""
     return Path(run_dir) / SHARPEN
+
+
+def checkpoint_path(run_dir: Path, latent: int) -> Path:
+    """The newest complete checkpoint of the run's latent-`latent` autoencoder."""
+    return Path(run_dir) / CHECKPOINTS / f"latent-{latent}.pt"
+
+
+def judge_path(run_dir: Path, subset: int | None) -> Path:
+    """The judge is cached next to the runs: one for full MNIST, one per subset size."""
+    name = "judge.pt" if subset is None else f"judge-subset{subset}.pt"
+    return Path(run_dir).parent / name
+
+
+def pair_path(run_dir: Path, key) -> Path:
+    """A sharpening strategy's G and D for one model; `key` is its PairKey ("s1-16")."""
+    return sharpen_dir(run_dir) / CHECKPOINTS / f"{key}.pt"
+
+
+def scorer_path(run_dir: Path) -> Path:
+    """The dis_net trained on clear vs blurred digits, which scores every model of a sharpening."""
+    return sharpen_dir(run_dir) / CHECKPOINTS / "dis_net.pt"
+
+
+def has_record(folder: Path) -> bool:
+    """Whether a run (or a sharpening) has already been recorded in `folder`."""
+    return (folder / METRICS).exists() or (folder / CONFIG).exists()
 
 
 class RunError(ValueError):
@@ -138,44 +170,35 @@ class MetricsTail:
         return events
 
 
+def recorded(run_dir: Path, folder: Path, new_config: dict | None, callback, load, body):
+    """body(load(), emit, stale_lock_pid) under run_dir's lock, every event emitted written to
+    folder/metrics.jsonl and passed to `callback`. new_config (None when resuming) is written to
+    folder/config.json once load() (the data on its device) has succeeded, so a run that could not
+    start leaves no run behind. The lock is released however body ends."""
+    (folder / CHECKPOINTS).mkdir(parents=True, exist_ok=True)
+    lock = RunLock(run_dir).acquire()
+    writer = None
+    try:
+        loaded = load()
+        if new_config is not None:
+            write_config(folder, new_config)
+        writer = MetricsWriter(folder / METRICS)
+
+        def emit(event) -> None:
+            writer.write(event)
+            if callback is not None:
+                callback(event)
+
+        return body(loaded, emit, lock.stale_pid)
+    finally:
+        if writer is not None:
+            writer.close()
+        lock.release()
+
+
 def read_events(run_dir: Path) -> list:
     """Every complete event of a run so far."""
     return MetricsTail(Path(run_dir) / METRICS).poll()
-
-
-def save_atomic(obj, path: Path) -> None:
-    """torch.save to a temp file beside `path`, synced, then renamed over it: a crash at any point
-    leaves either the old file or the new one, never a half-written one, and no temp file."""
-    import torch
-
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as f:
-            torch.save(obj, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
-
-
-def load_checkpoint(path: Path) -> dict:
-    """A checkpoint written by save_atomic; RunError naming the file if it cannot be read back."""
-    import torch
-
-    try:
-        return torch.load(path, map_location="cpu", weights_only=True)
-    except FileNotFoundError:
-        raise RunError(f"{path} is missing.") from None
-    except Exception as err:  # torch reports a damaged file in several ways: unpickling, zip, EOF
-        raise RunError(f"{path} is damaged and cannot be read ({type(err).__name__}); "
-                       "move it away to train that model again.") from None
 
 
 def write_config(run_dir: Path, config: dict) -> None:
@@ -194,9 +217,23 @@ def read_config(run_dir: Path) -> dict:
         raise RunError(f"{path} is damaged: it is not valid JSON.") from None
 
 
-def prepare_run_dir(run_dir: Path, config: TrainConfig | None, resume: bool) -> TrainConfig:
-    """Create a new run directory or reopen one to resume; returns the config to run."""
-    has_run = (run_dir / METRICS).exists() or (run_dir / CONFIG).exists()
+@dataclass(frozen=True)
+class TrainingPlan:
+    """A training request checked against its run directory: what run_training runs, unchecked."""
+
+    run_dir: Path
+    config: TrainConfig
+    resume: bool
+
+
+def prepare_run_dir(run_dir: Path, config: TrainConfig | None, resume: bool) -> TrainingPlan:
+    """Check a request to create a new run directory or reopen one to resume, before anything is written."""
+    run_dir = Path(run_dir)
+    return TrainingPlan(run_dir, _checked_config(run_dir, config, resume), resume)
+
+
+def _checked_config(run_dir: Path, config: TrainConfig | None, resume: bool) -> TrainConfig:
+    has_run = has_record(run_dir)
     if resume:
         if not has_run:
             raise RunError(f"There is no run to resume in {run_dir}.")

@@ -10,18 +10,16 @@ import torch
 import torch.nn.functional as F
 from torchvision.transforms.v2.functional import gaussian_blur
 
+from engine.autoencoder.config import BLUR_KERNEL, BLUR_SIGMA
+from engine.autoencoder.models import as_images
+
 SIGMA_LEVELS = 8
 """Per-image sigmas are drawn from this many evenly spaced values, one torchvision call each."""
 
 _SOBEL_X = torch.tensor([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])
 
 
-def as_images(x: torch.Tensor) -> torch.Tensor:
-    """(n, 1, 28, 28) from any (n, 784), (n, 28, 28) or (n, 1, 28, 28)."""
-    return x.reshape(len(x), 1, 28, 28)
-
-
-def blur(x: torch.Tensor, kernel_size: int = 5, sigma: tuple[float, float] = (1.0, 2.0),
+def blur(x: torch.Tensor, kernel_size: int = BLUR_KERNEL, sigma: tuple[float, float] = BLUR_SIGMA,
          generator: torch.Generator | None = None) -> torch.Tensor:
     """Gaussian-blurred copies (torchvision's gaussian_blur), each image with its own random sigma
     in the range; same shape as x."""

@@ -11,8 +11,10 @@ import threading
 import torch
 from torch import nn
 
-from engine.autoencoder.models import as_float, in_chunks
-from engine.autoencoder.sharpening.blur import as_images, blur
+from engine.autoencoder.config import BLUR_KERNEL, BLUR_SIGMA, DCGAN_BETAS
+from engine.autoencoder.data import Cancelled, shuffled_batches
+from engine.autoencoder.models import as_float, as_images, in_chunks
+from engine.autoencoder.sharpening.blur import blur
 
 
 class DisNet(nn.Module):
@@ -39,26 +41,25 @@ def real_vs_blurred_batch(clear: torch.Tensor, generator: torch.Generator, kerne
 
 
 def train_dis_net(train_x: torch.Tensor, epochs: int = 1, batch_size: int = 128, lr: float = 2e-4, seed: int = 0,
-                  kernel_size: int = 5, sigma: tuple[float, float] = (1.0, 2.0),
+                  kernel_size: int = BLUR_KERNEL, sigma: tuple[float, float] = BLUR_SIGMA,
                   cancel: threading.Event | None = None) -> DisNet | None:
-    """dis_net trained on uint8 images (n, 784); None if cancelled. Adam with DCGAN's betas (0.5, 0.999)."""
+    """dis_net trained on uint8 images (n, 784); None if cancelled. Adam with DCGAN's betas."""
     torch.manual_seed(seed)
     dis = DisNet().to(train_x.device)
-    optimizer = torch.optim.Adam(dis.parameters(), lr=lr, betas=(0.5, 0.999))
-    generator = torch.Generator().manual_seed(seed)
+    optimizer = torch.optim.Adam(dis.parameters(), lr=lr, betas=DCGAN_BETAS)
+    generator = torch.Generator().manual_seed(seed)  # the order and the blur's draws
     loss_fn = nn.BCEWithLogitsLoss()
-    for _ in range(epochs):
-        dis.train()
-        perm = torch.randperm(len(train_x), generator=generator).to(train_x.device)
-        for i in range(0, len(train_x), batch_size):
-            if cancel is not None and cancel.is_set():
-                return None
-            clear = as_float(train_x[perm[i:i + batch_size]])
-            x, y = real_vs_blurred_batch(clear, generator, kernel_size, sigma)
-            loss = loss_fn(dis(x), y)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
+    try:
+        for _ in range(epochs):
+            dis.train()
+            for batch in shuffled_batches(len(train_x), batch_size, generator, train_x.device, cancel):
+                x, y = real_vs_blurred_batch(as_float(train_x[batch]), generator, kernel_size, sigma)
+                loss = loss_fn(dis(x), y)
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                optimizer.step()
+    except Cancelled:
+        return None
     return dis
 
 
@@ -70,8 +71,8 @@ def clear_scores(dis: DisNet, images: torch.Tensor) -> torch.Tensor:
 
 
 @torch.no_grad()
-def dis_accuracy(dis: DisNet, clear: torch.Tensor, seed: int = 1, kernel_size: int = 5,
-                 sigma: tuple[float, float] = (1.0, 2.0)) -> float:
+def dis_accuracy(dis: DisNet, clear: torch.Tensor, seed: int = 1, kernel_size: int = BLUR_KERNEL,
+                 sigma: tuple[float, float] = BLUR_SIGMA) -> float:
     """Accuracy on held-out clear images (values in [0, 1]) and blurred copies of them."""
     x, y = real_vs_blurred_batch(clear, torch.Generator().manual_seed(seed), kernel_size, sigma)
     return float(((clear_scores(dis, x) > 0.5).float() == y).float().mean())

@@ -18,40 +18,46 @@ from __future__ import annotations
 import copy
 import math
 import threading
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
 import torch
 
-from engine.autoencoder.runs import events as ev
-from engine.autoencoder.sharpening.dis_net import DisNet, dis_accuracy, train_dis_net
+from engine.autoencoder.config import DCGAN_BETAS, SharpenConfig, TrainConfig, model_seed
+from engine.autoencoder.data import log_every, shown_digits, steps_per_epoch
 from engine.autoencoder.judge import ensure_judge
+from engine.autoencoder.mnist import SIDE
 from engine.autoencoder.models import as_float, make_autoencoder
-from engine.autoencoder.runs.rundir import (CONFIG, METRICS, RunError, RunLock, load_checkpoint, read_config, save_atomic,
-                           sharpen_dir)
+from engine.autoencoder.runs import events as ev
+from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from engine.autoencoder.runs.record import LOSS_FIELDS
-from engine.autoencoder.sharpening.strategies import StepLosses, evaluate, sharpen_epoch
-from engine.autoencoder.config import SharpenConfig, TrainConfig, TrainingError
-from engine.autoencoder.training import NonFiniteLoss, checkpoint_path, judge_path_for, recorded, shown_digits
-
-STEP_EVENTS_PER_EPOCH = 20
-CONTROL = 0
-"""Strategy 0 runs beside the chosen ones: the same model trained on with L1 alone for as long."""
-
-
-def model_key(strategy: int, latent: int) -> str:
-    return f"s{strategy}-{latent}"
+from engine.autoencoder.runs.rundir import (RunError, RunLock, checkpoint_path, has_record, judge_path, pair_path,
+                                            read_config, recorded, scorer_path, sharpen_dir)
+from engine.autoencoder.sharpening.comparison import CONTROL, PLAIN, PairKey, model_name
+from engine.autoencoder.sharpening.dis_net import DisNet, dis_accuracy, train_dis_net
+from engine.autoencoder.sharpening.strategies import Pair, StepLosses, evaluate, sharpen_epoch
+from engine.autoencoder.training import NonFiniteLoss, on_device, reported, restore_all, run_epochs
 
 
-def prepare_sharpen(run_dir: Path, config: SharpenConfig | None, resume: bool) -> tuple[TrainConfig, SharpenConfig]:
-    """Check a sharpening request against its run before anything is written; returns both configs."""
+@dataclass(frozen=True)
+class SharpenPlan:
+    """A sharpening request checked against its training run: what run_sharpen runs, unchecked."""
+
+    run_dir: Path
+    train: TrainConfig
+    config: SharpenConfig
+    resume: bool
+
+
+def prepare_sharpen(run_dir: Path, config: SharpenConfig | None, resume: bool) -> SharpenPlan:
+    """Check a sharpening request against its run before anything is written."""
     run_dir = Path(run_dir)
     if not run_dir.is_dir():
         raise RunError(f"There is no run directory {run_dir}.")
     train = TrainConfig.from_dict(read_config(run_dir))
     out = sharpen_dir(run_dir)
-    has = (out / METRICS).exists() or (out / CONFIG).exists()
+    has = has_record(out)
     if resume:
         if not has:
             raise RunError(f"{run_dir} has no sharpening to resume.")
@@ -65,70 +71,63 @@ def prepare_sharpen(run_dir: Path, config: SharpenConfig | None, resume: bool) -
         if not checkpoint_path(run_dir, d).exists():
             raise RunError(f"{run_dir} has no trained latent-{d} model yet; train it first (bumptui train).")
     RunLock(run_dir).refuse_if_held()
-    return train, config
+    return SharpenPlan(run_dir, train, config, resume)
 
 
-class Pair:
-    """One strategy's G (model (a) and its Adam state, or fresh) and D (a copy of the scorer), with
-    their optimizers, generators and progress."""
+class SharpenedModel(Pair):
+    """One strategy's pair on one model of the run, with its progress: G starts as model (a) with its
+    Adam state (or as (a)'s fresh initial weights), D as a copy of the scorer."""
 
-    def __init__(self, strategy: int, latent: int, train: TrainConfig, config: SharpenConfig, plain: dict,
+    def __init__(self, strategy: int, latent: int, train: TrainConfig, config: SharpenConfig, plain: Checkpoint,
                  scorer: DisNet, device):
-        self.strategy, self.latent = strategy, latent
-        torch.manual_seed(train.seed * 1000 + latent)  # the plain model's initial weights, for init="scratch"
-        self.model = make_autoencoder(train.arch, latent).to(device)
-        self.g_opt = torch.optim.Adam(self.model.parameters(), lr=config.lr)
+        torch.manual_seed(model_seed(train.seed, latent))  # the plain model's initial weights, for init="scratch"
+        model = make_autoencoder(train.arch, latent).to(device)
+        g_opt = torch.optim.Adam(model.parameters(), lr=config.lr)
         if config.init == "plain":
             # (a) trained on as it was training: a fresh Adam's first steps would shake it on their own.
-            self.model.load_state_dict(plain["model"])
-            self.g_opt.load_state_dict(copy.deepcopy(plain["optimizer"]))  # Adam's load keeps the tensors: not shared
-            for group in self.g_opt.param_groups:
+            model.load_state_dict(plain.models["autoencoder"])
+            g_opt.load_state_dict(copy.deepcopy(plain.optimizers["autoencoder"]))  # Adam's load keeps the tensors
+            for group in g_opt.param_groups:
                 group["lr"] = config.lr
-        self.dis = copy.deepcopy(scorer)
-        self.d_opt = torch.optim.Adam(self.dis.parameters(), lr=config.d_lr, betas=(0.5, 0.999))
-        self.order = torch.Generator().manual_seed(config.seed * 1000 + latent)
-        """The same for every strategy of a model: they all see the same batches in the same order."""
-        self.generator = torch.Generator().manual_seed(config.seed * 1000 + latent * 10 + strategy)
-        """The blur's draws."""
+        dis = copy.deepcopy(scorer)
+        super().__init__(strategy, model, g_opt, dis, torch.optim.Adam(dis.parameters(), lr=config.d_lr, betas=DCGAN_BETAS),
+                         generator=torch.Generator().manual_seed(model_seed(config.seed, latent * 10) + strategy),
+                         # the same for every strategy of a model: they all see the same batches in the same order
+                         order=torch.Generator().manual_seed(model_seed(config.seed, latent)))
+        self.key = PairKey(strategy, latent)
+        self.latent = latent
         self.epoch = 0
 
-    def checkpoint(self) -> dict:
-        return {"model": self.model.state_dict(), "g_opt": self.g_opt.state_dict(), "dis": self.dis.state_dict(),
-                "d_opt": self.d_opt.state_dict(), "generator": self.generator.get_state(),
-                "order": self.order.get_state(), "epoch": self.epoch}
+    def checkpoint(self) -> Checkpoint:
+        return Checkpoint("sharpening", {"G": self.model.state_dict(), "D": self.dis.state_dict()},
+                          {"G": self.g_opt.state_dict(), "D": self.d_opt.state_dict()},
+                          {"blur": self.generator.get_state(), "order": self.order.get_state()},
+                          {"epoch": self.epoch}, {"latent_dim": self.latent, "strategy": self.strategy})
 
-    def restore(self, state: dict) -> None:
-        self.model.load_state_dict(state["model"])
-        self.g_opt.load_state_dict(state["g_opt"])
-        self.dis.load_state_dict(state["dis"])
-        self.d_opt.load_state_dict(state["d_opt"])
-        self.generator.set_state(state["generator"])
-        self.order.set_state(state["order"])
-        self.epoch = int(state["epoch"])
-
-
-def pair_path(run_dir: Path, strategy: int, latent: int) -> Path:
-    return sharpen_dir(run_dir) / "checkpoints" / f"{model_key(strategy, latent)}.pt"
+    def restore(self, checkpoint: Checkpoint) -> None:
+        self.model.load_state_dict(checkpoint.models["G"])
+        self.g_opt.load_state_dict(checkpoint.optimizers["G"])
+        self.dis.load_state_dict(checkpoint.models["D"])
+        self.d_opt.load_state_dict(checkpoint.optimizers["D"])
+        self.generator.set_state(checkpoint.generators["blur"])
+        self.order.set_state(checkpoint.generators["order"])
+        self.epoch = int(checkpoint.counters["epoch"])
 
 
-def scorer_path(run_dir: Path) -> Path:
-    return sharpen_dir(run_dir) / "checkpoints" / "dis_net.pt"
-
-
-def run_sharpen(run_dir: str | Path, config: SharpenConfig | None = None, *, resume: bool = False,
+def run_sharpen(run: str | Path | SharpenPlan, config: SharpenConfig | None = None, *, resume: bool = False,
                 callback: Callable[[object], None] | None = None, cancel: threading.Event | None = None,
                 data_dir=None) -> dict | None:
-    """Sharpen the models of the training run in run_dir, recording it all in run_dir/sharpen.
+    """Sharpen the models of the training run `run` (or of a SharpenPlan prepare_sharpen has checked),
+    recording it all in its sharpen folder.
 
     Returns the summary (as in the Done event), or None if stopped or failed. User errors raise
     RunError, DataError or TrainingError before anything is written.
     """
-    run_dir = Path(run_dir)
+    plan = run if isinstance(run, SharpenPlan) else prepare_sharpen(Path(run), config, resume)
     cancel = cancel or threading.Event()
-    train, config = prepare_sharpen(run_dir, config, resume)
-    return recorded(run_dir, sharpen_dir(run_dir), train, None if resume else config.as_dict(), callback, data_dir,
-                    lambda device, data, emit, stale_pid: _sharpen(run_dir, train, config, device, data, emit, cancel,
-                                                                   stale_pid))
+    return recorded(plan.run_dir, sharpen_dir(plan.run_dir), None if plan.resume else plan.config.as_dict(), callback,
+                    lambda: on_device(plan.train, data_dir),
+                    lambda loaded, emit, stale_pid: _sharpen(plan, *loaded, emit, cancel, stale_pid))
 
 
 def _scores_event(latent: int, model: str, epoch: int, result, labels, originals) -> ev.SharpenScores:
@@ -137,45 +136,41 @@ def _scores_event(latent: int, model: str, epoch: int, result, labels, originals
                             originals, ev.encode_images(result.shown), result.judged.tolist())
 
 
-def _sharpen(run_dir, train, config, device, data, emit, cancel, stale_pid) -> dict | None:
+def _sharpen(plan: SharpenPlan, device, data, emit, cancel, stale_pid) -> dict | None:
+    run_dir, train, config = plan.run_dir, plan.train, plan.config
     latents = list(config.latent_dims or train.latent_dims)
-    plain = {d: load_checkpoint(checkpoint_path(run_dir, d)) for d in latents}
+    plain = {d: load_checkpoint(checkpoint_path(run_dir, d), "autoencoder") for d in latents}
     scorer, cached = DisNet().to(device), scorer_path(run_dir).exists()
     if cached:
-        scorer.load_state_dict(load_checkpoint(scorer_path(run_dir)))
-    pairs = [Pair(s, d, train, config, plain[d], scorer, device)
+        scorer.load_state_dict(load_checkpoint(scorer_path(run_dir), "dis_net").models["dis_net"])
+    pairs = [SharpenedModel(s, d, train, config, plain[d], scorer, device)
              for d in latents for s in (CONTROL, *config.strategies)]
-    for p in pairs:
-        if pair_path(run_dir, p.strategy, p.latent).exists():
-            p.restore(load_checkpoint(pair_path(run_dir, p.strategy, p.latent)))
-    done = max(p.epoch for p in pairs)
-    if done > config.epochs:
-        raise TrainingError(f"{sharpen_dir(run_dir)} has already sharpened {done} epochs; "
-                            "ask for at least that many to resume it.")
-    emit(ev.SharpenStarted(str(run_dir), config.as_dict(), str(device),
-                           {model_key(p.strategy, p.latent): p.epoch for p in pairs},
-                           {str(d): int(plain[d]["epoch"]) for d in latents}, stale_pid))
-    try:
-        judge, _, _ = ensure_judge(judge_path_for(run_dir, train), data, device, train.judge_epochs, train.seed, cancel)
+    restore_all(pairs, lambda p: pair_path(run_dir, p.key), "sharpening", config.epochs, sharpen_dir(run_dir),
+                "sharpened")
+    emit(ev.SharpenStarted(str(run_dir), config.as_dict(), str(device), {str(p.key): p.epoch for p in pairs},
+                           {str(d): int(plain[d].counters["epoch"]) for d in latents}, stale_pid))
+    with reported(emit, "Sharpening"):
+        judge, _, _ = ensure_judge(judge_path(run_dir, train.subset), data, device, train.judge_epochs, train.seed,
+                                   cancel)
         if judge is None:
             emit(ev.Stopped("stopped while training the judge"))
             return None
         if not cached:
-            dis_epochs = config.dis_epochs_for(len(data.train_x), train.batch_size)
-            trained = train_dis_net(data.train_x, dis_epochs, train.batch_size, config.d_lr, config.seed,
-                                    config.blur_kernel, config.blur_sigma, cancel)
+            trained = train_dis_net(data.train_x, config.dis_epochs_for(len(data.train_x), train.batch_size),
+                                    train.batch_size, config.d_lr, config.seed, config.blur_kernel, config.blur_sigma,
+                                    cancel)
             if trained is None:
                 emit(ev.Stopped("stopped while training dis_net"))
                 return None
             scorer = trained
-            save_atomic(scorer.state_dict(), scorer_path(run_dir))
+            save_checkpoint(Checkpoint("dis_net", {"dis_net": scorer.state_dict()}), scorer_path(run_dir))
             for p in pairs:  # each strategy's D starts as a copy of the trained scorer
                 p.dis.load_state_dict(scorer.state_dict())
         emit(ev.DisReady(dis_accuracy(scorer, as_float(data.test_x), 1, config.blur_kernel, config.blur_sigma), cached))
         shown = shown_digits(data.test_y)
         labels = data.test_y[shown].tolist()
         originals = ev.encode_images(data.test_x[torch.as_tensor(shown, device=data.test_x.device)]
-                                     .reshape(-1, 28, 28).cpu().numpy())
+                                     .reshape(-1, SIDE, SIDE).cpu().numpy())
 
         def score(model, latent, name, epoch) -> None:
             result = evaluate(model, data.test_x, data.test_y, scorer, judge, shown)
@@ -183,35 +178,32 @@ def _sharpen(run_dir, train, config, device, data, emit, cancel, stale_pid) -> d
 
         for d in latents:
             plain_model = make_autoencoder(train.arch, d).to(device)
-            plain_model.load_state_dict(plain[d]["model"])
-            score(plain_model, d, "a", 0)
+            plain_model.load_state_dict(plain[d].models["autoencoder"])
+            score(plain_model, d, PLAIN, 0)
         for p in pairs:  # a resumed pair's newest state, so the table is complete after a restart
             if p.epoch:
-                score(p.model, p.latent, f"s{p.strategy}", p.epoch)
-        for epoch in range(1, config.epochs + 1):
-            for p in pairs:
-                if p.epoch >= epoch:
-                    continue
-                outcome = _epoch(p, epoch, train, config, data, emit, cancel)
-                if outcome is not None:
-                    emit(outcome)
-                    return None
+                score(p.model, p.latent, model_name(p.strategy), p.epoch)
+
+        def one_epoch(p: SharpenedModel, epoch: int):
+            outcome = _epoch(p, epoch, train, config, data, emit, cancel)
+            if outcome is None:
                 p.epoch = epoch
-                score(p.model, p.latent, f"s{p.strategy}", epoch)
-                save_atomic(p.checkpoint(), pair_path(run_dir, p.strategy, p.latent))
+                score(p.model, p.latent, model_name(p.strategy), epoch)
+                save_checkpoint(p.checkpoint(), pair_path(run_dir, p.key))
+            return outcome
+
+        if not run_epochs(pairs, config.epochs, one_epoch, emit):
+            return None
         summary = {"run_dir": str(run_dir), "epochs": config.epochs,
                    "lambda": {str(s): config.lam_for(s) for s in config.strategies}}
         emit(ev.Done(summary))
         return summary
-    except Exception as err:
-        emit(ev.Failed(f"Sharpening stopped by an internal error: {type(err).__name__}: {err}"))
-        raise
 
 
-def _epoch(p: Pair, epoch: int, train, config, data, emit, cancel) -> ev.Stopped | ev.Failed | None:
+def _epoch(p: SharpenedModel, epoch: int, train, config, data, emit, cancel) -> ev.Stopped | ev.Failed | None:
     """One epoch of one strategy on one model, its losses logged as means over ~20 intervals."""
-    steps = math.ceil(len(data.train_x) / train.batch_size)
-    every = max(1, steps // STEP_EVENTS_PER_EPOCH)
+    steps = steps_per_epoch(len(data.train_x), train.batch_size)
+    every = log_every(steps)
     window: list[StepLosses] = []
 
     def on_step(step: int, losses: StepLosses) -> None:
@@ -227,9 +219,7 @@ def _epoch(p: Pair, epoch: int, train, config, data, emit, cancel) -> ev.Stopped
         emit(ev.SharpenStep(p.latent, p.strategy, epoch, step, steps, *(means.get(k) for k in LOSS_FIELDS)))
 
     try:
-        history = sharpen_epoch(p.strategy, p.model, p.g_opt, p.dis, p.d_opt, data.train_x, train.batch_size,
-                                config.lam_for(p.strategy), p.generator, cancel, on_step, config.d_steps, config.blur_kernel,
-                                config.blur_sigma, p.order)
+        history = sharpen_epoch(p, data.train_x, train.batch_size, config, cancel, on_step)
     except NonFiniteLoss as where:
         return ev.Failed(f"The losses of strategy {p.strategy} on the latent-{p.latent} model became infinite or NaN "
                          f"at {where} of epoch {epoch}; lower lambda or the learning rates and start again.")
@@ -237,4 +227,3 @@ def _epoch(p: Pair, epoch: int, train, config, data, emit, cancel) -> ev.Stopped
         return ev.Stopped(f"stopped during epoch {epoch} of strategy {p.strategy} on the latent-{p.latent} model; "
                           f"--resume continues from epoch {p.epoch + 1}")
     return None
-

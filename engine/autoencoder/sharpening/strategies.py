@@ -14,19 +14,38 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import torch
 from torch import nn
 
+from engine.autoencoder.config import BLUR_KERNEL, BLUR_SIGMA, SharpenConfig
+from engine.autoencoder.data import Cancelled, shuffled_batches
+from engine.autoencoder.models import as_float, as_uint8_digits, in_chunks, l1_loss
 from engine.autoencoder.sharpening.dis_net import real_vs_blurred_batch
-from engine.autoencoder.models import as_float, in_chunks, l1_loss
 
 STRATEGY_STEPS = {0: ("generator",), 1: ("blur", "fake", "generator"), 2: ("blur", "generator")}
 """The steps of each strategy, in order, for every batch. Strategy 0 is the control: G goes on with
 the L1 loss alone (lambda 0), so a sharpened model can be told from one that merely trained longer."""
 
 _bce = nn.BCEWithLogitsLoss()
+
+
+@dataclass
+class Pair:
+    """What one strategy trains: G (the autoencoder) and D (a dis_net), their optimizers, and the
+    generators of its blur's draws and of its batch order."""
+
+    strategy: int
+    model: nn.Module
+    g_opt: torch.optim.Optimizer
+    dis: nn.Module
+    d_opt: torch.optim.Optimizer
+    generator: torch.Generator
+    """The blur's draws."""
+    order: torch.Generator | None = None
+    """The order of the batches; None: `generator` draws it too."""
 
 
 @dataclass(frozen=True)
@@ -63,8 +82,8 @@ def _d_update(dis, d_opt, x, y) -> StepLosses:
     return StepLosses(d_loss=loss.detach(), d_acc=((logits.detach() > 0).float() == y).float().mean())
 
 
-def d_step_blur(dis, d_opt, clear: torch.Tensor, generator: torch.Generator, kernel_size: int = 5,
-                sigma: tuple[float, float] = (1.0, 2.0)) -> StepLosses:
+def d_step_blur(dis, d_opt, clear: torch.Tensor, generator: torch.Generator, kernel_size: int = BLUR_KERNEL,
+                sigma: tuple[float, float] = BLUR_SIGMA) -> StepLosses:
     """Step 1: D learns clear (1) against blurred copies (0). G is not involved."""
     x, y = real_vs_blurred_batch(clear, generator, kernel_size, sigma)
     return _d_update(dis, d_opt, x, y)
@@ -96,40 +115,36 @@ def g_step(model, g_opt, dis, clear: torch.Tensor, lam: float) -> StepLosses:
     return StepLosses(g_l1=rec_l1.detach(), g_adv=adversarial.detach())
 
 
-def sharpen_batch(strategy: int, model, g_opt, dis, d_opt, clear: torch.Tensor, lam: float,
-                  generator: torch.Generator, d_steps: int = 1, kernel_size: int = 5,
-                  sigma: tuple[float, float] = (1.0, 2.0)) -> StepLosses:
-    """One batch of a strategy: its D steps (d_steps times each), then G's step."""
+def sharpen_batch(pair: Pair, clear: torch.Tensor, config: SharpenConfig) -> StepLosses:
+    """One batch of the pair's strategy: its D steps (config.d_steps times each), then G's step."""
     d = StepLosses()
-    for step in STRATEGY_STEPS[strategy]:
+    for step in STRATEGY_STEPS[pair.strategy]:
         if step == "blur":
-            for _ in range(d_steps):
-                d = d_step_blur(dis, d_opt, clear, generator, kernel_size, sigma)
+            for _ in range(config.d_steps):
+                d = d_step_blur(pair.dis, pair.d_opt, clear, pair.generator, config.blur_kernel, config.blur_sigma)
         elif step == "fake":
-            for _ in range(d_steps):
-                fake = d_step_fake(dis, d_opt, model, clear)
+            for _ in range(config.d_steps):
+                fake = d_step_fake(pair.dis, pair.d_opt, pair.model, clear)
                 d = StepLosses(d_loss=(d.d_loss + fake.d_loss) / 2, d_acc=(d.d_acc + fake.d_acc) / 2)
         else:
-            g = g_step(model, g_opt, dis, clear, lam if strategy else 0.0)
+            g = g_step(pair.model, pair.g_opt, pair.dis, clear, config.lam_for(pair.strategy))
     return StepLosses(d.d_loss, d.d_acc, g.g_l1, g.g_adv)
 
 
-def sharpen_epoch(strategy: int, model, g_opt, dis, d_opt, train_x: torch.Tensor, batch_size: int, lam: float,
-                  generator: torch.Generator, cancel, on_step, d_steps: int = 1, kernel_size: int = 5,
-                  sigma: tuple[float, float] = (1.0, 2.0), order: torch.Generator | None = None) -> list[StepLosses] | None:
+def sharpen_epoch(pair: Pair, train_x: torch.Tensor, batch_size: int, config: SharpenConfig, cancel,
+                  on_step: Callable[[int, StepLosses], None]) -> list[StepLosses] | None:
     """One pass over uint8 train_x (n, 784) in a fresh order, calling on_step(step, losses) after
-    every batch; None when `cancel` was set (checked before every batch). `generator` draws the
-    blur; `order` (default: the same generator) the order, so that strategies given equal `order`
+    every batch; None when `cancel` was set (checked before every batch). Pairs with equal `order`
     generators see the same batches whatever their blur draws."""
-    perm = torch.randperm(len(train_x), generator=order or generator).to(train_x.device)
     history = []
-    for step, i in enumerate(range(0, len(train_x), batch_size), start=1):
-        if cancel.is_set():
-            return None
-        clear = as_float(train_x[perm[i:i + batch_size]])
-        losses = sharpen_batch(strategy, model, g_opt, dis, d_opt, clear, lam, generator, d_steps, kernel_size, sigma)
-        history.append(losses)
-        on_step(step, losses)
+    try:
+        for step, batch in enumerate(shuffled_batches(len(train_x), batch_size, pair.order or pair.generator,
+                                                      train_x.device, cancel), start=1):
+            losses = sharpen_batch(pair, as_float(train_x[batch]), config)
+            history.append(losses)
+            on_step(step, losses)
+    except Cancelled:
+        return None
     return history
 
 
@@ -174,8 +189,7 @@ def evaluate(model: nn.Module, test_x: torch.Tensor, labels, dis, judge, shown=N
         judge_acc=float((predicted == labels).mean()),
     )
     index = np.asarray([] if shown is None else shown, dtype=np.int64)
-    images = (recon[torch.as_tensor(index, device=recon.device)] * 255).round().to(torch.uint8)
-    return Evaluation(scores, images.reshape(-1, 28, 28).cpu().numpy(), predicted[index])
+    return Evaluation(scores, as_uint8_digits(recon[torch.as_tensor(index, device=recon.device)]), predicted[index])
 
 
 def compare(models: dict[str, nn.Module], test_x: torch.Tensor, labels, dis, judge) -> dict[str, Comparison]:

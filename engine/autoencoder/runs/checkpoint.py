@@ -1,0 +1,93 @@
+"""Checkpoints: one self-describing shape for every network a run saves, written atomically."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from engine.autoencoder.runs.rundir import RunError
+
+
+def save_atomic(obj, path: Path) -> None:
+    """torch.save to a temp file beside `path`, synced, then renamed over it: a crash at any point
+    leaves either the old file or the new one, never a half-written one, and no temp file."""
+    import torch
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            torch.save(obj, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    dir_fd = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+@dataclass
+class Checkpoint:
+    """Everything one file needs to resume from, and says what it is (as nanoGPT's checkpoint dict):
+    the networks and their optimizers by name, the counters and random generators to go on from,
+    the settings it was made with and what it scored."""
+
+    kind: str
+    """autoencoder, sharpening (a strategy's G and D), judge or dis_net."""
+    models: dict
+    """name -> state_dict: {"autoencoder"}, {"G", "D"}, {"judge"} or {"dis_net"}."""
+    optimizers: dict = field(default_factory=dict)
+    """name -> the optimizer state of the model of that name."""
+    generators: dict = field(default_factory=dict)
+    """name -> torch.Generator state: "order" (the shuffle), "blur" (the blur's draws)."""
+    counters: dict = field(default_factory=dict)
+    """{"epoch": completed epochs}."""
+    config: dict = field(default_factory=dict)
+    """What this model is: {"latent_dim"}, and {"strategy"} for a sharpening pair."""
+    scores: dict = field(default_factory=dict)
+    """What it scored when saved: the judge's {"test_acc"}."""
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Checkpoint":
+        if "kind" in d:
+            return cls(**d)
+        return _from_old_shape(d)
+
+
+def _from_old_shape(d: dict) -> Checkpoint:
+    """The four shapes that runs recorded before Checkpoint still have on disk."""
+    if "g_opt" in d:
+        return Checkpoint("sharpening", {"G": d["model"], "D": d["dis"]}, {"G": d["g_opt"], "D": d["d_opt"]},
+                          {"blur": d["generator"], "order": d["order"]}, {"epoch": d["epoch"]})
+    if "test_acc" in d:
+        return Checkpoint("judge", {"judge": d["model"]}, counters={"epoch": d["epochs"]},
+                          scores={"test_acc": d["test_acc"]})
+    if "optimizer" in d:
+        return Checkpoint("autoencoder", {"autoencoder": d["model"]}, {"autoencoder": d["optimizer"]},
+                          {"order": d["generator"]}, {"epoch": d["epoch"]}, {"latent_dim": d["latent_dim"]})
+    return Checkpoint("dis_net", {"dis_net": d})  # a bare state_dict
+
+
+def save_checkpoint(checkpoint: Checkpoint, path: Path) -> None:
+    save_atomic(asdict(checkpoint), path)
+
+
+def load_checkpoint(path: Path, kind: str) -> Checkpoint:
+    """The checkpoint of this kind at `path`; RunError naming the file if it cannot be read back."""
+    import torch
+
+    try:
+        checkpoint = Checkpoint.from_dict(torch.load(path, map_location="cpu", weights_only=True))
+    except FileNotFoundError:
+        raise RunError(f"{path} is missing.") from None
+    except Exception as err:  # torch reports a damaged file in several ways: unpickling, zip, EOF
+        raise RunError(f"{path} is damaged and cannot be read ({type(err).__name__}); "
+                       "move it away to train that model again.") from None
+    if checkpoint.kind != kind:
+        raise RunError(f"{path} is a {checkpoint.kind} checkpoint where the {kind} checkpoint belongs; move it away.")
+    return checkpoint

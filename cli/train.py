@@ -6,20 +6,14 @@ torch is imported only when one of these commands runs, so the rest of the CLI s
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 
 from engine.autoencoder.config import ARCHITECTURES, DEVICES, KMEANS_SCALINGS, TrainConfig
-from engine.autoencoder.runs.rundir import RunError, read_config
+from engine.autoencoder.runs.rundir import RunError, new_run_name, read_config
 
 DATA_DIR_HELP = "MNIST files, or a torchvision root with MNIST/raw/"
-
-
-def new_run_name() -> str:
-    """A fresh run directory name, from the time: ae-20261129-171500."""
-    return datetime.now().strftime("ae-%Y%m%d-%H%M%S")
 
 
 def add_parsers(sub) -> None:

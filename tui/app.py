@@ -1,25 +1,25 @@
-"""The bumptui app. Its first frame imports no torch: the training thread loads it when it starts.
+"""The bumptui app. Its first frame imports no torch: the worker thread loads it when a job starts.
 
 The optimizer lab is one pane; the autoencoder panes (Train, Latent, Clusters, Reconstructions,
 Runs, Sharpen) all show the app's current run, a RunRecord (and the SharpenRecord of its
 sharpening) that the app folds events into, whether they come from its own worker thread (as
 messages) or from the metrics.jsonl of a run started elsewhere (tailed a few times a second).
+Panes get that state as one RunView and say what they want with messages; only the app changes it.
 """
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
 
-from textual import work
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from importlib import import_module
-
+from engine.autoencoder.runs.record import Record, RunRecord, SharpenRecord
 from engine.autoencoder.runs.rundir import MetricsTail, RunError, read_config
-from engine.autoencoder.runs.record import RunRecord, SharpenRecord
-from tui.messages import RunEvent
+from tui.messages import SHARPENING, TRAINING, Job, RunView, SharpeningEvent, TrainingEvent
 from tui.screens.optimizer_lab import OptimizerLab
 from tui.screens.run_pane import RunPane
 
@@ -58,22 +58,28 @@ class BumptuiApp(App):
         self.runs_root = Path(runs_root)
         self.record: RunRecord | None = None
         """The run the autoencoder panes show."""
-        self.compare: RunRecord | None = None
+        self.overlay: RunRecord | None = None
         """A second run overlaid on the loss chart."""
         self.sharpen: SharpenRecord | None = None
         """The sharpening of the current run (empty until one is recorded)."""
-        self._tails: dict[Path, tuple[MetricsTail, RunRecord | SharpenRecord]] = {}
+        self.job: Job | None = None
+        """What this app's worker thread is doing."""
+        self.notices: list[str] = []
+        """Every notification shown, oldest first."""
+        self._tails: dict[Path, tuple[MetricsTail, Record]] = {}
         """Each followed metrics.jsonl, and the record its events go to."""
-        self._job: tuple[str, Path] | None = None
-        """What this app's worker thread is doing ("training" or "sharpening") and to which run."""
         self._dirty = False
         self._watch_first = watch
 
     def on_mount(self) -> None:
         self.set_interval(REFRESH_S, self._tick)
         if self._watch_first is not None:
-            self.open_run(self._watch_first)
+            self._open(self._watch_first)
             self.switch_mode("train")
+
+    def notify(self, message: str, **kwargs) -> None:
+        self.notices.append(message)
+        super().notify(message, **kwargs)
 
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)
@@ -82,45 +88,40 @@ class BumptuiApp(App):
                                 lambda name=name: self.switch_mode(name))
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from tui.dialogs.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen))
+            self.push_screen(HelpScreen(self.screen, self.BINDINGS))
 
-    # --- the current run ---------------------------------------------------------------------
+    # --- the current run, handed down -------------------------------------------------------
 
-    def run_status(self, record: RunRecord | SharpenRecord) -> str:
-        job = "sharpening" if isinstance(record, SharpenRecord) else "training"
-        if self._job == (job, record.run_dir) and record.outcome is None:
-            return job
-        return record.status()
+    def view(self) -> RunView:
+        return RunView(self.record, self.sharpen, self.overlay, self.job, self.runs_root)
 
-    def _follow(self, record: RunRecord | SharpenRecord) -> None:
+    def _follow(self, record: Record) -> None:
         path = record.metrics_path(record.run_dir)
         self._tails[path] = (MetricsTail(path), record)
 
-    def _unfollow(self, record: RunRecord | SharpenRecord | None) -> None:
-        self._tails = {k: v for k, v in self._tails.items() if v[1] is not record}
+    def _unfollow(self, *records: Record | None) -> None:
+        self._tails = {k: v for k, v in self._tails.items() if v[1] not in records}
 
-    def open_run(self, run_dir: Path) -> None:
+    def _show(self, record: RunRecord, sharpen: SharpenRecord, follow: bool) -> None:
+        """Make these the current run and its sharpening; follow their logs unless a job here writes them."""
+        self._unfollow(self.record, self.sharpen)
+        self.record, self.sharpen = record, sharpen
+        if follow:
+            self._follow(record)
+            self._follow(sharpen)
+        self._tick(force=True)
+
+    def _open(self, run_dir: Path) -> None:
         """Show a run recorded in run_dir, and its sharpening, following their logs while they grow."""
         try:
             read_config(run_dir)
         except RunError as err:
             self.notify(str(err), severity="error")
             return
-        self._unfollow(self.record)
-        self._unfollow(self.sharpen)
-        self.record, self.sharpen = RunRecord(Path(run_dir)), SharpenRecord(Path(run_dir))
-        self._follow(self.record)
-        self._follow(self.sharpen)
-        self._tick(force=True)
-
-    def set_compare(self, run_dir: Path) -> None:
-        self._unfollow(self.compare)
-        self.compare = RunRecord(Path(run_dir))
-        self._follow(self.compare)
-        self._tick(force=True)
+        self._show(RunRecord(Path(run_dir)), SharpenRecord(Path(run_dir)), follow=True)
 
     def _tick(self, force: bool = False) -> None:
         for path, (tail, record) in list(self._tails.items()):
@@ -134,35 +135,45 @@ class BumptuiApp(App):
                 record.add(event)
             self._dirty |= bool(events)
         if (self._dirty or force) and isinstance(self.screen, RunPane):
-            self.screen.show_run(self.record)
+            self.screen.show_run(self.view())
             self._dirty = False
 
-    # --- training and sharpening in a thread -------------------------------------------------
+    @on(RunPane.Shown)
+    def _pane_shown(self) -> None:
+        self._tick(force=True)  # the pane that asked is the screen now
+
+    def on_runs_pane_open(self, message) -> None:
+        self._open(message.path)
+        self.switch_mode("train")
+
+    def on_runs_pane_overlay(self, message) -> None:
+        self._unfollow(self.overlay)
+        self.overlay = RunRecord(message.path)
+        self._follow(self.overlay)
+        self._tick(force=True)
+
+    # --- jobs: training and sharpening in a worker thread each -------------------------------
 
     def _busy(self) -> bool:
-        if self._job is not None:
-            self.notify(f"This app is {self._job[0]} {self._job[1]}; stop that first.", severity="warning")
-        return self._job is not None
+        if self.job is not None:
+            self.notify(f"This app is {self.job.kind} {self.job.run_dir}; stop that first.", severity="warning")
+        return self.job is not None
 
-    def start_training(self, config, name: str) -> None:
+    def on_train_pane_start(self, message) -> None:
         from engine.autoencoder.runs.rundir import prepare_run_dir
 
         if self._busy():
             return
-        run_dir = self.runs_root / name
         try:
-            plan = prepare_run_dir(run_dir, config, resume=False)
-        except (RunError, ValueError) as err:
+            plan = prepare_run_dir(self.runs_root / message.name, message.config, resume=False)
+        except ValueError as err:  # RunError, TrainingError: one sentence
             self.notify(str(err), severity="error")
             return
-        self._unfollow(self.record)
-        self._unfollow(self.sharpen)
-        self.record, self.sharpen = RunRecord(run_dir), SharpenRecord(run_dir)
-        self._job = ("training", run_dir)
-        self._run_job(plan)
-        self._tick(force=True)
+        self.job = Job(TRAINING, plan.run_dir)
+        self._show(RunRecord(plan.run_dir), SharpenRecord(plan.run_dir), follow=False)
+        self._train(plan)
 
-    def start_sharpening(self, config, resume: bool = False) -> None:
+    def on_sharpen_pane_start(self, message) -> None:
         """Sharpen the current run's models (resume: continue its recorded sharpening)."""
         from engine.autoencoder.sharpening.run import prepare_sharpen
 
@@ -172,60 +183,67 @@ class BumptuiApp(App):
         if self._busy():
             return
         try:
-            plan = prepare_sharpen(self.record.run_dir, config, resume)
-        except (RunError, ValueError) as err:
+            plan = prepare_sharpen(self.record.run_dir, message.config, message.resume)
+        except ValueError as err:
             self.notify(str(err), severity="error")
             return
         self._unfollow(self.sharpen)
-        run_dir = self.record.run_dir
         # Resuming, what is recorded so far; new events arrive as messages either way.
-        self.sharpen = SharpenRecord.read(run_dir) if resume else SharpenRecord(run_dir)
-        self._job = ("sharpening", run_dir)
-        self._run_job(plan)
+        self.sharpen = SharpenRecord.read(plan.run_dir) if plan.resume else SharpenRecord(plan.run_dir)
+        self.job = Job(SHARPENING, plan.run_dir)
+        self._sharpen(plan)
         self._tick(force=True)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="training")
-    def _run_job(self, plan):
-        cancel = get_current_worker().cancelled_event  # one mechanism from the Stop key to the batch loop
-        if self._job[0] == "training":
-            from engine.autoencoder.training import run_training as run
-        else:
-            from engine.autoencoder.sharpening.run import run_sharpen as run
-        job = self._job
-        return run(plan, cancel=cancel,
-                   callback=lambda event: self.post_message(RunEvent(job, event)))
+    @work(thread=True, exclusive=True, exit_on_error=False, group=TRAINING)
+    def _train(self, plan):
+        from engine.autoencoder.training import run_training
 
-    def stop_training(self) -> None:
-        if self._job is None:
+        cancel = get_current_worker().cancelled_event  # one mechanism from the Stop key to the batch loop
+        return run_training(plan, cancel=cancel, callback=lambda e: self.post_message(TrainingEvent(plan.run_dir, e)))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group=SHARPENING)
+    def _sharpen(self, plan):
+        from engine.autoencoder.sharpening.run import run_sharpen
+
+        cancel = get_current_worker().cancelled_event
+        return run_sharpen(plan, cancel=cancel, callback=lambda e: self.post_message(SharpeningEvent(plan.run_dir, e)))
+
+    @on(RunPane.Stop)
+    def stop_job(self) -> None:
+        if self.job is None:
             self.notify("Nothing is running.", severity="warning")
             return
-        self.workers.cancel_group(self, "training")
+        self.workers.cancel_group(self, self.job.kind)  # the batch loop sees it within one batch
 
-    def on_run_event(self, message: RunEvent) -> None:
-        kind, run_dir = message.job
-        record = self.sharpen if kind == "sharpening" else self.record
+    def on_training_event(self, message: TrainingEvent) -> None:
+        self._add(self.record, message.run_dir, message.event)
+
+    def on_sharpening_event(self, message: SharpeningEvent) -> None:
+        self._add(self.sharpen, message.run_dir, message.event)
+
+    def _add(self, record: Record | None, run_dir: Path, event) -> None:
         if record is not None and record.run_dir == run_dir:
-            record.add(message.event)
+            record.add(event)
             self._dirty = True
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "training" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR,
-                                                                   WorkerState.CANCELLED) or self._job is None:
+        job = self.job
+        if job is None or event.worker.group != job.kind or event.state not in (
+                WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
             return
-        kind, run_dir = self._job
-        self._job = None
-        what = kind.capitalize()
+        self.job = None
+        what = job.kind.capitalize()
         if event.state == WorkerState.ERROR:
             self.notify(f"{what} stopped: {event.worker.error}", severity="error", timeout=10)
         elif event.state == WorkerState.SUCCESS and event.worker.result is not None:
             self.notify(f"{what} finished.")
-        elif kind == "training":
-            self.notify("Training stopped; the run can be resumed with bumptui train --resume.")
+        elif job.kind == TRAINING:
+            self.notify(f"Training stopped; the run can be resumed with bumptui train --resume --run-dir {job.run_dir}.")
         else:
-            self.notify(f"Sharpening stopped; resume it here (ctrl+r) or with bumptui sharpen {run_dir} --resume.")
+            self.notify(f"Sharpening stopped; resume it here (ctrl+r) or with bumptui sharpen {job.run_dir} --resume.")
         self._tick(force=True)
 
     async def action_quit(self) -> None:
-        if self._job is not None:
-            self.workers.cancel_group(self, "training")  # the batch loop sees it within one batch
+        if self.job is not None:
+            self.workers.cancel_group(self, self.job.kind)  # the batch loop sees it within one batch
         self.exit()

@@ -1,15 +1,66 @@
-"""Messages from the training thread to the app."""
+"""What the app's workers and panes tell it, and the one view of the current run it hands the panes.
+
+State goes down as a RunView; intents come up as messages nested in the pane that sends them
+(TrainPane.Start, SharpenPane.Start, RunsPane.Open, ...), and engine events from a worker thread
+as one message type per job.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 from textual.message import Message
 
+from engine.autoencoder.runs.record import Record, RunRecord, SharpenRecord
 
-class RunEvent(Message):
-    """One engine event of the job the app is running, posted from its thread."""
+TRAINING = "training"
+SHARPENING = "sharpening"
 
-    def __init__(self, job: tuple, event) -> None:
+
+@dataclass(frozen=True)
+class Job:
+    """What the app's worker thread is doing, and to which run."""
+
+    kind: str
+    """TRAINING or SHARPENING."""
+    run_dir: Path
+
+
+@dataclass(frozen=True)
+class RunView:
+    """What the autoencoder panes show: the app's current run, its sharpening, a run overlaid on the
+    loss chart, and what the app itself is running."""
+
+    record: RunRecord | None = None
+    sharpen: SharpenRecord | None = None
+    overlay: RunRecord | None = None
+    """A second run drawn on the loss chart beside the current one."""
+    job: Job | None = None
+    runs_root: Path = Path("runs")
+
+    def status(self, record: Record) -> str:
+        """finished, failed, stopped, dead, running (by another process), or training / sharpening
+        when this app's own worker is at it."""
+        kind = SHARPENING if isinstance(record, SharpenRecord) else TRAINING
+        if self.job == Job(kind, record.run_dir) and record.outcome is None:
+            return kind
+        return record.status()
+
+
+class TrainingEvent(Message):
+    """One engine event of the training the app runs, posted from its worker thread."""
+
+    def __init__(self, run_dir: Path, event: object) -> None:
         super().__init__()
-        self.job = job
-        """("training" or "sharpening", the run directory)."""
-        self.event = event
+        self.run_dir: Path = run_dir
+        self.event: object = event
+
+
+class SharpeningEvent(Message):
+    """One engine event of the sharpening the app runs, posted from its worker thread."""
+
+    def __init__(self, run_dir: Path, event: object) -> None:
+        super().__init__()
+        self.run_dir: Path = run_dir
+        self.event: object = event

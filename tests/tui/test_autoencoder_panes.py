@@ -106,11 +106,11 @@ async def test_runs_pane_lists_runs_and_opens_one_to_compare(tmp_path):
         assert sorted(r[0] for r in rows) == ["first", "second"]
         assert all(r[1] == "finished" and r[2] == "3/3" for r in rows)
         await pilot.press("c")
-        assert app.compare is not None
+        assert app.overlay is not None
         await pilot.press("down", "enter")
         assert isinstance(app.screen, TrainPane) and app.record is not None
         labels = set(app.screen.query_one(LossChart).drawn)
-        assert {"2 test", f"{app.compare.run_dir.name} 2 test"} <= labels
+        assert {"2 test", f"{app.overlay.run_dir.name} 2 test"} <= labels
 
 
 async def test_a_torn_last_line_waits_for_the_rest(tmp_path):
@@ -141,7 +141,7 @@ async def test_a_damaged_log_is_reported_and_the_app_stays_usable(tmp_path):
     app = watching(run)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert any("line 4 is not a valid event" in n.message for n in app._notifications)
+        assert any("line 4 is not a valid event" in n for n in app.notices)
         await pilot.press("1")
         assert isinstance(app.screen, OptimizerLab)
 
@@ -219,7 +219,7 @@ async def test_a_failure_inside_training_shows_an_error_and_the_app_stays_usable
     app = BumptuiApp(runs_root=runs_root)
     async with app.run_test(size=(80, 24)) as pilot:
         await start_from_form(app, pilot, latent="2", epochs="1", subset="600", name="broken")
-        assert await wait_until(pilot, lambda: any("the device fell over" in n.message for n in app._notifications))
+        assert await wait_until(pilot, lambda: any("the device fell over" in n for n in app.notices))
         assert isinstance(app.record.outcome, ev.Failed)
         await pilot.press("1", "space")
         assert isinstance(app.screen, OptimizerLab) and app.screen.trajectories[0].t == 1

@@ -8,10 +8,10 @@ from engine.bump.landscape import BumpLandscape
 from engine.bump.optimizers import OptimizerConfig
 from engine.bump.trajectory import Trajectory
 from tests.tui.conftest import lab
-from tui.screens.critical_height import CriticalHeightScreen
+from tui.dialogs.critical_height import CriticalHeightScreen
 from tui.screens.escape_map import EscapeMapScreen
-from tui.screens.help import HelpScreen
-from tui.screens.parameters_dialog import ParametersDialog
+from tui.dialogs.help import HelpScreen
+from tui.dialogs.parameters import ParametersDialog
 from tui.widgets.escape_heatmap import ESCAPED, HERE, TRAPPED, EscapeHeatmap
 from tui.widgets.landscape_chart import LandscapeChart
 from tui.widgets.step_table import StepTable

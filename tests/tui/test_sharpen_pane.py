@@ -86,7 +86,7 @@ async def test_bad_form_values_and_no_run_get_one_sentence_and_start_nothing(sha
     app = BumptuiApp(runs_root=sharpen_copy.parent)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("7", "ctrl+s")
-        assert any("Open a trained run first" in n.message for n in app._notifications)
+        assert any("Open a trained run first" in n for n in app.notices)
     app = BumptuiApp(watch=sharpen_copy, runs_root=sharpen_copy.parent)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("7")

@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 
 from engine.autoencoder.runs.record import RunRecord
+from tui.messages import RunView
 from tui.screens.run_pane import NO_RUN, RunPane
 from tui.widgets.contingency import ContingencyHeatmap
 
@@ -18,10 +19,7 @@ def fmt(value) -> str:
 
 
 class ClustersPane(RunPane):
-    DEFAULT_CSS = """
-    ClustersPane #scores { height: auto; max-height: 8; }
-    ClustersPane #note { height: auto; padding: 0 1; color: $text-muted; }
-    """
+    CSS_PATH = "clusters.tcss"
 
     def __init__(self) -> None:
         super().__init__()
@@ -51,7 +49,8 @@ class ClustersPane(RunPane):
                              fmt(judge), fmt(end.test_l1 if end else None)]))
         return rows
 
-    def show_run(self, record: RunRecord | None) -> None:
+    def draw(self, view: RunView) -> None:
+        record = view.record
         table = self.query_one("#scores", DataTable)
         note = self.query_one("#note", Static)
         cursor = table.cursor_row
@@ -73,8 +72,8 @@ class ClustersPane(RunPane):
     def _row(self, message: DataTable.RowHighlighted) -> None:
         key = message.row_key.value
         self.selected = None if key == "None" else int(key)
-        if self.app.record is not None:
-            self._show_heatmap(self.app.record)
+        if self.view.record is not None:
+            self._show_heatmap(self.view.record)
 
     def _show_heatmap(self, record: RunRecord) -> None:
         d = self.selected

@@ -22,7 +22,7 @@ class EscapeMapScreen(Screen):
         Binding("escape,m", "app.pop_screen", "Back to the lab", key_display="esc", id="map.close"),
         Binding("x", "switch_axis", "α ↔ β1", id="map.axis"),
     ]
-    DEFAULT_CSS = "EscapeMapScreen #legend { height: 1; background: $panel; padding: 0 1; }"
+    CSS_PATH = "escape_map.tcss"
 
     def __init__(self, config: OptimizerConfig, distance: float, bump_height: float) -> None:
         super().__init__()

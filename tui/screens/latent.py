@@ -7,12 +7,13 @@ from textual.binding import Binding
 from textual.widgets import Footer, Static
 
 from engine.autoencoder.runs.record import RunRecord
+from tui.messages import RunView
 from tui.screens.run_pane import NO_RUN, EpochPane
 from tui.widgets.run_charts import LatentScatter
 
 
 class LatentPane(EpochPane):
-    DEFAULT_CSS = "LatentPane #caption { height: auto; background: $panel; padding: 0 1; }"
+    CSS_PATH = "latent.tcss"
     BINDINGS = [
         Binding("left,left_square_bracket", "epoch(-1)", "Earlier epoch", key_display="←", id="latent.back"),
         Binding("right,right_square_bracket", "epoch(1)", "Later epoch", key_display="→", id="latent.forward"),
@@ -37,7 +38,8 @@ class LatentPane(EpochPane):
             return self.latent
         return 2 if 2 in latents else (latents[0] if latents else None)
 
-    def show_run(self, record: RunRecord | None) -> None:
+    def draw(self, view: RunView) -> None:
+        record = view.record
         scatter, caption = self.query_one(LatentScatter), self.query_one("#caption", Static)
         latent = self.model(record) if record else None
         snapshots = record.snapshots[latent] if latent is not None else {}
@@ -62,9 +64,9 @@ class LatentPane(EpochPane):
         return sorted(record.snapshots[latent]) if latent is not None else []
 
     def action_next_model(self) -> None:
-        record = self.app.record
+        record = self.view.record
         if record and record.latents:
             latents = record.latents
             current = self.model(record)
             self.latent = latents[(latents.index(current) + 1) % len(latents)]
-            self.show_run(record)
+            self.redraw()

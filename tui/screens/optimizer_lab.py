@@ -185,7 +185,7 @@ class OptimizerLab(Screen):
         self.apply(replace(self.config, lr=lr), self.bump_height, self.distance, self.partner)
 
     def action_edit(self) -> None:
-        from tui.screens.parameters_dialog import LabParameters, ParametersDialog
+        from tui.dialogs.parameters import LabParameters, ParametersDialog
 
         def done(result: LabParameters | None) -> None:
             if result is not None:
@@ -195,7 +195,7 @@ class OptimizerLab(Screen):
         self.app.push_screen(ParametersDialog(current), done)
 
     def action_critical(self) -> None:
-        from tui.screens.critical_height import CriticalHeightScreen
+        from tui.dialogs.critical_height import CriticalHeightScreen
 
         def done(h: float | None) -> None:
             if h is not None:

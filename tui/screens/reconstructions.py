@@ -9,6 +9,7 @@ from textual.widgets import Footer, Static
 
 from engine.autoencoder.runs.events import decode_images
 from engine.autoencoder.runs.record import RunRecord
+from tui.messages import RunView
 from tui.screens.run_pane import NO_RUN, EpochPane
 from tui.widgets.digits import DigitGrid, DigitRow
 
@@ -16,9 +17,7 @@ WRONG = "red"
 
 
 class ReconstructionsPane(EpochPane):
-    DEFAULT_CSS = """
-    ReconstructionsPane #caption { height: auto; background: $panel; padding: 0 1; }
-    """
+    CSS_PATH = "reconstructions.tcss"
     BINDINGS = [
         # The arrows pan the digits, so epochs step with the brackets.
         Binding("left_square_bracket", "epoch(-1)", "Earlier epoch", key_display="[", id="digits.back"),
@@ -41,7 +40,8 @@ class ReconstructionsPane(EpochPane):
     def recorded_epochs(self, record: RunRecord) -> list[int]:
         return sorted({e for d in record.latents for e in record.reconstructions[d]})
 
-    def show_run(self, record: RunRecord | None) -> None:
+    def draw(self, view: RunView) -> None:
+        record = view.record
         caption, grid = self.query_one("#caption", Static), self.query_one(DigitGrid)
         epochs = self.recorded_epochs(record) if record else []
         if not epochs:

@@ -1,20 +1,42 @@
-"""What every autoencoder pane shares: the app's current run, redrawn when it changes."""
+"""What every autoencoder pane shares: the app's current run, handed down as a RunView."""
 
 from __future__ import annotations
 
+from textual.message import Message
 from textual.screen import Screen
 
-from engine.autoencoder.runs.record import RunRecord
+from tui.messages import RunView
+
+NO_RUN = "No run yet: start one on the Train pane (2), or open one on the Runs pane (6)."
 
 
 class RunPane(Screen):
-    """A pane showing the app's current run. `show_run` is called when the run changes while the
-    pane is on screen, and when the pane comes back on screen."""
+    """A pane showing the app's current run. The app calls `show_run` with a fresh view when the run
+    changes while the pane is on screen, and when the pane comes back on screen (it asks with Shown)."""
+
+    class Shown(Message):
+        """The pane is on screen again and wants the current view."""
+
+    class Stop(Message):
+        """Stop what the app is running (training or sharpening)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.view = RunView()
+        """The latest view the app handed down."""
 
     def on_screen_resume(self) -> None:
-        self.show_run(self.app.record)
+        self.post_message(self.Shown())
 
-    def show_run(self, record: RunRecord | None) -> None:
+    def show_run(self, view: RunView) -> None:
+        self.view = view
+        self.draw(view)
+
+    def redraw(self) -> None:
+        """Draw the same view again (after a key changed what the pane shows of it)."""
+        self.draw(self.view)
+
+    def draw(self, view: RunView) -> None:
         raise NotImplementedError
 
 
@@ -26,21 +48,18 @@ class EpochPane(RunPane):
         self.epoch: int | None = None
         """The epoch shown; None follows the newest."""
 
-    def recorded_epochs(self, record: RunRecord) -> list[int]:
+    def recorded_epochs(self, record) -> list[int]:
         raise NotImplementedError
 
     def action_epoch(self, step: int) -> None:
-        record = self.app.record
+        record = self.view.record
         epochs = self.recorded_epochs(record) if record else []
         if not epochs:
             return
         current = epochs.index(self.epoch) if self.epoch in epochs else len(epochs) - 1
         self.epoch = epochs[max(0, min(len(epochs) - 1, current + step))]
-        self.show_run(record)
+        self.redraw()
 
     def action_latest(self) -> None:
         self.epoch = None
-        self.show_run(self.app.record)
-
-
-NO_RUN = "No run yet: start one on the Train pane (2), or open one on the Runs pane (6)."
+        self.redraw()

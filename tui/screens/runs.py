@@ -1,4 +1,4 @@
-"""The Runs pane: every run under runs/, its state and scores; open one, or overlay it to compare."""
+"""The Runs pane: every run under runs/, its state and scores; open one, or overlay it on the loss chart."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ from pathlib import Path
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
-from engine.autoencoder.runs.rundir import CONFIG, RunError
 from engine.autoencoder.runs.record import RunRecord
+from engine.autoencoder.runs.rundir import CONFIG, METRICS, RunError
+from tui.messages import RunView
 from tui.screens.run_pane import RunPane
 
 
@@ -20,13 +22,42 @@ def list_runs(root: Path) -> list[Path]:
     return sorted((p for p in root.iterdir() if (p / CONFIG).exists()), key=lambda p: p.stat().st_mtime, reverse=True)
 
 
+def log_stamp(run_dir: Path) -> tuple[int, int] | None:
+    """When and how far the run's log last grew; a run is read again only when this changes."""
+    try:
+        stat = (run_dir / METRICS).stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size
+
+
 class RunsPane(RunPane):
-    DEFAULT_CSS = "RunsPane #where { height: auto; background: $panel; padding: 0 1; }"
+    class Open(Message):
+        """Show this run on every autoencoder pane."""
+
+        def __init__(self, path: Path) -> None:
+            super().__init__()
+            self.path: Path = path
+
+    class Overlay(Message):
+        """Draw this run on the loss chart beside the current one."""
+
+        def __init__(self, path: Path) -> None:
+            super().__init__()
+            self.path: Path = path
+
+    CSS_PATH = "runs.tcss"
     BINDINGS = [
         Binding("enter", "open", "Open", id="runs.open"),
-        Binding("c", "compare", "Compare", id="runs.compare"),
+        Binding("c", "overlay", "Compare", id="runs.overlay"),
         Binding("r", "rescan", "Rescan", id="runs.rescan"),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._read: dict[Path, tuple[tuple | None, RunRecord | None]] = {}
+        """Each listed run as last read, with the log stamp it was read at (None: a damaged log)."""
+        self._rows: list | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="where")
@@ -35,33 +66,45 @@ class RunsPane(RunPane):
         yield table
         yield Footer(compact=True)
 
-    def show_run(self, record: RunRecord | None) -> None:
-        self.action_rescan()
+    def draw(self, view: RunView) -> None:
+        runs = list_runs(view.runs_root)
+        rows = [self._row(path, view) for path in runs]
+        if rows != self._rows:  # redraw the table only when a run's line changed
+            self._rows = rows
+            table = self.query_one("#runs", DataTable)
+            table.clear()
+            for path, row in zip(runs, rows):
+                table.add_row(*row, key=str(path))
+        shown = view.record.run_dir.name if view.record else "none"
+        overlay = view.overlay.run_dir.name if view.overlay else "none"
+        self.query_one("#where", Static).update(
+            f"{len(runs)} runs in {view.runs_root}/ · showing {shown} · comparing with {overlay} · "
+            "enter opens a run, c overlays it on the loss chart")
+
+    def _record(self, path: Path) -> RunRecord | None:
+        stamp = log_stamp(path)
+        if path not in self._read or self._read[path][0] != stamp:
+            try:
+                self._read[path] = (stamp, RunRecord.read(path))
+            except RunError:
+                self._read[path] = (stamp, None)
+        return self._read[path][1]
+
+    def _row(self, path: Path, view: RunView) -> tuple:
+        record = self._record(path)
+        if record is None:
+            return (path.name, "damaged log", "", "", "", "")
+        models = record.summary()["models"]
+        epochs = max((m["epochs"] for m in models.values()), default=0)
+        total = record.started.config["epochs"] if record.started else "?"
+        l1 = " ".join(f"{m['test_l1']:.4f}" for m in models.values() if m["test_l1"] is not None)
+        acc = " ".join(f"{m['acc']:.2f}" for m in models.values() if m["acc"] is not None)
+        return (path.name, view.status(record), f"{epochs}/{total}", " ".join(models), l1, acc)
 
     def action_rescan(self) -> None:
-        table = self.query_one("#runs", DataTable)
-        table.clear()
-        root = self.app.runs_root
-        runs = list_runs(root)
-        for path in runs:
-            try:
-                record = RunRecord.read(path)
-            except RunError:
-                table.add_row(path.name, "damaged log", "", "", "", "", key=str(path))
-                continue
-            summary = record.summary()
-            models = summary["models"]
-            epochs = max((m["epochs"] for m in models.values()), default=0)
-            total = record.started.config["epochs"] if record.started else "?"
-            l1 = " ".join(f"{m['test_l1']:.4f}" for m in models.values() if m["test_l1"] is not None)
-            acc = " ".join(f"{m['acc']:.2f}" for m in models.values() if m["acc"] is not None)
-            table.add_row(path.name, self.app.run_status(record), f"{epochs}/{total}",
-                          " ".join(models), l1, acc, key=str(path))
-        shown = self.app.record.run_dir.name if self.app.record else "none"
-        compare = self.app.compare.run_dir.name if self.app.compare else "none"
-        self.query_one("#where", Static).update(
-            f"{len(runs)} runs in {root}/ · showing {shown} · comparing with {compare} · "
-            "enter opens a run, c overlays it on the loss chart")
+        self._read.clear()
+        self._rows = None
+        self.redraw()
 
     def selected(self) -> Path | None:
         table = self.query_one("#runs", DataTable)
@@ -73,11 +116,9 @@ class RunsPane(RunPane):
     def action_open(self) -> None:
         path = self.selected()
         if path is not None:
-            self.app.open_run(path)
-            self.app.switch_mode("train")
+            self.post_message(self.Open(path))
 
-    def action_compare(self) -> None:
+    def action_overlay(self) -> None:
         path = self.selected()
         if path is not None:
-            self.app.set_compare(path)
-            self.action_rescan()
+            self.post_message(self.Overlay(path))

@@ -12,16 +12,17 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Button, ContentSwitcher, DataTable, Footer, Input, Label, Select, Static
-from textual_plotext import PlotextPlot
 
 from engine.autoencoder.runs.events import decode_images
-from engine.autoencoder.runs.record import RunRecord, SharpenRecord
+from engine.autoencoder.runs.record import SharpenRecord
 from engine.autoencoder.config import DEFAULT_LAMBDA, INITS, SharpenConfig, STRATEGIES, TrainingError, lambda_text
 from engine.autoencoder.sharpening.comparison import MODEL_NAMES, comparison_rows
+from tui.messages import RunView
 from tui.screens.run_pane import NO_RUN, RunPane
 from tui.widgets.digits import DigitGrid, DigitRow
-from tui.widgets.run_charts import LATENT_COLORS
+from tui.widgets.sharpen_chart import SharpenChart
 
 NOT_SHARPENED = "Not sharpened yet: ctrl+s sharpens every model of this run (both strategies and the L1-only control)."
 STRATEGY_CHOICES = (("strategies 1, 2", "both"), ("strategy 1", "1"), ("strategy 2", "2"))
@@ -41,47 +42,16 @@ def parse_form(values: dict[str, str]) -> SharpenConfig:
     return SharpenConfig(strategies=strategies, lam=lam, epochs=epochs, init=values["init"]).validated()
 
 
-class SharpenChart(PlotextPlot):
-    """D's loss and accuracy and G's adversarial loss over the epochs of each strategy."""
-
-    def __init__(self, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.drawn: dict[str, tuple[list[float], list[float]]] = {}
-        """What the chart shows, by legend label; what tests read."""
-
-    def show(self, record: SharpenRecord | None, latent: int | None) -> None:
-        plt = self.plt
-        plt.clear_figure()
-        self.drawn = {}
-        for s in (1, 2):
-            steps = sorted(record.steps.get((latent, s), {}).items()) if record else []
-            if not steps:
-                continue
-            xs = [epoch - 1 + step / e.steps_per_epoch for (epoch, step), e in steps]
-            for field, name, marker in (("d_loss", "D loss", "braille"), ("d_acc", "D acc", "dot"),
-                                        ("g_adv", "G adv", "hd")):
-                label = f"s{s} {name}"
-                ys = [getattr(e, field) for _, e in steps]
-                plt.plot(xs, ys, color=LATENT_COLORS[s], marker=marker, label=label)
-                self.drawn[label] = (xs, ys)
-        plt.xlabel("epoch")
-        plt.title(f"latent {latent}: D and G over time" if latent is not None else "")
-        self.refresh()
-
-
 class SharpenPane(RunPane):
-    DEFAULT_CSS = """
-    SharpenPane #top { height: auto; }
-    SharpenPane #table { width: 1fr; height: auto; max-height: 7; }
-    SharpenPane #form { width: 26; height: auto; }
-    SharpenPane #form .row { height: 1; }
-    SharpenPane #form Label { width: 8; padding: 0 1 0 0; text-align: right; }
-    SharpenPane #form Input, SharpenPane #form Select { width: 1fr; }
-    SharpenPane #form Button { margin: 0 0 0 1; min-width: 10; }
-    SharpenPane #error { color: $error; height: auto; }
-    SharpenPane #status { height: auto; background: $panel; padding: 0 1; }
-    SharpenPane #views { height: 1fr; }
-    """
+    class Start(Message):
+        """Sharpen the current run's models with this config, or resume its recorded sharpening."""
+
+        def __init__(self, config: SharpenConfig | None, resume: bool = False) -> None:
+            super().__init__()
+            self.config: SharpenConfig | None = config
+            self.resume: bool = resume
+
+    CSS_PATH = "sharpen.tcss"
     AUTO_FOCUS = ""  # no focus: the digit keys switch panes until the user moves into the form
     BINDINGS = [
         Binding("ctrl+s", "start", "Sharpen", id="sharpen.start"),
@@ -143,21 +113,22 @@ class SharpenPane(RunPane):
             error.update(str(err))
             return
         error.update("")
-        self.app.start_sharpening(config)
+        self.post_message(self.Start(config))
 
     def action_resume(self) -> None:
-        self.app.start_sharpening(None, resume=True)
+        self.post_message(self.Start(None, resume=True))
 
     @on(Button.Pressed, "#stop")
     def action_stop(self) -> None:
-        self.app.stop_training()
+        self.post_message(self.Stop())
 
     def action_next_model(self) -> None:
-        latents = self.app.sharpen.latents if self.app.sharpen else []
+        sharpen = self.view.sharpen
+        latents = sharpen.latents if sharpen else []
         if latents:
-            current = self.model(self.app.sharpen)
+            current = self.model(sharpen)
             self.latent = latents[(latents.index(current) + 1) % len(latents)]
-            self.show_run(self.app.record)
+            self.redraw()
 
     def action_toggle_view(self) -> None:
         switcher = self.query_one(ContentSwitcher)
@@ -167,8 +138,8 @@ class SharpenPane(RunPane):
         latents = sharpen.latents
         return self.latent if self.latent in latents else (latents[0] if latents else None)
 
-    def show_run(self, record: RunRecord | None) -> None:
-        sharpen = self.app.sharpen
+    def draw(self, view: RunView) -> None:
+        record, sharpen = view.record, view.sharpen
         status, table = self.query_one("#status", Static), self.query_one("#table", DataTable)
         latent = self.model(sharpen) if sharpen else None
         table.clear()
@@ -185,7 +156,7 @@ class SharpenPane(RunPane):
         config = sharpen.started.config
         dis = f" · dis_net {sharpen.dis.held_out_acc:.1%} on held-out blur" if sharpen.dis else ""
         message = getattr(sharpen.outcome, "message", None) or getattr(sharpen.outcome, "reason", None) or ""
-        status.update(f"[b]{record.run_dir}[/b]: sharpening {self.app.run_status(sharpen)} · "
+        status.update(f"[b]{record.run_dir}[/b]: sharpening {view.status(sharpen)} · "
                       f"{lambda_text(config['lam'], config['strategies'])}"
                       f" · from {config['init']}{dis} · latent {latent} (n: next, v: digits/curves)"
                       + (f" — {message}" if message else ""))

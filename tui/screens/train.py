@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Button, Footer, Input, Label, ProgressBar, Select, Static
 
-from engine.autoencoder.runs.record import RunRecord
 from engine.autoencoder.config import ARCHITECTURES, DEVICES, TrainConfig, TrainingError
+from engine.autoencoder.runs.record import RunRecord
+from engine.autoencoder.runs.rundir import new_run_name
+from tui.messages import RunView
 from tui.screens.run_pane import RunPane
-
-NO_RUN = "No run yet: fill in the form and press ctrl+s (or Start), or open a recorded run on the Runs pane (6)."
 from tui.widgets.run_charts import LossChart
+
+NO_RUN_HERE = "No run yet: fill in the form and press ctrl+s (or Start), or open a recorded run on the Runs pane (6)."
 
 
 def parse_form(values: dict[str, str]) -> TrainConfig:
@@ -44,6 +45,14 @@ def eta_text(seconds: float) -> str:
 
 
 class TrainPane(RunPane):
+    class Start(Message):
+        """Start a new training run with this config in runs/<name>."""
+
+        def __init__(self, config: TrainConfig, name: str) -> None:
+            super().__init__()
+            self.config: TrainConfig = config
+            self.name: str = name
+
     CSS_PATH = "train.tcss"
     AUTO_FOCUS = ""  # no focus: the digit keys switch panes until the user moves into the form
     BINDINGS = [
@@ -79,14 +88,14 @@ class TrainPane(RunPane):
                     yield Input("", placeholder="all 60000", id="subset", compact=True)
                 with Horizontal(classes="row"):
                     yield Label("run")
-                    yield Input(datetime.now().strftime("ae-%Y%m%d-%H%M%S"), id="name", compact=True)
+                    yield Input(new_run_name(), id="name", compact=True)
                 with Horizontal(classes="row"):
                     yield Label("")
                     yield Button("Start", id="start", variant="primary", compact=True)
                     yield Button("Stop", id="stop", variant="error", compact=True)
                 yield Static(id="error")
             yield Vertical(id="progress")
-        yield Static(NO_RUN, id="status")
+        yield Static(NO_RUN_HERE, id="status")
         yield LossChart(id="loss")
         yield Footer(compact=True)
 
@@ -107,31 +116,31 @@ class TrainPane(RunPane):
             error.update(str(err))
             return
         error.update("")
-        self.app.start_training(config, name)
+        self.post_message(self.Start(config, name))
 
     @on(Button.Pressed, "#stop")
     def action_stop(self) -> None:
-        self.app.stop_training()
+        self.post_message(self.Stop())
 
     def action_log_scale(self) -> None:
         self.log_scale = not self.log_scale
-        self.show_run(self.app.record)
+        self.redraw()
 
     def action_smooth(self) -> None:
         self.smooth = not self.smooth
-        self.show_run(self.app.record)
+        self.redraw()
 
-    def show_run(self, record: RunRecord | None) -> None:
-        status = self.query_one("#status", Static)
-        runs = [r for r in (record, self.app.compare) if r is not None]
+    def draw(self, view: RunView) -> None:
+        record, status = view.record, self.query_one("#status", Static)
+        runs = [r for r in (record, view.overlay) if r is not None]
         self.query_one(LossChart).show(runs, self.log_scale, self.smooth)
         self._show_progress(record)
         if record is None:
-            status.update(NO_RUN)
+            status.update(NO_RUN_HERE)
             return
-        state = self.app.run_status(record)
+        state = view.status(record)
         device = f" on {record.started.device}" if record.started else ""
-        extra = f" · compared with {self.app.compare.run_dir.name}" if self.app.compare else ""
+        extra = f" · compared with {view.overlay.run_dir.name}" if view.overlay else ""
         message = getattr(record.outcome, "message", None) or getattr(record.outcome, "reason", None) or ""
         status.update(f"[b]{record.run_dir}[/b]{device}: {state}{extra}" + (f" — {message}" if message else ""))
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+from datetime import datetime
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,11 @@ CHECKPOINTS = "checkpoints"
 def sharpen_dir(run_dir) -> Path:
     """Where a sharpening of the run's models records itself (under the run's own lock)."""
     return Path(run_dir) / SHARPEN
+
+
+def new_run_name() -> str:
+    """A fresh run directory name from the time, as runs/ lists them: ae-20261129-171500."""
+    return datetime.now().strftime("ae-%Y%m%d-%H%M%S")
 
 
 def checkpoint_path(run_dir: Path, latent: int) -> Path:

@@ -35,18 +35,7 @@ class LabParameters:
 
 
 class ParametersDialog(ModalScreen[LabParameters | None]):
-    DEFAULT_CSS = """
-    ParametersDialog { align: center middle; }
-    ParametersDialog > Vertical {
-        width: 64; max-width: 100%; height: auto; max-height: 100%;
-        border: round $primary; background: $surface; padding: 0 1;
-    }
-    ParametersDialog Grid { grid-size: 2; grid-columns: 24 1fr; height: auto; grid-gutter: 0 1; }
-    ParametersDialog Label { padding: 0 0; }
-    ParametersDialog #error { color: $error; height: auto; }
-    ParametersDialog Horizontal { height: auto; align: right middle; }
-    ParametersDialog Button { min-width: 10; }
-    """
+    CSS_PATH = "parameters.tcss"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="params.cancel"),
         Binding("ctrl+s", "apply", "Apply", id="params.apply"),

@@ -18,18 +18,14 @@ ABOUT = (
 
 
 class HelpScreen(ModalScreen):
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll {
-        width: 76; max-width: 100%; height: auto; max-height: 100%;
-        border: round $primary; padding: 0 1; background: $surface;
-    }
-    """
+    CSS_PATH = "help.tcss"
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close", id="help.close")]
 
-    def __init__(self, under: Screen) -> None:
+    def __init__(self, under: Screen, app_bindings: list[Binding]) -> None:
         super().__init__()
         self.under = under
+        self.app_bindings = app_bindings
+        """The keys that work on every pane."""
 
     def compose(self) -> ComposeResult:
         with VerticalScroll() as box:
@@ -39,7 +35,7 @@ class HelpScreen(ModalScreen):
 
     def key_text(self) -> Text:
         text = Text()
-        for binding in [*self.under.BINDINGS, *self.app.BINDINGS]:
+        for binding in [*self.under.BINDINGS, *self.app_bindings]:
             keys = " ".join(self.app.get_key_display(Binding(k, binding.action)) for k in binding.key.split(","))
             text.append(f"{keys:>16}  ", style="bold")
             text.append(f"{binding.description}\n")

@@ -18,15 +18,7 @@ TRY_OFFSET = 0.005
 class CriticalHeightScreen(ModalScreen[float | None]):
     """Dismisses with a bump height to try (just below or above the critical one), or None."""
 
-    DEFAULT_CSS = """
-    CriticalHeightScreen { align: center middle; }
-    CriticalHeightScreen > Vertical {
-        width: 76; max-width: 100%; height: 90%;
-        border: round $primary; background: $surface; padding: 0 1;
-    }
-    CriticalHeightScreen #summary { height: auto; margin-bottom: 1; }
-    CriticalHeightScreen DataTable { height: 1fr; }
-    """
+    CSS_PATH = "critical_height.tcss"
     BINDINGS = [
         Binding("escape,c", "dismiss(None)", "Close", id="critical.close"),
         Binding("minus", "try_height(-1)", "Try h just below", id="critical.below"),

@@ -1,0 +1,37 @@
+"""D's and G's losses over a sharpening, per strategy, for the Sharpen pane."""
+
+from __future__ import annotations
+
+from textual_plotext import PlotextPlot
+
+from engine.autoencoder.runs.record import SharpenRecord
+from engine.autoencoder.sharpening.comparison import model_name
+from tui.widgets.run_charts import LATENT_COLORS
+
+
+class SharpenChart(PlotextPlot):
+    """D's loss and accuracy and G's adversarial loss over the epochs of each strategy."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.drawn: dict[str, tuple[list[float], list[float]]] = {}
+        """What the chart shows, by legend label; what tests read."""
+
+    def show(self, record: SharpenRecord | None, latent: int | None) -> None:
+        plt = self.plt
+        plt.clear_figure()
+        self.drawn = {}
+        for s in (1, 2):
+            steps = sorted(record.steps.get((latent, s), {}).items()) if record else []
+            if not steps:
+                continue
+            xs = [epoch - 1 + step / e.steps_per_epoch for (epoch, step), e in steps]
+            for field, name, marker in (("d_loss", "D loss", "braille"), ("d_acc", "D acc", "dot"),
+                                        ("g_adv", "G adv", "hd")):
+                label = f"{model_name(s)} {name}"
+                ys = [getattr(e, field) for _, e in steps]
+                plt.plot(xs, ys, color=LATENT_COLORS[s], marker=marker, label=label)
+                self.drawn[label] = (xs, ys)
+        plt.xlabel("epoch")
+        plt.title(f"latent {latent}: D and G over time" if latent is not None else "")
+        self.refresh()

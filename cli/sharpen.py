@@ -72,13 +72,30 @@ def cmd_compare(args, argv) -> int:
     return compare(Path(args.run_dir), args.json)
 
 
+def write_comparison_pngs(record) -> tuple[list[str], list[str]]:
+    """Per latent, a PNG of the same test digits as originals and as each model reconstructs them;
+    the PNGs' paths and, for each, what its rows are."""
+    from engine.autoencoder.images import save_digit_rows
+    from engine.autoencoder.runs.events import decode_images
+    from engine.autoencoder.sharpening.comparison import MODEL_NAMES
+
+    pngs, rows = [], []
+    for d in record.latents:
+        names = [m for m in MODEL_NAMES if record.latest(d, m) is not None]
+        shown = [record.latest(d, m) for m in names]
+        labels = np.array(shown[0].labels)
+        path = sharpen_dir(record.run_dir) / f"compare-latent-{d}.png"
+        save_digit_rows(path, [decode_images(shown[0].originals), *[decode_images(s.images) for s in shown]],
+                        [None, *[np.array(s.judged) != labels for s in shown]])
+        pngs.append(str(path))
+        rows.append(", ".join(["originals", *[MODEL_NAMES[m] for m in names]]))
+    return pngs, rows
+
+
 def compare(run_dir: Path, as_json: bool) -> int:
     """`bumptui compare RUN_DIR`: (a) vs strategy 1 vs strategy 2 per latent, and a PNG of the same digits."""
     from cli.tables import print_comparison
-    from engine.autoencoder.images import save_digit_rows
-    from engine.autoencoder.runs.events import decode_images
     from engine.autoencoder.runs.record import SharpenRecord
-    from engine.autoencoder.sharpening.comparison import MODEL_NAMES
 
     if not run_dir.is_dir():
         raise RunError(f"There is no run directory {run_dir}.")
@@ -87,16 +104,7 @@ def compare(run_dir: Path, as_json: bool) -> int:
         raise RunError(f"{run_dir} has not been sharpened yet; run: bumptui sharpen {run_dir}")
     record = SharpenRecord.read(run_dir)
     summary = record.summary()
-    pngs, rows = [], []
-    for d in record.latents:
-        names = [m for m in MODEL_NAMES if record.latest(d, m) is not None]
-        shown = [record.latest(d, m) for m in names]
-        labels = np.array(shown[0].labels)
-        path = sharpen_dir(run_dir) / f"compare-latent-{d}.png"
-        save_digit_rows(path, [decode_images(shown[0].originals), *[decode_images(s.images) for s in shown]],
-                        [None, *[np.array(s.judged) != labels for s in shown]])
-        pngs.append(str(path))
-        rows.append(", ".join(["originals", *[MODEL_NAMES[m] for m in names]]))
+    pngs, rows = write_comparison_pngs(record)
     summary["pngs"] = pngs
     if as_json:
         print(json.dumps(summary))

@@ -1,4 +1,49 @@
+"""Fixtures and helpers that tests across folders share: runs, the CLI in a subprocess or in-process, waiting."""
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
 import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def bumptui(*args, timeout=180):
+    """`bumptui ARGS` in a new interpreter, from the checkout, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=ROOT)
+
+
+def in_process(capsys, *args):
+    """The CLI's own main(), for refusals: the same exit code and stderr, without a new interpreter."""
+    from cli.main import main
+
+    code = main(list(args))
+    return SimpleNamespace(returncode=code, stderr=capsys.readouterr().err)
+
+
+def one_sentence(result, words):
+    """The command refused with exit 2 and one line on stderr that says `words`, no traceback."""
+    assert result.returncode == 2, result.stderr
+    assert words in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def wait_for(predicate, timeout=120.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def await_file_unlocked(run_dir: Path, timeout: float = 10.0) -> bool:
+    """The run's lock file is gone within `timeout` seconds."""
+    return wait_for(lambda: not (run_dir / "lock").exists(), timeout)
 
 
 @pytest.fixture(scope="session")

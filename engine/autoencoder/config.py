@@ -6,6 +6,8 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, fields
 
+from engine.autoencoder.mnist import PIXELS
+
 ARCHITECTURES = ("mlp", "conv")
 DEVICES = ("auto", "cpu", "cuda")
 KMEANS_SCALINGS = ("none", "standard", "unit")
@@ -59,8 +61,8 @@ class TrainConfig:
     """Epochs of the judge (the digit classifier) when it is not cached: two reach ~98% on full MNIST."""
 
     def validated(self) -> "TrainConfig":
-        if not self.latent_dims or any(d < 1 or d > 784 for d in self.latent_dims):
-            raise TrainingError("Each latent dimension must be between 1 and 784.")
+        if not self.latent_dims or any(d < 1 or d > PIXELS for d in self.latent_dims):
+            raise TrainingError(f"Each latent dimension must be between 1 and {PIXELS}.")
         if len(set(self.latent_dims)) != len(self.latent_dims):
             raise TrainingError("Each latent dimension may be given only once.")
         if self.kmeans_scaling not in KMEANS_SCALINGS:
@@ -141,7 +143,7 @@ class SharpenConfig:
     lr: float = 1e-3
     """G's (the autoencoder's) Adam step size."""
     d_lr: float = 2e-4
-    """D's Adam step size (betas 0.5, 0.999 as in DCGAN)."""
+    """D's Adam step size (with DCGAN_BETAS)."""
     d_steps: int = 1
     """D updates per G update, on each of D's steps."""
     blur_kernel: int = BLUR_KERNEL

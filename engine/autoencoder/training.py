@@ -206,12 +206,9 @@ def _train(run_dir, config, device, data, emit, cancel, stale_pid) -> dict | Non
         for m in models:
             if m.final is None:  # finished before a resume: score its final state once more
                 scoring.score(m, None, 0.0, full=True)
-        summary = {
-            "run_dir": str(run_dir),
-            "models": {str(m.latent): m.final for m in models},
-            "raw_pixels": {k: getattr(raw, k) for k in ("purity", "nmi", "ari", "acc")},
-            "judge": {"test_acc": judge_acc},
-        }
+        summary = {"run_dir": str(run_dir), "models": {str(m.latent): m.final for m in models},
+                   "raw_pixels": {k: getattr(raw, k) for k in ("purity", "nmi", "ari", "acc")},
+                   "judge": {"test_acc": judge_acc}}
         emit(ev.Done(summary))
         return summary
 

@@ -11,7 +11,7 @@ AdamW), which the tests check step by step; Adam is Algorithm 1 of Kingma & Ba (
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -28,6 +28,7 @@ class OptimizerConfig:
     """Hyper-parameters shared by the optimizers; each reads the ones it uses."""
 
     name: str = "adam"
+    """Which update rule: a key of OPTIMIZERS (gd, adam, momentum, nesterov, rmsprop, adamw)."""
     lr: float = 0.3
     """alpha: the learning rate (the seed's a = 0.3 for GD and alpha = 0.3 for Adam)."""
     beta1: float = 0.9
@@ -61,9 +62,6 @@ class OptimizerConfig:
         if self.weight_decay < 0:
             raise ParameterError(f"The weight decay must be 0 or more, not {self.weight_decay:g}.")
         return self
-
-    def with_(self, **changes) -> "OptimizerConfig":
-        return replace(self, **changes)
 
 
 def _ratio(num, den):
@@ -125,8 +123,6 @@ class Optimizer:
     state_fields: tuple[str, ...]
     step: object
     """step(state, g, x, t, config) -> (new_state, dx)."""
-    uses: tuple[str, ...]
-    """The config fields this optimizer reads, for dialogs and help."""
 
     def initial_state(self, like=0.0) -> dict:
         zero = np.zeros_like(like, dtype=float) if isinstance(like, np.ndarray) else 0.0
@@ -136,13 +132,11 @@ class Optimizer:
 OPTIMIZERS: dict[str, Optimizer] = {
     o.key: o
     for o in (
-        Optimizer("gd", "GD", (), gd_step, ("lr",)),
-        Optimizer("adam", "Adam", STATE_FIELDS, adam_step, ("lr", "beta1", "beta2", "eps")),
-        Optimizer("momentum", "Momentum", ("m",), momentum_step, ("lr", "beta1")),
-        Optimizer("nesterov", "Nesterov", ("m",), nesterov_step, ("lr", "beta1")),
-        Optimizer("rmsprop", "RMSProp", ("v",), rmsprop_step, ("lr", "beta2", "eps")),
-        Optimizer(
-            "adamw", "AdamW", STATE_FIELDS, adamw_step, ("lr", "beta1", "beta2", "eps", "weight_decay")
-        ),
+        Optimizer("gd", "GD", (), gd_step),
+        Optimizer("adam", "Adam", STATE_FIELDS, adam_step),
+        Optimizer("momentum", "Momentum", ("m",), momentum_step),
+        Optimizer("nesterov", "Nesterov", ("m",), nesterov_step),
+        Optimizer("rmsprop", "RMSProp", ("v",), rmsprop_step),
+        Optimizer("adamw", "AdamW", STATE_FIELDS, adamw_step),
     )
 }

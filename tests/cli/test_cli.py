@@ -1,6 +1,4 @@
 import json
-import subprocess
-import sys
 
 import pytest
 
@@ -8,10 +6,7 @@ from engine.bump.landscape import BumpLandscape
 from engine.bump.optimizers import OptimizerConfig
 from engine.bump.trajectory import Trajectory
 from cli.main import main
-
-
-def run_cli(*args):
-    return subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True, timeout=60)
+from tests.conftest import bumptui
 
 
 def test_critical_h_json_for_the_seed(capsys):
@@ -70,7 +65,7 @@ def test_trajectory_gd_has_no_moment_fields(capsys):
     ],
 )
 def test_bad_values_exit_2_with_one_sentence(args, words):
-    result = run_cli(*args)
+    result = bumptui(*args, timeout=60)
     assert result.returncode == 2
     assert words in result.stderr
     assert "Traceback" not in result.stderr

@@ -5,23 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_train_cli import bumptui
-
-
-def one_sentence(result, words):
-    assert result.returncode == 2, result.stderr
-    assert words in result.stderr
-    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
-
-
-def in_process(capsys, *args):
-    """The CLI's own main(), for the refusals: the same exit code and stderr, without a new interpreter."""
-    from types import SimpleNamespace
-
-    from cli.main import main
-
-    code = main(list(args))
-    return SimpleNamespace(returncode=code, stderr=capsys.readouterr().err)
+from tests.conftest import bumptui, in_process, one_sentence
 
 
 def test_sharpen_then_compare_prints_the_same_numbers_and_writes_the_digit_rows(sharpen_copy):
@@ -71,7 +55,7 @@ def test_sharpen_and_compare_name_a_missing_run(tmp_path, capsys):
 def test_sharpen_detach_returns_at_once_and_the_sharpening_carries_on(sharpen_copy):
     from engine.autoencoder.runs import events as ev
     from engine.autoencoder.runs.rundir import read_events, sharpen_dir
-    from tests.cli.test_train_cli import wait_for
+    from tests.conftest import wait_for
 
     result = bumptui("sharpen", str(sharpen_copy), "--epochs", "1", "--dis-epochs", "6", "--detach")
     assert result.returncode == 0, result.stderr

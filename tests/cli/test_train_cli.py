@@ -13,14 +13,9 @@ import pytest
 from engine.autoencoder.runs import events as ev
 from engine.autoencoder.runs.rundir import read_events
 from engine.autoencoder.training import TrainConfig, run_training
+from tests.conftest import ROOT, bumptui, in_process, one_sentence, wait_for
 
-ROOT = Path(__file__).resolve().parents[2]
 TINY = ["--subset", "3000", "--batch-size", "32", "--eval-every", "9"]
-
-
-def bumptui(*args, timeout=180):
-    return subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True,
-                          timeout=timeout, cwd=ROOT)
 
 
 @pytest.mark.parametrize(
@@ -36,13 +31,12 @@ def bumptui(*args, timeout=180):
         (["--resume"], "--resume needs --run-dir"),
     ],
 )
-def test_bad_arguments_exit_2_with_one_sentence(args, words, tmp_path):
+def test_bad_arguments_exit_2_with_one_sentence(args, words, tmp_path, capsys):
     if "--device" in args and __import__("torch").cuda.is_available():
         pytest.skip("this machine has a GPU")
-    result = bumptui("train", *args, "--run-dir", str(tmp_path / "r")) if "--resume" not in args else bumptui("train", *args)
-    assert result.returncode == 2, result.stderr
-    assert words in result.stderr
-    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    run_dir = [] if "--resume" in args else ["--run-dir", str(tmp_path / "r")]
+    one_sentence(in_process(capsys, "train", *args, *run_dir), words)
+    assert not (tmp_path / "r").exists(), "a refused request writes nothing"
 
 
 def test_run_directory_errors(tmp_path):
@@ -52,15 +46,6 @@ def test_run_directory_errors(tmp_path):
     assert result.returncode == 2 and "does not exist" in result.stderr and "Traceback" not in result.stderr
     result = bumptui("report", str(tmp_path))
     assert result.returncode == 2 and "is not a run directory" in result.stderr
-
-
-def wait_for(predicate, timeout=120.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_kill_9_then_resume_gives_the_uninterrupted_losses(runs_root):

@@ -1,4 +1,5 @@
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -71,7 +72,7 @@ def test_escape_map_agrees_with_brute_force_simulation():
     assert 0 < emap.escaped.mean() < 1, "the grid shows both outcomes"
     for i in range(0, 13, 3):
         for j in range(0, 11, 2):
-            config = ADAM.with_(lr=float(lrs[j]))
+            config = replace(ADAM, lr=float(lrs[j]))
             assert emap.escaped[i, j] == escapes(config, float(heights[i]), steps=300), (heights[i], lrs[j])
 
 
@@ -79,7 +80,7 @@ def test_escape_map_columns_match_critical_heights():
     beta1s = np.array([0.0, 0.5, 0.9, 0.95])
     emap = escape_map(ADAM, np.array([0.1]), "beta1", beta1s)
     for j, b1 in enumerate(beta1s):
-        h = critical_height(ADAM.with_(beta1=float(b1))).h_critical
+        h = critical_height(replace(ADAM, beta1=float(b1))).h_critical
         assert emap.farthest_x[j] - 1.0 == pytest.approx(h, abs=2e-9)
     # Momentum is what clears the bump: the critical height grows with beta1 here.
     assert np.all(np.diff(emap.farthest_x) > -1e-12) and emap.farthest_x[-1] > emap.farthest_x[0] + 0.2
@@ -90,7 +91,7 @@ def test_escape_map_rejects_values_out_of_range():
 
     with pytest.raises(ParameterError, match="beta1"):
         escape_map(ADAM, np.array([0.5]), "beta1", np.array([0.5, 1.0]))
-    assert math.isfinite(critical_height(ADAM.with_(eps=1.0)).h_critical)
+    assert math.isfinite(critical_height(replace(ADAM, eps=1.0)).h_critical)
 
 
 def test_a_bump_cleared_by_an_enormous_step_still_ends_the_search():

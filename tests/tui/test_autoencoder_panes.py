@@ -20,20 +20,11 @@ from tui.screens.runs import RunsPane
 from tui.screens.train import TrainPane
 from tui.widgets.contingency import ContingencyHeatmap
 from tui.widgets.run_charts import LatentScatter, LossChart
-
-FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "runs" / "tiny-run"
-
+from tests.conftest import await_file_unlocked
+from tests.tui.conftest import FIXTURE, text_of, wait_until, watching
 
 def fixture_events():
     return read_events(FIXTURE)
-
-
-def watching(path=FIXTURE):
-    return BumptuiApp(watch=path, runs_root=path.parent)
-
-
-def text_of(widget) -> str:
-    return str(widget.render())
 
 
 async def test_watch_shows_the_recorded_loss_curves_and_its_state():
@@ -155,15 +146,6 @@ async def start_from_form(app, pilot, **values):
     return pane
 
 
-async def wait_until(pilot, predicate, timeout=120.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        await pilot.pause(0.1)
-    return False
-
-
 async def test_train_from_the_pane_watch_it_fill_stop_it_and_quit_quickly(runs_root):
     app = BumptuiApp(runs_root=runs_root)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -198,15 +180,6 @@ async def test_quitting_while_training_returns_within_2_s_and_leaves_it_resumabl
     done = max(e.epoch for e in read_events(runs_root / "quit-mid-run") if isinstance(e, ev.EpochEnd))
     summary = run_training(runs_root / "quit-mid-run", TrainConfig(epochs=done + 1), resume=True)
     assert summary["models"]["2"]["epochs"] == done + 1
-
-
-def await_file_unlocked(run_dir: Path, timeout: float = 10.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not (run_dir / "lock").exists():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 async def test_a_failure_inside_training_shows_an_error_and_the_app_stays_usable(runs_root, monkeypatch):

@@ -18,7 +18,7 @@ from tui.widgets.step_table import StepTable
 
 
 def table_column(table: StepTable, key: str) -> list[str]:
-    return [str(table.get_row(str(r.t))[table._shown.index(key)]) for r in table.records]
+    return [str(table.get_row(str(r.t))[table.shown_columns.index(key)]) for r in table.records]
 
 
 def story(screen) -> str:
@@ -35,7 +35,7 @@ async def test_stepping_fills_the_table_and_the_chart_with_adams_records(app):
         assert table_column(table, "x") == [f"{r.x:.5g}" for r in expected]
         assert table_column(table, "m_hat")[5] == "-0.51161"
         assert table.cursor_row == 6, "the newest row is the selected, visible one"
-        assert set(table._shown) == {"t", "x", "g", "m", "v", "m_hat", "v_hat", "dx", "f"}
+        assert set(table.shown_columns) == {"t", "x", "g", "m", "v", "m_hat", "v_hat", "dx", "f"}
         chart = screen.query_one(LandscapeChart)
         assert chart.paths[0].xs == pytest.approx([r.x for r in expected])
         assert chart.paths[0].xs[-1] == pytest.approx(1.41018, abs=1e-5)

@@ -7,7 +7,8 @@ from textual.widgets import ContentSwitcher, DataTable, Input, Static
 
 from engine.autoencoder.runs import events as ev
 from engine.autoencoder.runs.rundir import read_events, sharpen_dir
-from tests.tui.test_autoencoder_panes import FIXTURE, await_file_unlocked, text_of, wait_until, watching
+from tests.conftest import await_file_unlocked
+from tests.tui.conftest import FIXTURE, text_of, wait_until, watching
 from tui.app import BumptuiApp
 from tui.screens.sharpen import SharpenChart, SharpenPane
 

@@ -34,7 +34,8 @@ class StepTable(DataTable):
         self.records: list[StepRecord] = []
         self.fields: tuple[str, ...] = ()
         self.label = ""
-        self._shown: tuple[str, ...] = ()
+        self.shown_columns: tuple[str, ...] = ()
+        """The columns on screen now: as many of the fields as the width allows."""
 
     def show(self, label: str, state_fields: tuple[str, ...], records: list[StepRecord]) -> None:
         """Show these records, adding or removing only the rows that changed at the end."""
@@ -49,12 +50,12 @@ class StepTable(DataTable):
         for r in records[len(self.records):]:
             self.records.append(r)
             self.add_row(*self._row(r), key=str(r.t))
-        if self._fitting() != self._shown:
+        if self._fitting() != self.shown_columns:
             self._rebuild()
         self._follow()
 
     def _row(self, r: StepRecord) -> list[Text]:
-        return [Text(cell(getattr(r, k)), justify="right") for k in self._shown]
+        return [Text(cell(getattr(r, k)), justify="right") for k in self.shown_columns]
 
     def _fitting(self) -> tuple[str, ...]:
         """The leading columns whose cells fit the table's width."""
@@ -69,13 +70,13 @@ class StepTable(DataTable):
         return tuple(k for k in self.fields if k in kept)
 
     def _rebuild(self) -> None:
-        self._shown = self._fitting()
+        self.shown_columns = self._fitting()
         self.clear(columns=True)
-        for k in self._shown:
+        for k in self.shown_columns:
             self.add_column(COLUMNS[k], key=k)
         for r in self.records:
             self.add_row(*self._row(r), key=str(r.t))
-        hidden = [COLUMNS[k] for k in self.fields if k not in self._shown]
+        hidden = [COLUMNS[k] for k in self.fields if k not in self.shown_columns]
         self.border_title = self.label + (f" · widen for {' '.join(hidden)}" if hidden else "")
         self._follow()
 
@@ -84,5 +85,5 @@ class StepTable(DataTable):
             self.move_cursor(row=self.row_count - 1, animate=False)
 
     def on_resize(self) -> None:
-        if self._fitting() != self._shown:
+        if self._fitting() != self.shown_columns:
             self._rebuild()

@@ -130,10 +130,46 @@ def run_sharpen(run: str | Path | SharpenPlan, config: SharpenConfig | None = No
                     lambda loaded, emit, stale_pid: _sharpen(plan, *loaded, emit, cancel, stale_pid))
 
 
-def _scores_event(latent: int, model: str, epoch: int, result, labels, originals) -> ev.SharpenScores:
-    s = result.scores
-    return ev.SharpenScores(latent, model, epoch, s.test_l1, s.clear_score, s.sharpness, s.judge_acc, labels,
-                            originals, ev.encode_images(result.shown), result.judged.tolist())
+class SharpenScoring:
+    """Scores any model on the same test digits with the same dis_net and judge, and emits it."""
+
+    def __init__(self, data, scorer: DisNet, judge, emit):
+        self.data, self.scorer, self.judge, self.emit = data, scorer, judge, emit
+        self.shown = shown_digits(data.test_y)
+        self.labels = data.test_y[self.shown].tolist()
+        index = torch.as_tensor(self.shown, device=data.test_x.device)
+        self.originals = ev.encode_images(data.test_x[index].reshape(-1, SIDE, SIDE).cpu().numpy())
+
+    def score(self, model, latent: int, name: str, epoch: int) -> None:
+        result = evaluate(model, self.data.test_x, self.data.test_y, self.scorer, self.judge, self.shown)
+        s = result.scores
+        self.emit(ev.SharpenScores(latent, name, epoch, s.test_l1, s.clear_score, s.sharpness, s.judge_acc,
+                                   self.labels, self.originals, ev.encode_images(result.shown),
+                                   result.judged.tolist()))
+
+
+def _trained_scorer(plan: SharpenPlan, data, pairs: list[SharpenedModel], cancel) -> DisNet | None:
+    """dis_net trained on clear vs blurred training digits, saved, and copied into each strategy's D;
+    None when stopped."""
+    train, config = plan.train, plan.config
+    scorer = train_dis_net(data.train_x, config.dis_epochs_for(len(data.train_x), train.batch_size),
+                           train.batch_size, config.d_lr, config.seed, config.blur_kernel, config.blur_sigma, cancel)
+    if scorer is not None:
+        save_checkpoint(Checkpoint("dis_net", {"dis_net": scorer.state_dict()}), scorer_path(plan.run_dir))
+        for p in pairs:  # each strategy's D starts as a copy of the trained scorer
+            p.dis.load_state_dict(scorer.state_dict())
+    return scorer
+
+
+def _score_starting_points(scoring: SharpenScoring, plain: dict, pairs: list[SharpenedModel], arch: str, device):
+    """Model (a) of each latent, and each resumed pair's newest state so the table is complete after a restart."""
+    for d, checkpoint in plain.items():
+        plain_model = make_autoencoder(arch, d).to(device)
+        plain_model.load_state_dict(checkpoint.models["autoencoder"])
+        scoring.score(plain_model, d, PLAIN, 0)
+    for p in pairs:
+        if p.epoch:
+            scoring.score(p.model, p.latent, model_name(p.strategy), p.epoch)
 
 
 def _sharpen(plan: SharpenPlan, device, data, emit, cancel, stale_pid) -> dict | None:
@@ -152,43 +188,19 @@ def _sharpen(plan: SharpenPlan, device, data, emit, cancel, stale_pid) -> dict |
     with reported(emit, "Sharpening"):
         judge, _, _ = ensure_judge(judge_path(run_dir, train.subset), data, device, train.judge_epochs, train.seed,
                                    cancel)
-        if judge is None:
-            emit(ev.Stopped("stopped while training the judge"))
+        scorer = scorer if cached or judge is None else _trained_scorer(plan, data, pairs, cancel)
+        if judge is None or scorer is None:
+            emit(ev.Stopped(f"stopped while training {'the judge' if judge is None else 'dis_net'}"))
             return None
-        if not cached:
-            trained = train_dis_net(data.train_x, config.dis_epochs_for(len(data.train_x), train.batch_size),
-                                    train.batch_size, config.d_lr, config.seed, config.blur_kernel, config.blur_sigma,
-                                    cancel)
-            if trained is None:
-                emit(ev.Stopped("stopped while training dis_net"))
-                return None
-            scorer = trained
-            save_checkpoint(Checkpoint("dis_net", {"dis_net": scorer.state_dict()}), scorer_path(run_dir))
-            for p in pairs:  # each strategy's D starts as a copy of the trained scorer
-                p.dis.load_state_dict(scorer.state_dict())
         emit(ev.DisReady(dis_accuracy(scorer, as_float(data.test_x), 1, config.blur_kernel, config.blur_sigma), cached))
-        shown = shown_digits(data.test_y)
-        labels = data.test_y[shown].tolist()
-        originals = ev.encode_images(data.test_x[torch.as_tensor(shown, device=data.test_x.device)]
-                                     .reshape(-1, SIDE, SIDE).cpu().numpy())
-
-        def score(model, latent, name, epoch) -> None:
-            result = evaluate(model, data.test_x, data.test_y, scorer, judge, shown)
-            emit(_scores_event(latent, name, epoch, result, labels, originals))
-
-        for d in latents:
-            plain_model = make_autoencoder(train.arch, d).to(device)
-            plain_model.load_state_dict(plain[d].models["autoencoder"])
-            score(plain_model, d, PLAIN, 0)
-        for p in pairs:  # a resumed pair's newest state, so the table is complete after a restart
-            if p.epoch:
-                score(p.model, p.latent, model_name(p.strategy), p.epoch)
+        scoring = SharpenScoring(data, scorer, judge, emit)
+        _score_starting_points(scoring, plain, pairs, train.arch, device)
 
         def one_epoch(p: SharpenedModel, epoch: int):
             outcome = _epoch(p, epoch, train, config, data, emit, cancel)
             if outcome is None:
                 p.epoch = epoch
-                score(p.model, p.latent, model_name(p.strategy), epoch)
+                scoring.score(p.model, p.latent, model_name(p.strategy), epoch)
                 save_checkpoint(p.checkpoint(), pair_path(run_dir, p.key))
             return outcome
 

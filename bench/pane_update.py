@@ -71,7 +71,7 @@ async def measure() -> dict[str, float]:
                     r = record.reconstructions[d][100]
                     record.add(ev.Reconstructions(d, epoch, r.labels, r.originals, r.images, r.judged, 0.9))
                 start = time.perf_counter()
-                screen.show_run(record)
+                screen.show_run(app.view())
                 for widget in screen.query("*"):  # what the compositor would draw next
                     if isinstance(widget, ScrollView):
                         for y in range(widget.size.height):

@@ -48,8 +48,8 @@ class RunView:
         return record.status()
 
 
-class TrainingEvent(Message):
-    """One engine event of the training the app runs, posted from its worker thread."""
+class JobEvent(Message):
+    """One engine event of a job the app runs, posted from its worker thread."""
 
     def __init__(self, run_dir: Path, event: object) -> None:
         super().__init__()
@@ -57,10 +57,9 @@ class TrainingEvent(Message):
         self.event: object = event
 
 
-class SharpeningEvent(Message):
-    """One engine event of the sharpening the app runs, posted from its worker thread."""
+class TrainingEvent(JobEvent):
+    """An event of the training the app runs."""
 
-    def __init__(self, run_dir: Path, event: object) -> None:
-        super().__init__()
-        self.run_dir: Path = run_dir
-        self.event: object = event
+
+class SharpeningEvent(JobEvent):
+    """An event of the sharpening the app runs."""

@@ -20,6 +20,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from engine.autoencoder.runs.record import Record, RunRecord, SharpenRecord
 from engine.autoencoder.runs.rundir import MetricsTail, RunError, read_config
 from tui.messages import SHARPENING, TRAINING, Job, RunView, SharpeningEvent, TrainingEvent
+from tui.panes import PANES
 from tui.screens.optimizer_lab import OptimizerLab
 from tui.screens.run_pane import RunPane
 
@@ -29,14 +30,15 @@ def pane(module: str, name: str):
     return lambda: getattr(import_module(f"tui.screens.{module}"), name)()
 
 
-PANES = {
-    "optimizer": ("Optimizer lab", OptimizerLab),
-    "train": ("Train", pane("train", "TrainPane")),
-    "latent": ("Latent", pane("latent", "LatentPane")),
-    "clusters": ("Clusters", pane("clusters", "ClustersPane")),
-    "digits": ("Reconstructions", pane("reconstructions", "ReconstructionsPane")),
-    "runs": ("Runs", pane("runs", "RunsPane")),
-    "sharpen": ("Sharpen", pane("sharpen", "SharpenPane")),
+SCREENS = {
+    "optimizer": OptimizerLab,
+    "train": pane("train", "TrainPane"),
+    "latent": pane("latent", "LatentPane"),
+    "clusters": pane("clusters", "ClustersPane"),
+    "digits": pane("reconstructions", "ReconstructionsPane"),
+    "runs": pane("runs", "RunsPane"),
+    "sharpen": pane("sharpen", "SharpenPane"),
+    "overview": pane("overview", "OverviewPane"),
 }
 REFRESH_S = 0.25
 """How often the panes are redrawn when their run has news, and a watched log is read."""
@@ -44,11 +46,16 @@ REFRESH_S = 0.25
 
 class BumptuiApp(App):
     TITLE = "bumptui"
-    MODES = {name: cls for name, (_, cls) in PANES.items()}
+    MODES = SCREENS
     DEFAULT_MODE = "optimizer"
     BINDINGS = [
-        *[Binding(str(i), f"switch_mode('{name}')", label, show=False, id=f"app.pane.{name}")
-          for i, (name, (label, _)) in enumerate(PANES.items(), start=1)],
+        *[Binding(str(i), f"switch_mode('{name}')", title, show=False, id=f"app.pane.{name}")
+          for i, (name, (_, title)) in enumerate(PANES.items(), start=1)],
+        # F1..F8 switch panes from anywhere, a form field included: tmux and SSH deliver them as
+        # they are, while alt+digit arrives as a character typed into the field.
+        *[Binding(f"f{i}", f"switch_mode('{name}')", "Panes" if i == 1 else title, show=i == 1,
+                  key_display="1-8/F1-8" if i == 1 else None, priority=True, id=f"app.pane_f.{name}")
+          for i, (name, (_, title)) in enumerate(PANES.items(), start=1)],
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", show=False, id="app.quit"),
     ]
@@ -75,7 +82,7 @@ class BumptuiApp(App):
         self.set_interval(REFRESH_S, self._tick)
         if self._watch_first is not None:
             self._open(self._watch_first)
-            self.switch_mode("train")
+            self.switch_mode("overview")
 
     def notify(self, message: str, **kwargs) -> None:
         self.notices.append(message)
@@ -83,8 +90,8 @@ class BumptuiApp(App):
 
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)
-        for i, (name, (label, _)) in enumerate(PANES.items(), start=1):
-            yield SystemCommand(f"Pane: {label}", f"Switch to the {label} pane (key {i})",
+        for i, (name, (_, title)) in enumerate(PANES.items(), start=1):
+            yield SystemCommand(f"Pane: {title}", f"Switch to the {title} pane (key {i} or F{i})",
                                 lambda name=name: self.switch_mode(name))
 
     def action_help(self) -> None:
@@ -144,7 +151,7 @@ class BumptuiApp(App):
 
     def on_runs_pane_open(self, message) -> None:
         self._open(message.path)
-        self.switch_mode("train")
+        self.switch_mode("overview")
 
     def on_runs_pane_overlay(self, message) -> None:
         self._unfollow(self.overlay)

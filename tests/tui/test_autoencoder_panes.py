@@ -15,6 +15,7 @@ from tui.app import BumptuiApp
 from tui.screens.clusters import ClustersPane
 from tui.screens.latent import LatentPane
 from tui.screens.optimizer_lab import OptimizerLab
+from tui.screens.overview import OverviewPane
 from tui.screens.reconstructions import ReconstructionsPane
 from tui.screens.runs import RunsPane
 from tui.screens.train import TrainPane
@@ -31,7 +32,8 @@ async def test_watch_shows_the_recorded_loss_curves_and_its_state():
     app = watching()
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        assert isinstance(app.screen, TrainPane)
+        assert isinstance(app.screen, OverviewPane), "watch opens on the overview"
+        await pilot.press("2")
         drawn = app.screen.query_one(LossChart).drawn
         assert set(drawn) == {"2 train", "2 test", "16 train", "16 test"}
         tests = [e.test_l1 for e in fixture_events() if isinstance(e, ev.EpochEnd) and e.latent == 16]
@@ -99,7 +101,8 @@ async def test_runs_pane_lists_runs_and_opens_one_to_compare(tmp_path):
         await pilot.press("c")
         assert app.overlay is not None
         await pilot.press("down", "enter")
-        assert isinstance(app.screen, TrainPane) and app.record is not None
+        assert isinstance(app.screen, OverviewPane) and app.record is not None
+        await pilot.press("2")
         labels = set(app.screen.query_one(LossChart).drawn)
         assert {"2 test", f"{app.overlay.run_dir.name} 2 test"} <= labels
 

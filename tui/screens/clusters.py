@@ -12,6 +12,7 @@ from engine.autoencoder.runs.record import RunRecord
 from tui.messages import RunView
 from tui.screens.run_pane import NO_RUN, RunPane
 from tui.widgets.contingency import ContingencyHeatmap
+from tui.widgets.pane_bar import PaneBar
 
 
 def fmt(value) -> str:
@@ -19,6 +20,7 @@ def fmt(value) -> str:
 
 
 class ClustersPane(RunPane):
+    PANE = "clusters"
     CSS_PATH = "clusters.tcss"
 
     def __init__(self) -> None:
@@ -27,6 +29,7 @@ class ClustersPane(RunPane):
         """The latent dim whose contingency table is shown (None: raw pixels)."""
 
     def compose(self) -> ComposeResult:
+        yield PaneBar(self.PANE)
         table = DataTable(id="scores", cursor_type="row", zebra_stripes=True)
         table.add_columns("k-means on", "epoch", "purity", "NMI", "ARI", "acc", "judge", "test L1")
         yield table

@@ -12,12 +12,14 @@ from engine.bump.escape import escape_map
 from engine.numbers import num
 from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig
 from tui.widgets.escape_heatmap import ESCAPED, HERE, TRAPPED, EscapeHeatmap
+from tui.widgets.pane_bar import PaneBar
 
 AXES = {"lr": "α, learning rate", "beta1": "β1"}
 SYMBOLS = {"lr": "α", "beta1": "β1"}
 
 
 class EscapeMapScreen(Screen):
+    PANE = "optimizer"
     BINDINGS = [
         Binding("escape,m", "app.pop_screen", "Back to the lab", key_display="esc", id="map.close"),
         Binding("x", "switch_axis", "α ↔ β1", id="map.axis"),
@@ -30,6 +32,7 @@ class EscapeMapScreen(Screen):
         self.param = "lr"
 
     def compose(self) -> ComposeResult:
+        yield PaneBar(self.PANE)
         yield Static(id="legend")
         yield EscapeHeatmap()
         yield Footer()

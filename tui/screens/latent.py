@@ -10,9 +10,11 @@ from engine.autoencoder.runs.record import RunRecord
 from tui.messages import RunView
 from tui.screens.run_pane import NO_RUN, EpochPane
 from tui.widgets.run_charts import LatentScatter
+from tui.widgets.pane_bar import PaneBar
 
 
 class LatentPane(EpochPane):
+    PANE = "latent"
     CSS_PATH = "latent.tcss"
     BINDINGS = [
         Binding("left,left_square_bracket", "epoch(-1)", "Earlier epoch", key_display="←", id="latent.back"),
@@ -28,6 +30,7 @@ class LatentPane(EpochPane):
         self._drawn = None
 
     def compose(self) -> ComposeResult:
+        yield PaneBar(self.PANE)
         yield Static(NO_RUN, id="caption")
         yield LatentScatter(id="scatter")
         yield Footer(compact=True)

@@ -19,6 +19,7 @@ from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig
 from engine.bump.trajectory import Trajectory
 from tui.widgets.landscape_chart import LandscapeChart, PathOnChart
 from tui.widgets.step_table import StepTable
+from tui.widgets.pane_bar import PaneBar
 
 NAMES = list(OPTIMIZERS)
 HEIGHT_STEP = 0.05
@@ -29,6 +30,7 @@ PLAY_INTERVAL_S = 0.3
 class OptimizerLab(Screen):
     """Holds the lab's parameters and one or two trajectories; widgets only display them."""
 
+    PANE = "optimizer"
     CSS_PATH = "optimizer_lab.tcss"
 
     BINDINGS = [
@@ -65,6 +67,7 @@ class OptimizerLab(Screen):
         self._timer = None
 
     def compose(self) -> ComposeResult:
+        yield PaneBar(self.PANE)
         yield Static(id="params")
         yield LandscapeChart(id="chart")
         yield Static(id="story")

@@ -12,11 +12,13 @@ from engine.autoencoder.runs.record import RunRecord
 from tui.messages import RunView
 from tui.screens.run_pane import NO_RUN, EpochPane
 from tui.widgets.digits import DigitGrid, DigitRow
+from tui.widgets.pane_bar import PaneBar
 
 WRONG = "red"
 
 
 class ReconstructionsPane(EpochPane):
+    PANE = "digits"
     CSS_PATH = "reconstructions.tcss"
     BINDINGS = [
         # The arrows pan the digits, so epochs step with the brackets.
@@ -33,6 +35,7 @@ class ReconstructionsPane(EpochPane):
         """What the digits show now; drawing 20 digits per model is too slow to repeat for nothing."""
 
     def compose(self) -> ComposeResult:
+        yield PaneBar(self.PANE)
         yield Static(NO_RUN, id="caption")
         yield DigitGrid(id="digits")
         yield Footer(compact=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
@@ -14,6 +15,8 @@ class RunPane(Screen):
     """A pane showing the app's current run. The app calls `show_run` with a fresh view when the run
     changes while the pane is on screen, and when the pane comes back on screen (it asks with Shown)."""
 
+    BINDINGS = [Binding("escape", "leave_field", "Leave the field", show=False, id="pane.leave_field")]
+
     class Shown(Message):
         """The pane is on screen again and wants the current view."""
 
@@ -24,6 +27,10 @@ class RunPane(Screen):
         super().__init__()
         self.view = RunView()
         """The latest view the app handed down."""
+
+    def action_leave_field(self) -> None:
+        """Out of any form field, so that the digit keys switch panes again."""
+        self.set_focus(None)
 
     def on_screen_resume(self) -> None:
         self.post_message(self.Shown())

@@ -14,6 +14,7 @@ from engine.autoencoder.runs.record import RunRecord
 from engine.autoencoder.runs.rundir import CONFIG, METRICS, RunError
 from tui.messages import RunView
 from tui.screens.run_pane import RunPane
+from tui.widgets.pane_bar import PaneBar
 
 
 def list_runs(root: Path) -> list[Path]:
@@ -32,6 +33,7 @@ def log_stamp(run_dir: Path) -> tuple[int, int] | None:
 
 
 class RunsPane(RunPane):
+    PANE = "runs"
     class Open(Message):
         """Show this run on every autoencoder pane."""
 
@@ -60,6 +62,7 @@ class RunsPane(RunPane):
         self._rows: list | None = None
 
     def compose(self) -> ComposeResult:
+        yield PaneBar(self.PANE)
         yield Static(id="where")
         table = DataTable(id="runs", cursor_type="row", zebra_stripes=True)
         table.add_columns("run", "state", "epochs", "latents", "test L1", "k-means acc")

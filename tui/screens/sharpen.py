@@ -23,6 +23,7 @@ from tui.messages import RunView
 from tui.screens.run_pane import NO_RUN, RunPane
 from tui.widgets.digits import DigitGrid, DigitRow
 from tui.widgets.sharpen_chart import SharpenChart
+from tui.widgets.pane_bar import PaneBar
 
 NOT_SHARPENED = "Not sharpened yet: ctrl+s sharpens every model of this run (both strategies and the L1-only control)."
 STRATEGY_CHOICES = (("strategies 1, 2", "both"), ("strategy 1", "1"), ("strategy 2", "2"))
@@ -43,6 +44,7 @@ def parse_form(values: dict[str, str]) -> SharpenConfig:
 
 
 class SharpenPane(RunPane):
+    PANE = "sharpen"
     class Start(Message):
         """Sharpen the current run's models with this config, or resume its recorded sharpening."""
 
@@ -55,7 +57,7 @@ class SharpenPane(RunPane):
     AUTO_FOCUS = ""  # no focus: the digit keys switch panes until the user moves into the form
     BINDINGS = [
         Binding("ctrl+s", "start", "Sharpen", id="sharpen.start"),
-        Binding("ctrl+x", "stop", "Stop", id="sharpen.stop"),
+        Binding("ctrl+x", "stop", "Stop", priority=True, id="sharpen.stop"),  # a form field's cut otherwise
         Binding("ctrl+r", "resume", "Resume", id="sharpen.resume"),
         Binding("n", "next_model", "Next model", id="sharpen.model"),
         Binding("v", "toggle_view", "Digits/curves", id="sharpen.view"),
@@ -70,6 +72,7 @@ class SharpenPane(RunPane):
         self._drawn = None
 
     def compose(self) -> ComposeResult:
+        yield PaneBar(self.PANE)
         defaults = SharpenConfig()
         with Horizontal(id="top"):
             table = DataTable(id="table", cursor_type="none", zebra_stripes=True)
@@ -113,6 +116,7 @@ class SharpenPane(RunPane):
             error.update(str(err))
             return
         error.update("")
+        self.set_focus(None)
         self.post_message(self.Start(config))
 
     def action_resume(self) -> None:

@@ -15,6 +15,8 @@ from engine.autoencoder.runs.rundir import new_run_name
 from tui.messages import RunView
 from tui.screens.run_pane import RunPane
 from tui.widgets.run_charts import LossChart
+from tui.widgets.pane_bar import PaneBar
+from tui.widgets.wait_line import eta_text
 
 NO_RUN_HERE = "No run yet: fill in the form and press ctrl+s (or Start), or open a recorded run on the Runs pane (6)."
 
@@ -39,12 +41,8 @@ def parse_form(values: dict[str, str]) -> TrainConfig:
                        seed=numbers["seed"], subset=numbers["subset"]).validated()
 
 
-def eta_text(seconds: float) -> str:
-    m, s = divmod(int(seconds), 60)
-    return f"{m}m{s:02d}s" if m else f"{s}s"
-
-
 class TrainPane(RunPane):
+    PANE = "train"
     class Start(Message):
         """Start a new training run with this config in runs/<name>."""
 
@@ -57,7 +55,7 @@ class TrainPane(RunPane):
     AUTO_FOCUS = ""  # no focus: the digit keys switch panes until the user moves into the form
     BINDINGS = [
         Binding("ctrl+s", "start", "Start", id="train.start"),
-        Binding("ctrl+x", "stop", "Stop", id="train.stop"),
+        Binding("ctrl+x", "stop", "Stop", priority=True, id="train.stop"),  # a form field's cut otherwise
         Binding("ctrl+l", "log_scale", "Log scale", id="train.log"),
         Binding("ctrl+e", "smooth", "EMA", id="train.ema"),
     ]
@@ -68,6 +66,7 @@ class TrainPane(RunPane):
         self.smooth = True
 
     def compose(self) -> ComposeResult:
+        yield PaneBar(self.PANE)
         defaults = TrainConfig()
         with Horizontal(id="top"):
             with Vertical(id="form"):
@@ -116,6 +115,7 @@ class TrainPane(RunPane):
             error.update(str(err))
             return
         error.update("")
+        self.set_focus(None)  # out of the form: the digit keys switch panes again
         self.post_message(self.Start(config, name))
 
     @on(Button.Pressed, "#stop")
@@ -153,19 +153,13 @@ class TrainPane(RunPane):
                 box.mount(Label(id=f"label-{d}"), ProgressBar(id=f"bar-{d}", show_eta=False, show_percentage=False))
         if not record:
             return
-        epochs = record.started.config["epochs"] if record.started else 1
         for d in latents:
+            p = record.progress(d)
             done = record.latest(record.epochs[d])
-            steps = record.steps[d]
-            last = max(steps) if steps else (0, 0)
-            n = steps[last][0] if steps else 1
-            progress = max(done.epoch if done else 0, last[0] - 1 + last[1] / n)
-            ips = done.images_per_s if done else 0.0
-            remaining = (epochs - progress) * (done.seconds if done else 0.0)
-            text = f"latent {d}: epoch {min(epochs, int(progress) + (progress < epochs))}/{epochs}"
-            if done and progress >= epochs:
+            text = f"latent {d}: epoch {p.epoch}/{p.epochs}"
+            if done and p.done >= p.epochs:
                 text += f" · test L1 {done.test_l1:.4f}"
-            elif ips:
-                text += f" · {ips / 1000:.1f}k img/s · ETA {eta_text(remaining)}"
+            elif p.images_per_s:
+                text += f" · {p.images_per_s / 1000:.1f}k img/s · ETA {eta_text(p.eta_s)}"
             self.query_one(f"#label-{d}", Label).update(text)
-            self.query_one(f"#bar-{d}", ProgressBar).update(total=epochs, progress=progress)
+            self.query_one(f"#bar-{d}", ProgressBar).update(total=p.epochs, progress=p.done)

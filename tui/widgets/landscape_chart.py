@@ -10,6 +10,8 @@ from engine.bump.landscape import BumpLandscape
 from engine.numbers import num
 
 PATH_COLORS = ("orange", "cyan")
+PATH_MARKERS = (("•", "◆"), ("·", "■"))
+"""Each path's steps and current point; the second (lockstep) path differs in shape, not only colour."""
 
 
 @dataclass(frozen=True)
@@ -39,10 +41,11 @@ class LandscapeChart(PlotextPlot):
         right = max([land.global_min + 0.5 * land.basin_gap, *[x + 0.1 for x in seen]])
         xs, fs = land.outline(left, right)
         plt.plot(xs, fs, marker="braille", color="gray")
-        for path, color in zip(self.paths, PATH_COLORS):
-            plt.scatter(path.xs, path.fs, marker="•", color=color)
-            plt.scatter(path.xs[-1:], path.fs[-1:], marker="◆", color=color,
-                        label=f"{path.label} x={num(path.xs[-1])}")
+        for path, color, (step, now) in zip(self.paths, PATH_COLORS, PATH_MARKERS):
+            plt.scatter(path.xs, path.fs, marker=step, color=color)
+            plt.scatter(path.xs[-1:], path.fs[-1:], marker=now, color=color)
+        # The legend above the plot, not over the bump.
+        plt.title("   ".join(f"{now} {p.label} x={num(p.xs[-1])}" for p, (_, now) in zip(self.paths, PATH_MARKERS)))
         ticks = [0.0, *land.kinks]
         plt.xticks(ticks, [num(t) for t in ticks])
         plt.xlim(left, right)

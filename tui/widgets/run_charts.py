@@ -1,4 +1,7 @@
-"""The training charts: loss curves per latent size, and the 2-D latent scatter by digit."""
+"""The training charts: loss curves per latent size, and the 2-D latent scatter by digit.
+
+Legends go in the title line above the plot, never over the data, and nothing is told by colour
+alone: each loss curve ends in its latent size, and each scatter point is drawn as its digit."""
 
 from __future__ import annotations
 
@@ -65,16 +68,19 @@ class LossChart(PlotextPlot):
                 (xs, ys), (es, tests) = loss_series(record, latent, self.smooth)
                 if xs:
                     label = f"{tag}{latent} train"
-                    plt.plot(xs, ys, color=color, marker="braille" if r == 0 else "dot", label=label)
+                    plt.plot(xs, ys, color=color, marker="braille" if r == 0 else "dot")
+                    plt.text(f" {tag}{latent}", x=xs[-1], y=ys[-1], color=color)
                     self.drawn[label] = (xs, ys)
                 if es:
                     label = f"{tag}{latent} test"
-                    plt.scatter(es, tests, color=color, marker="◆" if r == 0 else "o", label=label)
+                    plt.scatter(es, tests, color=color, marker="◆" if r == 0 else "o")
                     self.drawn[label] = (es, tests)
         if self.log_scale and self.drawn:
             plt.yscale("log")
         plt.xlabel("epoch")
-        plt.title("L1 loss" + (" (log)" if self.log_scale else "") + (", EMA-smoothed" if self.smooth else ""))
+        compared = " (dotted, o: " + ", ".join(r.run_dir.name for r in self.runs[1:]) + ")" if len(self.runs) > 1 else ""
+        plt.title("L1" + (" (log)" if self.log_scale else "") + (", EMA" if self.smooth else "")
+                  + f" · line: train, ◆ test{compared} · each curve ends in its latent size")
         self.refresh()
 
 
@@ -92,9 +98,9 @@ class LatentScatter(PlotextPlot):
         if snapshot is not None:
             for digit in range(10):
                 pts = [xy for xy, label in zip(snapshot.xy, snapshot.labels) if label == digit]
-                if pts:
+                if pts:  # drawn as the digit itself: readable without colour
                     plt.scatter([p[0] for p in pts], [p[1] for p in pts], color=DIGIT_COLORS[digit],
-                                marker="•", label=str(digit))
+                                marker=str(digit))
                     self.points += len(pts)
-        plt.title(caption)
+        plt.title(caption + (" · each point is drawn as its digit" if self.points else ""))
         self.refresh()

@@ -30,8 +30,10 @@ class SharpenChart(PlotextPlot):
                                         ("g_adv", "G adv", "hd")):
                 label = f"{model_name(s)} {name}"
                 ys = [getattr(e, field) for _, e in steps]
-                plt.plot(xs, ys, color=LATENT_COLORS[s], marker=marker, label=label)
+                plt.plot(xs, ys, color=LATENT_COLORS[s], marker=marker)
+                plt.text(f" {s}", x=xs[-1], y=ys[-1], color=LATENT_COLORS[s])
                 self.drawn[label] = (xs, ys)
         plt.xlabel("epoch")
-        plt.title(f"latent {latent}: D and G over time" if latent is not None else "")
+        plt.title(f"latent {latent} · ⠿ D loss · • D acc · ▞ G adv · each curve ends in its strategy"
+                  if self.drawn else f"latent {latent}: D and G over time" if latent is not None else "")
         self.refresh()

@@ -16,6 +16,25 @@ from engine.autoencoder.sharpening.comparison import CONTROL, PLAIN, model_name
 STATUS = {ev.Done: "finished", ev.Failed: "failed", ev.Stopped: "stopped"}
 
 
+@dataclass(frozen=True)
+class Progress:
+    """How far one model of a run has come, and how fast it goes."""
+
+    done: float
+    """Epochs done, with the fraction of the current one."""
+    epochs: int
+    """Epochs asked for."""
+    images_per_s: float
+    """Over the last finished epoch (0 before the first)."""
+    eta_s: float | None
+    """Seconds until the model has done every epoch, at the last epoch's pace (None before the first)."""
+
+    @property
+    def epoch(self) -> int:
+        """The epoch under way (or the last one, once every epoch is done)."""
+        return min(self.epochs, int(self.done) + (self.done < self.epochs))
+
+
 @dataclass
 class Record:
     """What a training run's record and a sharpening's share: a log to read, and how it ended."""
@@ -89,6 +108,26 @@ class RunRecord(Record):
     @staticmethod
     def latest(by_epoch: dict):
         return by_epoch[max(by_epoch)] if by_epoch else None
+
+    def progress(self, latent: int) -> Progress:
+        epochs = self.started.config["epochs"] if self.started else 1
+        done = self.latest(self.epochs[latent])
+        steps = self.steps[latent]
+        last = max(steps) if steps else (0, 0)
+        n = steps[last][0] if steps else 1
+        progress = max(done.epoch if done else 0, last[0] - 1 + last[1] / n)
+        return Progress(progress, epochs, done.images_per_s if done else 0.0,
+                        (epochs - progress) * done.seconds if done else None)
+
+    def phase(self) -> str | None:
+        """What a live run is busy with before its first batch losses, or None once it trains."""
+        if self.outcome is not None or any(self.steps.values()):
+            return None
+        if self.started is None:
+            return "loading MNIST onto the device"
+        if self.judge is None:
+            return "training the judge (a digit classifier, once per subset size)"
+        return "scoring the raw pixels with k-means (the baseline)"
 
     def judge_acc(self, latent: int) -> float | None:
         """The judge's accuracy on the latest fully evaluated reconstructions of this model."""
@@ -173,6 +212,21 @@ class SharpenRecord(Record):
 
     def latest(self, latent: int, model: str) -> ev.SharpenScores | None:
         return RunRecord.latest(self.scores.get((latent, model), {}))
+
+    def phase(self) -> str | None:
+        """What a live sharpening is busy with before its first batch losses, or None once it trains."""
+        if self.outcome is not None or any(self.steps.values()):
+            return None
+        if self.started is None:
+            return "loading MNIST onto the device"
+        if self.dis is None:
+            return "training dis_net on clear vs blurred digits (the judge first, if not cached)"
+        return "scoring model (a) of each latent size"
+
+    def done(self) -> float:
+        """Epochs done over every strategy and model, with fractions of the current ones."""
+        return sum(max((e - 1 + s.step / s.steps_per_epoch for (e, _), s in steps.items()), default=0.0)
+                   for steps in self.steps.values())
 
     def history(self, latent: int, strategy: int) -> list[dict]:
         """Per epoch, the mean of D's and G's logged losses and D's accuracy."""

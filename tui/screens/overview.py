@@ -1,0 +1,84 @@
+"""The Overview pane: one glance at a run. Per model a progress bar with epoch, images/s and ETA,
+a sparkline of its test L1, and its latest purity, accuracy and judge; above them the run's state,
+device, and what it is busy with while it has no losses yet."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Footer, Static
+
+from engine.autoencoder.runs.record import RunRecord
+from tui.messages import RunView
+from tui.screens.run_pane import NO_RUN, RunPane
+from tui.widgets.pane_bar import PaneBar
+from tui.widgets.run_charts import LossChart
+from tui.widgets.wait_line import WaitLine, bar, eta_text, sparkline
+
+BAR_WIDTH = 20
+SPARK_WIDTH = 16
+
+
+def model_lines(record: RunRecord, latent: int) -> list[str]:
+    """Two lines for one model: its progress, and its scores with the test L1 sparkline."""
+    p = record.progress(latent)
+    line = f"[b]latent {latent:<3}[/b] {bar(p.done / p.epochs, BAR_WIDTH)} epoch {p.epoch}/{p.epochs}"
+    if p.done < p.epochs and p.images_per_s:
+        line += f"  {p.images_per_s / 1000:.1f}k img/s  ETA {eta_text(p.eta_s)}"
+    elif p.done >= p.epochs:
+        line += "  done"
+    tests = [e.test_l1 for _, e in sorted(record.epochs[latent].items())]
+    scores = record.latest(record.clusters[latent])
+    judge = record.judge_acc(latent)
+    second = "          "
+    second += f"test L1 {tests[-1]:.4f} {sparkline(tests, SPARK_WIDTH)}" if tests else "test L1 -"
+    if scores:
+        second += f"  purity {scores.purity:.2f} acc {scores.acc:.2f}"
+    if judge is not None:
+        second += f"  judge {judge:.1%}"
+    return [line, second]
+
+
+def run_lines(record: RunRecord, view: RunView) -> list[str]:
+    """The run's own line, and what is known of it beside its models: device, judge, raw pixels."""
+    device = f" on {record.started.device}" if record.started else ""
+    message = getattr(record.outcome, "message", None) or getattr(record.outcome, "reason", None) or ""
+    lines = [f"[b]{record.run_dir.name}[/b]{device}: {view.status(record)}" + (f" — {message}" if message else "")]
+    facts = []
+    if record.judge:
+        subset = record.started.config.get("subset") if record.started else None
+        facts.append(f"judge {record.judge.test_acc:.1%} on real test digits"
+                     + (f" (trained on {subset} images)" if subset else ""))
+    raw = record.latest(record.clusters[None])
+    if raw:
+        facts.append(f"raw pixels: purity {raw.purity:.2f} acc {raw.acc:.2f}")
+    if facts:
+        lines.append(" · ".join(facts))
+    return lines
+
+
+class OverviewPane(RunPane):
+    CSS_PATH = "overview.tcss"
+    PANE = "overview"
+
+    def compose(self) -> ComposeResult:
+        yield PaneBar(self.PANE)
+        yield Static(NO_RUN, id="status")
+        yield WaitLine(id="wait")
+        yield Static(id="models")
+        yield LossChart(id="loss")
+        yield Footer(compact=True)
+
+    def draw(self, view: RunView) -> None:
+        record = view.record
+        status, models = self.query_one("#status", Static), self.query_one("#models", Static)
+        if record is None:
+            status.update(NO_RUN)
+            models.update("")
+            self.query_one(LossChart).show([], log_scale=False, smooth=True)
+            self.query_one(WaitLine).wait_for(None)
+            return
+        live = view.status(record) in ("running", "training")
+        self.query_one(WaitLine).wait_for(record.phase() if live else None)
+        status.update("\n".join(run_lines(record, view)))
+        self.query_one(LossChart).show([record], log_scale=False, smooth=True)
+        models.update("\n".join(line for d in record.latents for line in model_lines(record, d)))

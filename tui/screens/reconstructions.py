@@ -25,6 +25,7 @@ class ReconstructionsPane(EpochPane):
         Binding("left_square_bracket", "epoch(-1)", "Earlier epoch", key_display="[", id="digits.back"),
         Binding("right_square_bracket", "epoch(1)", "Later epoch", key_display="]", id="digits.forward"),
         Binding("l", "latest", "Latest", id="digits.latest"),
+        Binding("z", "digit_size", "Size", id="digits.size"),
     ]
 
     def __init__(self) -> None:
@@ -72,5 +73,15 @@ class ReconstructionsPane(EpochPane):
             rows.append(DigitRow(f"latent {d}: judge reads {reads} ({len(wrong)} wrong, framed red{judge})",
                                  decode_images(shown.images), tuple(WRONG if i in wrong else None for i in range(len(labels)))))
         grid.show(rows)
-        caption.update(f"Epoch {epoch} of {epochs[-1]} recorded ([ ] step through epochs, arrows pan).")
+        self._caption(epoch, epochs[-1])
+
+    def _caption(self, epoch: int, newest: int) -> None:
+        grid = self.query_one(DigitGrid)
+        self.query_one("#caption", Static).update(
+            f"Epoch {epoch} of {newest} · {grid.size_name} · [ ] epochs, z size, arrows pan · ✗ misread")
+
+    def action_digit_size(self) -> None:
+        self.query_one(DigitGrid).next_size()
+        self._drawn = None
+        self.redraw()
 

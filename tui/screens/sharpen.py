@@ -61,6 +61,7 @@ class SharpenPane(RunPane):
         Binding("ctrl+r", "resume", "Resume", id="sharpen.resume"),
         Binding("n", "next_model", "Next model", id="sharpen.model"),
         Binding("v", "toggle_view", "Digits/curves", id="sharpen.view"),
+        Binding("z", "digit_size", "Size", show=False, id="sharpen.size"),
     ]
 
     def __init__(self) -> None:
@@ -133,6 +134,9 @@ class SharpenPane(RunPane):
             current = self.model(sharpen)
             self.latent = latents[(latents.index(current) + 1) % len(latents)]
             self.redraw()
+
+    def action_digit_size(self) -> None:
+        self.query_one(DigitGrid).next_size()
 
     def action_toggle_view(self) -> None:
         switcher = self.query_one(ContentSwitcher)

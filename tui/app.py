@@ -9,6 +9,7 @@ Panes get that state as one RunView and say what they want with messages; only t
 
 from __future__ import annotations
 
+from functools import partial
 from importlib import import_module
 from pathlib import Path
 
@@ -54,7 +55,7 @@ class BumptuiApp(App):
         # F1..F8 switch panes from anywhere, a form field included: tmux and SSH deliver them as
         # they are, while alt+digit arrives as a character typed into the field.
         *[Binding(f"f{i}", f"switch_mode('{name}')", "Panes" if i == 1 else title, show=i == 1,
-                  key_display="1-8/F1-8" if i == 1 else None, priority=True, id=f"app.pane_f.{name}")
+                  key_display="F1-8" if i == 1 else None, priority=True, id=f"app.pane_f.{name}")
           for i, (name, (_, title)) in enumerate(PANES.items(), start=1)],
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", show=False, id="app.quit"),
@@ -93,6 +94,11 @@ class BumptuiApp(App):
         for i, (name, (_, title)) in enumerate(PANES.items(), start=1):
             yield SystemCommand(f"Pane: {title}", f"Switch to the {title} pane (key {i} or F{i})",
                                 lambda name=name: self.switch_mode(name))
+        for binding in screen.BINDINGS:  # every action of the pane, found by its name
+            if isinstance(binding, Binding) and binding.description and binding.id:
+                keys = ", ".join(self.get_key_display(Binding(k, binding.action)) for k in binding.key.split(","))
+                yield SystemCommand(binding.description, f"{binding.description} (key {keys})",
+                                    partial(self.run_action, binding.action, screen))
 
     def action_help(self) -> None:
         from tui.dialogs.help import HelpScreen
@@ -180,6 +186,23 @@ class BumptuiApp(App):
         self._show(RunRecord(plan.run_dir), SharpenRecord(plan.run_dir), follow=False)
         self._train(plan)
 
+    def on_train_pane_resume(self, message) -> None:
+        from engine.autoencoder.config import TrainConfig
+        from engine.autoencoder.runs.rundir import prepare_run_dir
+
+        if self._busy():
+            return
+        try:
+            plan = prepare_run_dir(message.run_dir, TrainConfig(epochs=message.epochs), resume=True)
+            # What is recorded so far, then the resumed run's events as messages.
+            record, sharpen = RunRecord.read(plan.run_dir), SharpenRecord.read(plan.run_dir)
+        except ValueError as err:
+            self.notify(str(err), severity="error")
+            return
+        self.job = Job(TRAINING, plan.run_dir)
+        self._show(record, sharpen, follow=False)
+        self._train(plan)
+
     def on_sharpen_pane_start(self, message) -> None:
         """Sharpen the current run's models (resume: continue its recorded sharpening)."""
         from engine.autoencoder.sharpening.run import prepare_sharpen
@@ -245,7 +268,8 @@ class BumptuiApp(App):
         elif event.state == WorkerState.SUCCESS and event.worker.result is not None:
             self.notify(f"{what} finished.")
         elif job.kind == TRAINING:
-            self.notify(f"Training stopped; the run can be resumed with bumptui train --resume --run-dir {job.run_dir}.")
+            self.notify(f"Training stopped; resume it here (ctrl+r on the Train pane) or with "
+                        f"bumptui train --resume --run-dir {job.run_dir}.")
         else:
             self.notify(f"Sharpening stopped; resume it here (ctrl+r) or with bumptui sharpen {job.run_dir} --resume.")
         self._tick(force=True)

@@ -15,6 +15,11 @@ def describe(traj: Trajectory, max_steps: int = 1000) -> str:
         return f"{name} starts at o (x = 0), {num(land.local_min)} left of the local minimum."
     passed = traj.first_step_past_peak()
     if passed is not None:
+        recent = xs[-4:]
+        lo, hi = min(recent), max(recent)
+        if hi - lo > land.basin_gap:  # it has not settled anywhere: say what the path does
+            return (f"{name} jumped past the peak at step {passed}, but its steps are longer than the landscape: "
+                    f"x swings between {num(lo)} and {num(hi)} over the last {len(recent)} steps.")
         where = "is settling into" if abs(rec.x - land.global_min) < land.basin_gap / 2 else "is heading for"
         return f"{name} passed the peak at step {passed} and {where} the global minimum at x = {num(land.global_min)}."
     if len(xs) >= 3 and near(xs[-1], xs[-3]) and not near(xs[-1], xs[-2]):

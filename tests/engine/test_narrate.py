@@ -28,3 +28,13 @@ def test_start_and_descent_sentences():
     assert "starts at o" in walk("adam", 0.5, 0)
     assert "sliding down" in walk("adam", 0.5, 2)
     assert "climbing the bump" in walk("adam", 0.5, 5) and "momentum" in walk("adam", 0.5, 5)
+
+
+def test_a_walk_that_jumps_across_the_bump_is_not_said_to_settle():
+    # RMSProp with eps 0 makes its first step lr / sqrt(1 - beta2) long: it never settles anywhere.
+    traj = Trajectory(BumpLandscape(bump_height=0.5), OptimizerConfig("rmsprop"))
+    traj.run(5)
+    xs = traj.xs()[-4:]
+    text = describe(traj)
+    assert "settling" not in text and "jumped past the peak at step 1" in text
+    assert f"swings between {min(xs):.6g} and {max(xs):.6g}" in text and min(xs) < 0 < 8 < max(xs)

@@ -9,12 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-ABOUT = (
-    "The loss falls with slope -1 from o (x = 0) to a local minimum at x = L, rises over a bump "
-    "h tall and 2h wide, then falls to a deeper global minimum. Gradients are +1 or -1 (0 at a kink). "
-    "Signs in the table are the gradient's own: moving right, g = -1 and m is negative. "
-    "An optimizer escapes when it reaches the peak x = L + h."
-)
+CLOSE = "escape, ? or q closes this"
 
 
 class HelpScreen(ModalScreen):
@@ -30,8 +25,9 @@ class HelpScreen(ModalScreen):
     def compose(self) -> ComposeResult:
         with VerticalScroll() as box:
             box.border_title = "Keys"
+            box.border_subtitle = CLOSE
             yield Static(self.key_text(), id="keys")
-            yield Static(Text(ABOUT, style="dim"))
+            yield Static(Text(getattr(self.under, "ABOUT", ""), style="dim"))
 
     def key_text(self) -> Text:
         text = Text()
@@ -40,5 +36,7 @@ class HelpScreen(ModalScreen):
             text.append(f"{keys:>16}  ", style="bold")
             text.append(f"{binding.description}\n")
         text.append(f"{'ctrl+p':>16}  ", style="bold")
-        text.append("Command palette\n")
+        text.append("Command palette: every action here, by name\n")
+        text.append(f"{'escape':>16}  ", style="bold")
+        text.append(f"Close this help ({CLOSE})\n")
         return text

@@ -32,6 +32,13 @@ class OptimizerLab(Screen):
 
     PANE = "optimizer"
     CSS_PATH = "optimizer_lab.tcss"
+    ABOUT = (
+        "The loss falls with slope -1 from o (x = 0) to a local minimum at x = L, rises over a bump "
+        "h tall and 2h wide, then falls to a deeper global minimum. Gradients are +1 or -1 (0 at a kink). "
+        "Signs in the table are the gradient's own: moving right, g = -1 and m is negative. The g of "
+        "row t is the gradient at the x of row t-1, the one its step used (Algorithm 1 of Kingma & Ba). "
+        "An optimizer escapes when it reaches the peak x = L + h."
+    )
 
     BINDINGS = [
         Binding("space,right", "step_forward", "Step", id="lab.step"),
@@ -46,7 +53,7 @@ class OptimizerLab(Screen):
         Binding("A", "lr(1)", "Raise alpha", show=False, id="lab.lr_up"),
         Binding("a", "lr(-1)", "Lower alpha", show=False, id="lab.lr_down"),
         Binding("e", "edit", "Edit", id="lab.edit"),
-        Binding("c", "critical", "Critical h", id="lab.critical"),
+        Binding("c", "critical", "Critical height", id="lab.critical"),
         Binding("m", "escape_map", "Map", id="lab.map"),
     ]
 

@@ -16,6 +16,12 @@ class RunPane(Screen):
     changes while the pane is on screen, and when the pane comes back on screen (it asks with Shown)."""
 
     BINDINGS = [Binding("escape", "leave_field", "Leave the field", show=False, id="pane.leave_field")]
+    ABOUT = (
+        "The autoencoder panes show one run: train it here (Train) or open a recorded one (Runs). "
+        "Overview is the glance; Latent, Clusters and Digits show its codes, scores and reconstructions; "
+        "Sharpen retrains it with dis_net. F1-F8 switch panes from anywhere, escape leaves a form field, "
+        "ctrl+x stops what runs."
+    )
 
     class Shown(Message):
         """The pane is on screen again and wants the current view."""

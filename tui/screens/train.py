@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -43,6 +45,7 @@ def parse_form(values: dict[str, str]) -> TrainConfig:
 
 class TrainPane(RunPane):
     PANE = "train"
+
     class Start(Message):
         """Start a new training run with this config in runs/<name>."""
 
@@ -51,11 +54,20 @@ class TrainPane(RunPane):
             self.config: TrainConfig = config
             self.name: str = name
 
+    class Resume(Message):
+        """Continue the open run from its newest checkpoints, up to `epochs` in all."""
+
+        def __init__(self, run_dir: Path, epochs: int) -> None:
+            super().__init__()
+            self.run_dir: Path = run_dir
+            self.epochs: int = epochs
+
     CSS_PATH = "train.tcss"
     AUTO_FOCUS = ""  # no focus: the digit keys switch panes until the user moves into the form
     BINDINGS = [
         Binding("ctrl+s", "start", "Start", id="train.start"),
         Binding("ctrl+x", "stop", "Stop", priority=True, id="train.stop"),  # a form field's cut otherwise
+        Binding("ctrl+r", "resume", "Resume", id="train.resume"),
         Binding("ctrl+l", "log_scale", "Log scale", id="train.log"),
         Binding("ctrl+e", "smooth", "EMA", id="train.ema"),
     ]
@@ -64,6 +76,8 @@ class TrainPane(RunPane):
         super().__init__()
         self.log_scale = False
         self.smooth = True
+        self._form_for: Path | None = None
+        """The run whose settings the form shows; it follows the open run."""
 
     def compose(self) -> ComposeResult:
         yield PaneBar(self.PANE)
@@ -122,6 +136,34 @@ class TrainPane(RunPane):
     def action_stop(self) -> None:
         self.post_message(self.Stop())
 
+    def action_resume(self) -> None:
+        error = self.query_one("#error", Static)
+        if self.view.record is None:
+            error.update("Open a run to resume first (Runs pane, 6).")
+            return
+        try:
+            epochs = int(self.form_values()["epochs"])
+        except ValueError:
+            error.update("Epochs must be a whole number: the total to resume to.")
+            return
+        error.update("")
+        self.set_focus(None)
+        self.post_message(self.Resume(self.view.record.run_dir, epochs))
+
+    def follow_run(self, record: RunRecord) -> None:
+        """Fill the form with the open run's settings and a fresh name: Start then begins a run like
+        it, ctrl+r continues it."""
+        config = record.started.config if record.started else None
+        if config is None:
+            return
+        self._form_for = record.run_dir
+        values = {"latent": " ".join(map(str, config["latent_dims"])), "epochs": str(config["epochs"]),
+                  "seed": str(config["seed"]), "subset": "" if config["subset"] is None else str(config["subset"])}
+        for key, value in values.items():
+            self.query_one(f"#{key}", Input).value = value
+        self.query_one("#arch", Select).value = config["arch"]
+        self.query_one("#name", Input).value = new_run_name()
+
     def action_log_scale(self) -> None:
         self.log_scale = not self.log_scale
         self.redraw()
@@ -132,6 +174,8 @@ class TrainPane(RunPane):
 
     def draw(self, view: RunView) -> None:
         record, status = view.record, self.query_one("#status", Static)
+        if record is not None and record.run_dir != self._form_for:
+            self.follow_run(record)
         runs = [r for r in (record, view.overlay) if r is not None]
         self.query_one(LossChart).show(runs, self.log_scale, self.smooth)
         self._show_progress(record)

@@ -1,7 +1,7 @@
 """The training charts: loss curves per latent size, and the 2-D latent scatter by digit.
 
 Legends go in the title line above the plot, never over the data, and nothing is told by colour
-alone: each loss curve ends in its latent size, and each scatter point is drawn as its digit."""
+alone: each latent size's test points have their own shape, and each scatter point is drawn as its digit."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from textual_plotext import PlotextPlot
 from engine.autoencoder.runs.record import RunRecord
 
 LATENT_COLORS = ["orange", "cyan", "magenta", "green", "yellow", "red"]
+TEST_MARKERS = ["◆", "●", "▲", "■", "★", "✚"]
+"""The test-L1 points of each latent size of a run, told apart by shape as well as colour."""
 # Ten distinguishable colours, one per digit (the tab10 palette).
 DIGIT_COLORS = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
                 (140, 86, 75), (227, 119, 194), (160, 160, 160), (188, 189, 34), (23, 190, 207)]
@@ -69,18 +71,19 @@ class LossChart(PlotextPlot):
                 if xs:
                     label = f"{tag}{latent} train"
                     plt.plot(xs, ys, color=color, marker="braille" if r == 0 else "dot")
-                    plt.text(f" {tag}{latent}", x=xs[-1], y=ys[-1], color=color)
                     self.drawn[label] = (xs, ys)
                 if es:
                     label = f"{tag}{latent} test"
-                    plt.scatter(es, tests, color=color, marker="◆" if r == 0 else "o")
+                    plt.scatter(es, tests, color=color, marker=TEST_MARKERS[i % len(TEST_MARKERS)] if r == 0 else "o")
                     self.drawn[label] = (es, tests)
         if self.log_scale and self.drawn:
             plt.yscale("log")
         plt.xlabel("epoch")
-        compared = " (dotted, o: " + ", ".join(r.run_dir.name for r in self.runs[1:]) + ")" if len(self.runs) > 1 else ""
+        compared = " · dotted, o: " + ", ".join(r.run_dir.name for r in self.runs[1:]) if len(self.runs) > 1 else ""
+        shapes = " ".join(f"{TEST_MARKERS[i % len(TEST_MARKERS)]} {d}" for i, d in enumerate(self.runs[0].latents)) \
+            if self.runs else ""
         plt.title("L1" + (" (log)" if self.log_scale else "") + (", EMA" if self.smooth else "")
-                  + f" · line: train, ◆ test{compared} · each curve ends in its latent size")
+                  + f" · line: train · test: {shapes}{compared}")
         self.refresh()
 
 

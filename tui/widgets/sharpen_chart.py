@@ -26,14 +26,13 @@ class SharpenChart(PlotextPlot):
             if not steps:
                 continue
             xs = [epoch - 1 + step / e.steps_per_epoch for (epoch, step), e in steps]
-            for field, name, marker in (("d_loss", "D loss", "braille"), ("d_acc", "D acc", "dot"),
-                                        ("g_adv", "G adv", "hd")):
+            for field, name, marker in (("d_loss", "D loss", "L"), ("d_acc", "D acc", "A"), ("g_adv", "G adv", "G")):
+                marker = marker if s == 1 else marker.lower()  # told apart by letter, not only colour
                 label = f"{model_name(s)} {name}"
                 ys = [getattr(e, field) for _, e in steps]
                 plt.plot(xs, ys, color=LATENT_COLORS[s], marker=marker)
-                plt.text(f" {s}", x=xs[-1], y=ys[-1], color=LATENT_COLORS[s])
                 self.drawn[label] = (xs, ys)
         plt.xlabel("epoch")
-        plt.title(f"latent {latent} · ⠿ D loss · • D acc · ▞ G adv · each curve ends in its strategy"
+        plt.title(f"latent {latent} · L D loss · A D acc · G G adv · capitals: strategy 1, small: 2"
                   if self.drawn else f"latent {latent}: D and G over time" if latent is not None else "")
         self.refresh()

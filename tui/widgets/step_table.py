@@ -52,7 +52,14 @@ class StepTable(DataTable):
             self.add_row(*self._row(r), key=str(r.t))
         if self._fitting() != self.shown_columns:
             self._rebuild()
+        self._title()
         self._follow()
+
+    def _title(self) -> None:
+        hidden = [COLUMNS[k] for k in self.fields if k not in self.shown_columns]
+        # Row t's g is the gradient the step to row t used: at row t-1's x (Algorithm 1 of Kingma & Ba).
+        self.border_title = self.label + " · g: at the previous row's x" + (f" · widen for {' '.join(hidden)}"
+                                                                          if hidden else "")
 
     def _row(self, r: StepRecord) -> list[Text]:
         return [Text(cell(getattr(r, k)), justify="right") for k in self.shown_columns]
@@ -76,8 +83,7 @@ class StepTable(DataTable):
             self.add_column(COLUMNS[k], key=k)
         for r in self.records:
             self.add_row(*self._row(r), key=str(r.t))
-        hidden = [COLUMNS[k] for k in self.fields if k not in self.shown_columns]
-        self.border_title = self.label + (f" · widen for {' '.join(hidden)}" if hidden else "")
+        self._title()
         self._follow()
 
     def _follow(self) -> None:

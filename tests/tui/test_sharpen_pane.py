@@ -39,6 +39,9 @@ async def test_the_pane_shows_the_recorded_comparison_curves_and_digits_per_mode
             assert row[4] == f"{scores[model].sharpness:.3f}" and row[5] == f"{scores[model].judge_acc:.4f}"
         status = text_of(pane.query_one("#status", Static))
         assert "finished" in status and "dis_net 100.0%" in status and "latent 2" in status
+        started = next(e for e in read_events(sharpen_dir(FIXTURE)) if isinstance(e, ev.SharpenStarted))
+        total = started.config["epochs"] * len(started.resumed_epochs)
+        assert f"{total:.1f}/{total} epochs" in text_of(pane.query_one("#progress", Static)), "a finished bar is full"
         drawn = pane.query_one(SharpenChart).drawn
         assert set(drawn) == {f"s{s} {q}" for s in (1, 2) for q in ("D loss", "D acc", "G adv")}
         xs, d_acc = drawn["s1 D acc"]

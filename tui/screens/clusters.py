@@ -67,8 +67,9 @@ class ClustersPane(RunPane):
             table.add_row(*cells, key=str(d))
         if rows:
             table.move_cursor(row=min(cursor, len(rows) - 1))
+        own = f" (it reads {record.judge.test_acc:.1%} of the real test digits itself)" if record.judge else ""
         note.update("Accuracy matches each cluster to one digit (Hungarian); purity lets clusters share a digit. "
-                    "judge: how often the digit classifier reads the right digit in the reconstructions.")
+                    f"judge: how often the digit classifier reads the right digit in the reconstructions{own}.")
         self._show_heatmap(record)
 
     @on(DataTable.RowHighlighted)

@@ -23,6 +23,7 @@ from tui.messages import RunView
 from tui.screens.run_pane import NO_RUN, RunPane
 from tui.widgets.digits import DigitGrid, DigitRow
 from tui.widgets.sharpen_chart import SharpenChart
+from tui.widgets.wait_line import EtaClock, WaitLine, bar, eta_text
 from tui.widgets.pane_bar import PaneBar
 
 NOT_SHARPENED = "Not sharpened yet: ctrl+s sharpens every model of this run (both strategies and the L1-only control)."
@@ -71,6 +72,7 @@ class SharpenPane(RunPane):
         self.wrong: dict[str, list[int]] = {}
         """Per model shown, which digits the judge misreads; what tests read."""
         self._drawn = None
+        self._clock = EtaClock()
 
     def compose(self) -> ComposeResult:
         yield PaneBar(self.PANE)
@@ -98,6 +100,8 @@ class SharpenPane(RunPane):
                     yield Button("Stop", id="stop", variant="error", compact=True)
         yield Static(id="error")
         yield Static(NO_RUN, id="status")
+        yield WaitLine(id="wait")
+        yield Static(id="progress")
         with ContentSwitcher(initial="curves", id="views"):
             yield SharpenChart(id="curves")
             yield DigitGrid(id="digits")
@@ -152,8 +156,12 @@ class SharpenPane(RunPane):
         latent = self.model(sharpen) if sharpen else None
         table.clear()
         self.query_one(SharpenChart).show(sharpen, latent)
+        live = sharpen is not None and view.status(sharpen) in ("running", "sharpening")
+        self.query_one(WaitLine).wait_for(sharpen.phase() if live else None)
+        self._show_progress(sharpen, live)
         if record is None or sharpen is None or sharpen.started is None:
-            status.update(NO_RUN if record is None else f"[b]{record.run_dir}[/b]: {NOT_SHARPENED}")
+            status.update(NO_RUN if record is None else f"[b]{record.run_dir}[/b]: "
+                          + ("sharpening is starting" if live else NOT_SHARPENED))
             self.query_one(DigitGrid).show([])
             self._drawn = None
             return
@@ -169,6 +177,19 @@ class SharpenPane(RunPane):
                       f" · from {config['init']}{dis} · latent {latent} (n: next, v: digits/curves)"
                       + (f" — {message}" if message else ""))
         self._show_digits(sharpen, latent)
+
+    def _show_progress(self, sharpen: SharpenRecord | None, live: bool) -> None:
+        """Every strategy's epochs on every model as one bar, with an ETA while it runs."""
+        line = self.query_one("#progress", Static)
+        line.display = bool(sharpen and sharpen.started)
+        if not line.display:
+            return
+        total = sharpen.started.config["epochs"] * len(sharpen.started.resumed_epochs)
+        done = sharpen.done()
+        text = f"{bar(done / total, 20)} {done:.1f}/{total} epochs of all models and strategies"
+        if live:
+            text += f" · ETA {eta_text(self._clock.eta(done, total))}"
+        line.update(text)
 
     def _show_digits(self, sharpen: SharpenRecord, latent: int) -> None:
         shown = {m: sharpen.latest(latent, m) for m in MODEL_NAMES if sharpen.latest(latent, m) is not None}

@@ -18,7 +18,7 @@ from tui.messages import RunView
 from tui.screens.run_pane import RunPane
 from tui.widgets.run_charts import LossChart
 from tui.widgets.pane_bar import PaneBar
-from tui.widgets.wait_line import eta_text
+from tui.widgets.wait_line import WaitLine, eta_text
 
 NO_RUN_HERE = "No run yet: fill in the form and press ctrl+s (or Start), or open a recorded run on the Runs pane (6)."
 
@@ -109,6 +109,7 @@ class TrainPane(RunPane):
                 yield Static(id="error")
             yield Vertical(id="progress")
         yield Static(NO_RUN_HERE, id="status")
+        yield WaitLine(id="wait")
         yield LossChart(id="loss")
         yield Footer(compact=True)
 
@@ -183,6 +184,7 @@ class TrainPane(RunPane):
             status.update(NO_RUN_HERE)
             return
         state = view.status(record)
+        self.query_one(WaitLine).wait_for(record.phase() if state in ("running", "training") else None)
         device = f" on {record.started.device}" if record.started else ""
         extra = f" · compared with {view.overlay.run_dir.name}" if view.overlay else ""
         message = getattr(record.outcome, "message", None) or getattr(record.outcome, "reason", None) or ""

@@ -4,6 +4,8 @@ Everything here is drawn with characters, not colour, so it reads the same with 
 
 from __future__ import annotations
 
+import time
+
 from textual.widgets import Static
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
@@ -30,6 +32,23 @@ def sparkline(values: list[float], width: int) -> str:
     lo, hi = min(values), max(values)
     span = hi - lo or 1.0
     return "".join(SPARKS[round((v - lo) / span * (len(SPARKS) - 1))] for v in values)
+
+
+class EtaClock:
+    """Seconds left for work whose progress this app watches grow: the pace since it first saw it.
+    It needs no timing in the log, so it serves runs started elsewhere as well as its own."""
+
+    def __init__(self) -> None:
+        self._first: tuple[float, float] | None = None
+
+    def eta(self, done: float, total: float) -> float | None:
+        now = time.monotonic()
+        if self._first is None or done < self._first[1]:
+            self._first = (now, done)
+        start, start_done = self._first
+        if done <= start_done or now - start < 1.0:
+            return None
+        return (total - done) * (now - start) / (done - start_done)
 
 
 class WaitLine(Static):

@@ -68,8 +68,8 @@ class TrainPane(RunPane):
         Binding("ctrl+s", "start", "Start", id="train.start"),
         Binding("ctrl+x", "stop", "Stop", priority=True, id="train.stop"),  # a form field's cut otherwise
         Binding("ctrl+r", "resume", "Resume", id="train.resume"),
-        Binding("ctrl+l", "log_scale", "Log scale", id="train.log"),
-        Binding("ctrl+e", "smooth", "EMA", id="train.ema"),
+        Binding("ctrl+l", "log_scale", "Log scale", show=False, id="train.log"),  # in help and the palette:
+        Binding("ctrl+e", "smooth", "EMA", show=False, id="train.ema"),  # the footer keeps Stop and Help in 60 columns
     ]
 
     def __init__(self) -> None:

@@ -12,6 +12,9 @@ from textual.widget import Widget
 from tui.panes import PANES, pane_key
 
 
+HELP = " ? Help"
+
+
 class PaneBar(Widget):
     DEFAULT_CSS = "PaneBar { height: 1; width: 1fr; background: $panel; }"
 
@@ -22,13 +25,17 @@ class PaneBar(Widget):
 
     def entries(self, short: bool) -> list[tuple[str, str, bool]]:
         """(mode, text, is_active) per pane; short: only the open pane keeps its label."""
-        return [(name, f" {pane_key(name)} " if short and name != self.active else f" {pane_key(name)} {label} ",
+        return [(name, f" {pane_key(name)}" if short and name != self.active else f" {pane_key(name)} {label}",
                  name == self.active) for name, (label, _) in PANES.items()]
 
     def render(self) -> Content:
-        short = sum(len(text) for _, text, _ in self.entries(False)) > self.size.width
+        short = sum(len(text) for _, text, _ in self.entries(False)) + len(HELP) > self.size.width
         parts = []
         for name, text, active in self.entries(short):
             style = "reverse bold" if active else "not bold" if short else "bold"
             parts.append(Content.from_markup(f"[{style} @click=app.switch_mode('{name}')]$text[/]", text=text))
+        used = sum(len(p) for p in parts)
+        if used + len(HELP) <= self.size.width:  # help, at the right, in any width the footer cuts
+            parts.append(Content(" " * (self.size.width - used - len(HELP))))
+            parts.append(Content.from_markup("[bold @click=app.help]$text[/]", text=HELP))
         return Content("").join(parts)

@@ -22,7 +22,7 @@ from tui.screens.train import TrainPane
 from tui.widgets.contingency import ContingencyHeatmap
 from tui.widgets.run_charts import LatentScatter, LossChart
 from tests.conftest import await_file_unlocked
-from tests.tui.conftest import FIXTURE, text_of, wait_until, watching
+from tests.tui.conftest import FIXTURE, text_of, three_model_run, wait_until, watching
 
 def fixture_events():
     return read_events(FIXTURE)
@@ -209,24 +209,6 @@ async def test_the_form_rejects_bad_values_with_one_sentence(runs_root):
         pane = await start_from_form(app, pilot, latent="2", epochs="0", name="never")
         assert "epochs must be at least 1" in text_of(pane.query_one("#error", Static))
         assert app.record is None and not (runs_root / "never").exists()
-
-
-def three_model_run(tmp_path) -> Path:
-    """The fixture run with a third model (latent 256) that reconstructs as latent 16 did."""
-    run = tmp_path / "runs" / "three"
-    run.mkdir(parents=True)
-    config = json.loads((FIXTURE / "config.json").read_text())
-    (run / "config.json").write_text(json.dumps({**config, "latent_dims": [2, 16, 256]}))
-    lines = []
-    for line in (FIXTURE / "metrics.jsonl").read_text().splitlines():
-        record = json.loads(line)
-        if record["event"] == "RunStarted":
-            record["config"]["latent_dims"] = [2, 16, 256]
-        lines.append(json.dumps(record))
-        if record.get("latent") == 16 and record["event"] in ("Reconstructions", "EpochEnd"):
-            lines.append(json.dumps({**record, "latent": 256}))
-    (run / "metrics.jsonl").write_text("\n".join(lines) + "\n")
-    return run
 
 
 @pytest.mark.parametrize("size, at_least", [((80, 24), 5), ((120, 36), 10)])

@@ -12,7 +12,7 @@ from tui.panes import PANES
 from tui.screens.latent import LatentPane
 from tui.screens.train import TrainPane
 from tui.widgets.pane_bar import PaneBar
-from tests.tui.conftest import FIXTURE, text_of, wait_until, watching
+from tests.tui.conftest import FIXTURE, text_of, three_model_run, wait_until, watching
 
 
 def bar_entries(screen) -> list[tuple[str, str, bool]]:
@@ -113,3 +113,22 @@ async def test_help_says_how_to_close_it_and_speaks_of_the_pane_it_is_over():
         await pilot.press("escape", "1", "question_mark")
         texts = " ".join(text_of(s) for s in app.screen.query(Static))
         assert "bump" in texts and "row t-1" in texts
+
+
+async def test_resizing_the_terminal_redraws_the_digits_and_the_bar_to_fit(tmp_path):
+    from tui.widgets.digits import DigitGrid
+
+    app = watching(three_model_run(tmp_path))
+    async with app.run_test(size=(160, 50)) as pilot:
+        await pilot.press("5")
+        await pilot.pause()
+        grid = app.screen.query_one(DigitGrid)
+        large = grid.scale
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause(0.2)
+        assert grid.scale > large, "smaller digits in a smaller terminal"
+        assert len(grid.fully_visible()) == 4 and min(grid.fully_visible()) >= 5
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause(0.2)
+        bar = app.screen.query_one(PaneBar).render().plain
+        assert "Digits" in bar and "Latent" not in bar and "? Help" in bar

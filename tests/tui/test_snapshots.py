@@ -60,3 +60,13 @@ def test_autoencoder_pane_from_a_recorded_run(snap_compare, pane, size, monkeypa
     monkeypatch.chdir(ROOT)
     app = BumptuiApp(watch=FIXTURE, runs_root=FIXTURE.parent)
     assert snap_compare(app, terminal_size=size, run_before=pressing_with_a_fixed_run_name(PANES[pane]))
+
+
+@pytest.mark.parametrize("pane", ["reconstructions", "latent"])
+def test_without_colour_the_misreads_and_the_digits_still_read(snap_compare, pane, monkeypatch):
+    # NO_COLOR: the open pane is in reverse video, misreads carry a ✗, scatter points are their digits.
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = BumptuiApp(watch=FIXTURE, runs_root=FIXTURE.parent)
+    assert app.no_color
+    assert snap_compare(app, terminal_size=(80, 24), run_before=pressing_with_a_fixed_run_name(PANES[pane]))

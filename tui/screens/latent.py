@@ -60,7 +60,7 @@ class LatentPane(EpochPane):
         how = "its 2-D code" if snap.projection == "latent" else f"the first two principal components of its {latent}-D code"
         scatter.show(snap, f"latent {latent}, epoch {epoch}")
         caption.update(f"Latent-{latent} model, epoch {epoch} of {epochs[-1]} recorded: {len(snap.labels)} test digits "
-                       f"by {how}, coloured by digit.")
+                       f"by {how}, each drawn as its digit.")
 
     def recorded_epochs(self, record: RunRecord) -> list[int]:
         latent = self.model(record)

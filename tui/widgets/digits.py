@@ -4,7 +4,7 @@ The upper pixel is the character's colour and the lower its background. At full 
 digit takes 28 columns by 14 rows; at half size (2x2 pixels averaged) 14 by 7; small (4x4
 averaged) 7 by 4, so that originals and every model's reconstructions fit an 80x24 terminal side
 by side. A misread digit is framed in red and marked ✗ beside its top corner, so it is seen without
-colour too. The grid draws only the lines and digits in view (Textual's line API), so a screenful
+colour too (reverse video). The grid draws only the lines and digits in view (Textual's line API), so a screenful
 of digits costs a few milliseconds however many there are.
 """
 
@@ -28,6 +28,7 @@ SCALES = {1: "full size", 2: "half size", 4: "small"}
 MIN_ACROSS = 10
 """The automatic size is the largest that shows every row and at least this many digits across."""
 WRONG_MARK = "✗"
+NO_STYLE = Style()
 
 
 @lru_cache(maxsize=None)
@@ -151,7 +152,7 @@ class DigitGrid(ScrollView):
         row = self.rows[row_index]
         if line == 0:
             strip = Strip([Segment(row.caption, Style(bold=True))])
-            return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width)
+            return strip.crop(scroll_x, scroll_x + width).extend_cell_length(width, self.rich_style)
         images = self.images(row_index)
         first = scroll_x // cell
         last = min(len(images), (scroll_x + width) // cell + 1)
@@ -159,8 +160,9 @@ class DigitGrid(ScrollView):
         for i in range(first, last):
             frame = row.frames[i] if i < len(row.frames) else None
             segments += digit_segments(images[i], line - 1, frame)
-            segments.append(Segment(WRONG_MARK if frame and line == 1 else " " * GAP, Style(color=frame, bold=True)
-                                    if frame else None))
+            # Never a segment without a style: Textual's NO_COLOR filter cannot take one.
+            segments.append(Segment(WRONG_MARK if frame and line == 1 else " " * GAP,
+                                    Style(color=frame, bold=True, reverse=True) if frame else NO_STYLE))
         strip = Strip(segments)
         offset = scroll_x - first * cell
-        return strip.crop(offset, offset + width).extend_cell_length(width)
+        return strip.crop(offset, offset + width).extend_cell_length(width, self.rich_style)

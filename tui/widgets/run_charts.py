@@ -105,5 +105,5 @@ class LatentScatter(PlotextPlot):
                     plt.scatter([p[0] for p in pts], [p[1] for p in pts], color=DIGIT_COLORS[digit],
                                 marker=str(digit))
                     self.points += len(pts)
-        plt.title(caption + (" · each point is drawn as its digit" if self.points else ""))
+        plt.title(caption)
         self.refresh()

@@ -28,11 +28,14 @@ def build_parser() -> argparse.ArgumentParser:
         prog="bumptui",
         description="Optimizer and autoencoder labs in the terminal. With no command, opens the app.",
     )
+    pixels = "digits in real pixels where the terminal draws them (kitty, sixel, iTerm2; key x on Digits)"
+    parser.add_argument("--pixels", action="store_true", help=pixels)
     sub = parser.add_subparsers(dest="command")
     for family in FAMILIES:
         family.add_parsers(sub)
     watch = sub.add_parser("watch", help="open the app on a run started elsewhere, following it live")
     watch.add_argument("run_dir")
+    watch.add_argument("--pixels", action="store_true", default=argparse.SUPPRESS, help=pixels)
     return parser
 
 
@@ -40,7 +43,7 @@ def cmd_app(args, argv) -> int:
     # The one door from the command line into the user interface (ignored by the pyproject contract).
     from tui.app import BumptuiApp
 
-    BumptuiApp().run()
+    BumptuiApp(pixels=args.pixels).run()
     return 0
 
 
@@ -50,7 +53,7 @@ def cmd_watch(args, argv) -> int:
 
     run_dir = Path(args.run_dir)
     read_config(run_dir)  # not a run: one sentence, before the screen opens
-    BumptuiApp(watch=run_dir, runs_root=run_dir.resolve().parent).run()
+    BumptuiApp(watch=run_dir, runs_root=run_dir.resolve().parent, pixels=args.pixels).run()
     return 0
 
 

@@ -61,8 +61,12 @@ class BumptuiApp(App):
         Binding("q", "quit", "Quit", show=False, id="app.quit"),
     ]
 
-    def __init__(self, watch: Path | None = None, runs_root: Path = Path("runs")) -> None:
+    def __init__(self, watch: Path | None = None, runs_root: Path = Path("runs"), pixels: bool = False) -> None:
         super().__init__()
+        if pixels:  # the terminal can be asked only before the app takes it over
+            from tui.widgets.pixel_digits import detect
+
+            detect()
         self.runs_root = Path(runs_root)
         self.record: RunRecord | None = None
         """The run the autoencoder panes show."""

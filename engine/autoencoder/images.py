@@ -1,4 +1,5 @@
-"""PNG grids of digits: originals above their reconstructions, wrong ones framed in red."""
+"""Pictures of digits: rows of originals and reconstructions, misread ones framed in red, as a
+pixel array (for a terminal that draws pixels) or a PNG file. numpy and Pillow only, no torch."""
 
 from __future__ import annotations
 
@@ -6,25 +7,39 @@ from pathlib import Path
 
 import numpy as np
 
+UPSCALE = 2
+"""Each digit pixel becomes UPSCALE x UPSCALE pixels."""
+PADDING = 2
+"""Grey pixels around and between the digits."""
+PAD_GREY = 128
+FRAME = 2
+"""Width of the red frame of a misread digit, in pixels."""
+RED = (255, 0, 0)
+
+
+def digit_rows(rows: list[np.ndarray], wrong: list[np.ndarray | None]) -> np.ndarray:
+    """Rows of uint8 digits (n, 28, 28) each, upscaled, one under the other, on a grey grid, as an
+    RGB uint8 array; a digit whose `wrong` flag is set (the judge reads another digit) is framed red."""
+    n = len(rows[0])
+    side = rows[0].shape[-1] * UPSCALE
+    step = side + PADDING
+    out = np.full((PADDING + len(rows) * step, PADDING + n * step, 3), PAD_GREY, np.uint8)
+    for r, (images, flags) in enumerate(zip(rows, wrong)):
+        for i, image in enumerate(images):
+            tile = np.repeat(np.repeat(image, UPSCALE, axis=0), UPSCALE, axis=1)
+            tile = np.repeat(tile[:, :, None], 3, axis=2)
+            if flags is not None and flags[i]:
+                tile[:FRAME], tile[-FRAME:], tile[:, :FRAME], tile[:, -FRAME:] = RED, RED, RED, RED
+            y, x = PADDING + r * step, PADDING + i * step
+            out[y:y + side, x:x + side] = tile
+    return out
+
 
 def save_digit_rows(path: Path, rows: list[np.ndarray], wrong: list[np.ndarray | None]) -> None:
-    """Rows of uint8 digits (n, 28, 28) each, upscaled 2x, one under the other; a digit whose
-    `wrong` flag is set (the judge reads it as another digit) gets a red frame."""
-    import torch
-    from torchvision.utils import save_image
+    """digit_rows as a PNG file."""
+    from PIL import Image
 
-    tiles = []
-    for images, flags in zip(rows, wrong):
-        t = torch.from_numpy(images.astype(np.float32) / 255.0)[:, None].repeat(1, 3, 1, 1)
-        t = torch.nn.functional.interpolate(t, scale_factor=2, mode="nearest")
-        red = torch.tensor([1.0, 0.0, 0.0])[:, None, None]
-        for i in np.flatnonzero(flags) if flags is not None else []:
-            t[i, :, :2, :] = red
-            t[i, :, -2:, :] = red
-            t[i, :, :, :2] = red
-            t[i, :, :, -2:] = red
-        tiles.append(t)
-    save_image(torch.cat(tiles), path, nrow=len(rows[0]), padding=2, pad_value=0.5)
+    Image.fromarray(digit_rows(rows, wrong)).save(path)
 
 
 def save_reconstruction_grid(path: Path, originals: np.ndarray, reconstructions: np.ndarray,

@@ -1,6 +1,7 @@
 """Finding one's way at 80x24 over SSH: the pane bar, keys that work from inside a form field,
 Stop and resume from the app, the form that follows the open run, the palette, the help."""
 
+import numpy as np
 import pytest
 from textual.widgets import Input, Static
 
@@ -132,3 +133,24 @@ async def test_resizing_the_terminal_redraws_the_digits_and_the_bar_to_fit(tmp_p
         await pilot.pause(0.2)
         bar = app.screen.query_one(PaneBar).render().plain
         assert "Digits" in bar and "Latent" not in bar and "? Help" in bar
+
+
+async def test_pixels_are_offered_only_where_the_terminal_draws_them(monkeypatch):
+    from tui.widgets import pixel_digits
+    from tui.widgets.digits import DigitGrid
+
+    app = watching()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("5", "x")
+        assert pixel_digits.protocol is None and any("half-blocks" in n for n in app.notices)
+        assert app.screen.query_one(DigitGrid).display
+        monkeypatch.setattr(pixel_digits, "protocol", "tgp")
+        await pilot.press("x")
+        picture = app.screen.query_one("#pixels").image
+        grid = app.screen.query_one(DigitGrid)
+        assert not grid.display and picture.size[1] > picture.size[0] / 10 > 0
+        frames = sum(f is not None for r in grid.rows for f in r.frames)
+        red = (np.asarray(picture)[..., 0] == 255) & (np.asarray(picture)[..., 1] == 0)
+        assert frames > 0 and red.sum() == frames * (4 * 56 * 2 - 16), "one red frame per misread digit"
+        await pilot.press("x")
+        assert grid.display and not app.screen.query("#pixels")

@@ -11,7 +11,9 @@ from engine.autoencoder.runs.events import decode_images
 from engine.autoencoder.runs.record import RunRecord
 from tui.messages import RunView
 from tui.screens.run_pane import NO_RUN, EpochPane
+from tui.widgets import pixel_digits
 from tui.widgets.digits import DigitGrid, DigitRow
+from tui.widgets.pixel_digits import picture
 from tui.widgets.pane_bar import PaneBar
 
 WRONG = "red"
@@ -26,6 +28,7 @@ class ReconstructionsPane(EpochPane):
         Binding("right_square_bracket", "epoch(1)", "Later epoch", key_display="]", id="digits.forward"),
         Binding("l", "latest", "Latest", id="digits.latest"),
         Binding("z", "digit_size", "Size", id="digits.size"),
+        Binding("x", "pixels", "Pixels", show=False, id="digits.pixels"),
     ]
 
     def __init__(self) -> None:
@@ -74,11 +77,28 @@ class ReconstructionsPane(EpochPane):
                                  decode_images(shown.images), tuple(WRONG if i in wrong else None for i in range(len(labels)))))
         grid.show(rows)
         self._caption(epoch, epochs[-1])
+        if self.query("#pixels"):
+            self.query_one("#pixels").image = picture(rows)
 
     def _caption(self, epoch: int, newest: int) -> None:
         grid = self.query_one(DigitGrid)
         self.query_one("#caption", Static).update(
             f"Epoch {epoch} of {newest} · {grid.size_name} · [ ] epochs, z size, arrows pan · ✗ misread")
+
+    async def action_pixels(self) -> None:
+        """Real pixels instead of half-blocks, where the terminal draws them (bumptui --pixels asks)."""
+        grid = self.query_one(DigitGrid)
+        if pixel_digits.protocol is None:
+            self.notify("This terminal was not found to draw pixels (start with bumptui --pixels in kitty, "
+                        "a sixel terminal or iTerm2; tmux passes none on): digits stay in half-blocks.",
+                        severity="warning")
+            return
+        if self.query("#pixels"):
+            await self.query_one("#pixels").remove()
+            grid.display = True
+            return
+        grid.display = False
+        await self.mount(pixel_digits.pixel_widget(image=picture(grid.rows), id="pixels"), after=grid)
 
     def action_digit_size(self) -> None:
         self.query_one(DigitGrid).next_size()

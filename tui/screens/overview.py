@@ -12,7 +12,7 @@ from tui.messages import RunView
 from tui.screens.run_pane import NO_RUN, RunPane
 from tui.widgets.pane_bar import PaneBar
 from tui.widgets.run_charts import LossChart
-from tui.widgets.wait_line import WaitLine, bar, eta_text, sparkline
+from tui.widgets.wait_line import EtaClock, WaitLine, bar, eta_text, sparkline
 
 BAR_WIDTH = 20
 SPARK_WIDTH = 16
@@ -23,7 +23,7 @@ def model_lines(record: RunRecord, latent: int) -> list[str]:
     p = record.progress(latent)
     line = f"[b]latent {latent:<3}[/b] {bar(p.done / p.epochs, BAR_WIDTH)} epoch {p.epoch}/{p.epochs}"
     if p.done < p.epochs and p.images_per_s:
-        line += f"  {p.images_per_s / 1000:.1f}k img/s  ETA {eta_text(p.eta_s)}"
+        line += f"  {p.images_per_s / 1000:.1f}k img/s"
     elif p.done >= p.epochs:
         line += "  done"
     tests = [e.test_l1 for _, e in sorted(record.epochs[latent].items())]
@@ -38,11 +38,11 @@ def model_lines(record: RunRecord, latent: int) -> list[str]:
     return [line, second]
 
 
-def run_lines(record: RunRecord, view: RunView) -> list[str]:
+def run_lines(record: RunRecord, view: RunView, eta: str) -> list[str]:
     """The run's own line, and what is known of it beside its models: device, judge, raw pixels."""
     device = f" on {record.started.device}" if record.started else ""
     message = getattr(record.outcome, "message", None) or getattr(record.outcome, "reason", None) or ""
-    lines = [f"[b]{record.run_dir.name}[/b]{device}: {view.status(record)}" + (f" — {message}" if message else "")]
+    lines = [f"[b]{record.run_dir.name}[/b]{device}: {view.status(record)}{eta}" + (f" — {message}" if message else "")]
     facts = []
     if record.judge:
         subset = record.started.config.get("subset") if record.started else None
@@ -59,6 +59,11 @@ def run_lines(record: RunRecord, view: RunView) -> list[str]:
 class OverviewPane(RunPane):
     CSS_PATH = "overview.tcss"
     PANE = "overview"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._clock = EtaClock()
+        """The run's pace as this pane sees it: evaluations included, which epoch times leave out."""
 
     def compose(self) -> ComposeResult:
         yield PaneBar(self.PANE)
@@ -79,6 +84,8 @@ class OverviewPane(RunPane):
             return
         live = view.status(record) in ("running", "training")
         self.query_one(WaitLine).wait_for(record.phase() if live else None)
-        status.update("\n".join(run_lines(record, view)))
+        done, total = record.done()
+        eta = f" · ETA {eta_text(self._clock.eta(done, total))}" if live and done else ""
+        status.update("\n".join(run_lines(record, view, eta)))
         self.query_one(LossChart).show([record], log_scale=False, smooth=True)
         models.update("\n".join(line for d in record.latents for line in model_lines(record, d)))

@@ -18,7 +18,7 @@ from tui.messages import RunView
 from tui.screens.run_pane import RunPane
 from tui.widgets.run_charts import LossChart
 from tui.widgets.pane_bar import PaneBar
-from tui.widgets.wait_line import WaitLine, eta_text
+from tui.widgets.wait_line import EtaClock, WaitLine, eta_text
 
 NO_RUN_HERE = "No run yet: fill in the form and press ctrl+s (or Start), or open a recorded run on the Runs pane (6)."
 
@@ -76,6 +76,8 @@ class TrainPane(RunPane):
         super().__init__()
         self.log_scale = False
         self.smooth = True
+        self._clock = EtaClock()
+        """The run's pace as this pane sees it, evaluations included."""
         self._form_for: Path | None = None
         """The run whose settings the form shows; it follows the open run."""
 
@@ -184,7 +186,11 @@ class TrainPane(RunPane):
             status.update(NO_RUN_HERE)
             return
         state = view.status(record)
-        self.query_one(WaitLine).wait_for(record.phase() if state in ("running", "training") else None)
+        live = state in ("running", "training")
+        self.query_one(WaitLine).wait_for(record.phase() if live else None)
+        done, total = record.done()
+        if live and done:
+            state += f" · ETA {eta_text(self._clock.eta(done, total))}"
         device = f" on {record.started.device}" if record.started else ""
         extra = f" · compared with {view.overlay.run_dir.name}" if view.overlay else ""
         message = getattr(record.outcome, "message", None) or getattr(record.outcome, "reason", None) or ""
@@ -206,6 +212,6 @@ class TrainPane(RunPane):
             if done and p.done >= p.epochs:
                 text += f" · test L1 {done.test_l1:.4f}"
             elif p.images_per_s:
-                text += f" · {p.images_per_s / 1000:.1f}k img/s · ETA {eta_text(p.eta_s)}"
+                text += f" · {p.images_per_s / 1000:.1f}k img/s"
             self.query_one(f"#label-{d}", Label).update(text)
             self.query_one(f"#bar-{d}", ProgressBar).update(total=p.epochs, progress=p.done)

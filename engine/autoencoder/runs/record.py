@@ -25,9 +25,7 @@ class Progress:
     epochs: int
     """Epochs asked for."""
     images_per_s: float
-    """Over the last finished epoch (0 before the first)."""
-    eta_s: float | None
-    """Seconds until the model has done every epoch, at the last epoch's pace (None before the first)."""
+    """Over the last finished epoch's training (0 before the first)."""
 
     @property
     def epoch(self) -> int:
@@ -116,8 +114,12 @@ class RunRecord(Record):
         last = max(steps) if steps else (0, 0)
         n = steps[last][0] if steps else 1
         progress = max(done.epoch if done else 0, last[0] - 1 + last[1] / n)
-        return Progress(progress, epochs, done.images_per_s if done else 0.0,
-                        (epochs - progress) * done.seconds if done else None)
+        return Progress(progress, epochs, done.images_per_s if done else 0.0)
+
+    def done(self) -> tuple[float, int]:
+        """(epochs done over every model, with fractions of the current ones; epochs asked for in all)."""
+        progress = [self.progress(d) for d in self.latents]
+        return sum(p.done for p in progress), sum(p.epochs for p in progress)
 
     def phase(self) -> str | None:
         """What a live run is busy with before its first batch losses, or None once it trains."""

@@ -39,7 +39,7 @@ class CriticalHeightScreen(ModalScreen[float | None]):
                 f"β1={num(self.config.beta1)}, β2={num(self.config.beta2)}, ε={num(self.config.eps)}, L={num(self.distance)}).",
                 f"Against a bump it cannot pass it gets farthest to x = {num(r.farthest_x)} at step {r.farthest_step}"
                 + (f" and turns back at step {r.turn_back_step}." if r.turn_back_step else "."),
-                f"With the current h = {num(self.bump_height)} it {verdict}. Bisection to 1e-9 in {len(r.brackets)} probes:",
+                f"With the current h = {num(self.bump_height)} it {verdict}. Bisection to 1e-9 in {len(r.brackets)} probes (escapes (n): it passes the peak at step n):",
             ]
         else:
             lines = [f"{label} never gets past the local minimum within {r.max_steps} steps "
@@ -51,7 +51,7 @@ class CriticalHeightScreen(ModalScreen[float | None]):
             table = DataTable(cursor_type="row", zebra_stripes=True)
             table.add_columns("probe h", "bracket lo", "bracket hi", "outcome")
             for b in r.brackets:
-                outcome = f"escapes at step {b.escaped_at}" if b.escaped_at is not None else "trapped"
+                outcome = f"escapes ({b.escaped_at})" if b.escaped_at is not None else "trapped"
                 table.add_row(f"{b.probe:.9f}", f"{b.lo:.9f}", f"{b.hi:.9f}", outcome)
             yield table
 

@@ -55,6 +55,8 @@ class SharpenPane(RunPane):
             self.resume: bool = resume
 
     CSS_PATH = "sharpen.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (76, "-wide")]
+    """Below 76 columns the form goes under the table, so that no column of the table is hidden."""
     AUTO_FOCUS = ""  # no focus: the digit keys switch panes until the user moves into the form
     BINDINGS = [
         Binding("ctrl+s", "start", "Sharpen", id="sharpen.start"),

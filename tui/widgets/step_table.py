@@ -58,8 +58,8 @@ class StepTable(DataTable):
     def _title(self) -> None:
         hidden = [COLUMNS[k] for k in self.fields if k not in self.shown_columns]
         # Row t's g is the gradient the step to row t used: at row t-1's x (Algorithm 1 of Kingma & Ba).
-        self.border_title = self.label + " · g: at the previous row's x" + (f" · widen for {' '.join(hidden)}"
-                                                                          if hidden else "")
+        self.border_title = self.label + " · g at x(t-1)" + (f" · widen for {' '.join(hidden)}"
+                                                          if hidden else "")
 
     def _row(self, r: StepRecord) -> list[Text]:
         return [Text(cell(getattr(r, k)), justify="right") for k in self.shown_columns]

@@ -34,6 +34,8 @@ def add_parsers(sub) -> None:
     train.add_argument("--resume", action="store_true", help="continue the run in --run-dir from its newest checkpoints")
     train.add_argument("--detach", action="store_true", help="train in a process of its own that outlives this terminal")
     train.add_argument("--json", action="store_true", help="print the final scores as one JSON object")
+    repair = sub.add_parser("repair", help="keep the events of a run's damaged log before the damage (a backup first)")
+    repair.add_argument("run_dir")
     report = sub.add_parser("report", help="a run's scores as a table, and PNG grids of its reconstructions")
     report.add_argument("run_dir")
     report.add_argument("--json", action="store_true")
@@ -105,4 +107,22 @@ def cmd_report(args, argv) -> int:
     return 0
 
 
-COMMANDS = {"train": cmd_train, "report": cmd_report}
+def cmd_repair(args, argv) -> int:
+    """`bumptui repair RUN_DIR`: cut the run's logs (and its sharpening's) back to before their first
+    damaged line, after copying each whole log beside it."""
+    from engine.autoencoder.runs.rundir import METRICS, RunLock, repair_log, sharpen_dir
+
+    run_dir = Path(args.run_dir)
+    read_config(run_dir)  # a clear error when this is not a run
+    RunLock(run_dir).refuse_if_held()
+    for log in (run_dir / METRICS, sharpen_dir(run_dir) / METRICS):
+        repaired = repair_log(log) if log.exists() else None
+        if repaired is None:
+            print(f"{log}: sound, left as it is" if log.exists() else f"{log}: none")
+            continue
+        kept, line, backup = repaired
+        print(f"{log}: kept the {kept} events before the damaged line {line}; the whole log is saved as {backup}")
+    return 0
+
+
+COMMANDS = {"train": cmd_train, "report": cmd_report, "repair": cmd_repair}

@@ -4,7 +4,7 @@ check a request cheaply."""
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 
 from engine.autoencoder.mnist import PIXELS
 
@@ -35,6 +35,42 @@ class TrainingError(ValueError):
     """A training request a user made cannot run as asked; the message says why."""
 
 
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+KINDS = {
+    "int": (_is_int, "a whole number"),
+    "number": (_is_number, "a number"),
+    "str": (lambda v: isinstance(v, str), "a string"),
+    "ints": (lambda v: isinstance(v, (list, tuple)) and bool(v) and all(map(_is_int, v)), "a list of whole numbers"),
+    "pair": (lambda v: isinstance(v, (list, tuple)) and len(v) == 2 and all(map(_is_number, v)), "two numbers"),
+}
+"""What a field of a stored config may hold, and how a sentence names it; "?" after a kind allows null."""
+
+
+def checked_fields(d, kinds: dict[str, str]) -> dict:
+    """The fields of a config read from JSON, each checked against its kind; TrainingError naming the
+    first field that is unknown or of the wrong type. Missing fields take their defaults."""
+    if not isinstance(d, dict):
+        raise TrainingError("it must hold one JSON object of settings.")
+    for name, value in d.items():
+        if name not in kinds:
+            raise TrainingError(f"it has an unknown field {name!r}; known fields: {', '.join(kinds)}.")
+        kind = kinds[name]
+        if value is None and kind.endswith("?"):
+            continue
+        check, words = KINDS[kind.rstrip("?")]
+        if not check(value):
+            raise TrainingError(f"{name!r} must be {words}{' or null' if kind.endswith('?') else ''}, "
+                                f"not {value!r}.")
+    return dict(d)
+
+
 @dataclass(frozen=True)
 class TrainConfig:
     latent_dims: tuple[int, ...] = (2, 16, 256)
@@ -60,7 +96,14 @@ class TrainConfig:
     judge_epochs: int = 2
     """Epochs of the judge (the digit classifier) when it is not cached: two reach ~98% on full MNIST."""
 
-    def validated(self) -> "TrainConfig":
+    KINDS = {"latent_dims": "ints", "epochs": "int", "arch": "str", "batch_size": "int", "lr": "number",
+             "subset": "int?", "device": "str", "seed": "int", "eval_every": "int", "kmeans_scaling": "str",
+             "judge_epochs": "int"}
+    """The kind of each field in config.json (see checked_fields)."""
+
+    def validated(self, check_device: bool = True) -> "TrainConfig":
+        """self, or TrainingError naming the first setting out of range; check_device: also that a GPU
+        asked for is here (a run trained elsewhere is still readable without one)."""
         if not self.latent_dims or any(d < 1 or d > PIXELS for d in self.latent_dims):
             raise TrainingError(f"Each latent dimension must be between 1 and {PIXELS}.")
         if len(set(self.latent_dims)) != len(self.latent_dims):
@@ -79,7 +122,7 @@ class TrainConfig:
             raise TrainingError(f"The subset must be between 100 and 60000 images, not {self.subset}.")
         if self.device not in DEVICES:
             raise TrainingError(f"The device must be one of {', '.join(DEVICES)}, not {self.device!r}.")
-        if self.device == "cuda" and not cuda_available():
+        if check_device and self.device == "cuda" and not cuda_available():
             raise TrainingError("CUDA was asked for but no GPU is available here; use --device cpu or auto.")
         return self
 
@@ -90,8 +133,8 @@ class TrainConfig:
 
     @classmethod
     def from_dict(cls, d: dict) -> "TrainConfig":
-        known = {f.name for f in fields(cls)}
-        d = {k: v for k, v in d.items() if k in known}
+        """A config read from JSON, its fields' types checked (not yet their ranges: see validated)."""
+        d = checked_fields(d, cls.KINDS)
         d["latent_dims"] = tuple(d.get("latent_dims", cls.latent_dims))
         return cls(**d)
 
@@ -156,6 +199,11 @@ class SharpenConfig:
     seed: int = 0
     """Seeds dis_net, the order of the batches (the same for every strategy of a model) and the blur."""
 
+    KINDS = {"strategies": "ints", "lam": "number?", "epochs": "int", "init": "str", "latent_dims": "ints?",
+             "lr": "number", "d_lr": "number", "d_steps": "int", "blur_kernel": "int", "blur_sigma": "pair",
+             "dis_epochs": "int?", "seed": "int"}
+    """The kind of each field in sharpen/config.json (see checked_fields)."""
+
     def validated(self, run_latents: tuple[int, ...] = ()) -> "SharpenConfig":
         if not self.strategies or any(s not in STRATEGIES for s in self.strategies):
             raise TrainingError(f"The strategy must be 1, 2 or both, not {self.strategies!r}.")
@@ -202,8 +250,8 @@ class SharpenConfig:
 
     @classmethod
     def from_dict(cls, d: dict) -> "SharpenConfig":
-        known = {f.name for f in fields(cls)}
-        d = {k: v for k, v in d.items() if k in known}
+        """A config read from JSON, its fields' types checked (not yet their ranges: see validated)."""
+        d = checked_fields(d, cls.KINDS)
         for name in ("strategies", "blur_sigma"):
             if name in d:
                 d[name] = tuple(d[name])

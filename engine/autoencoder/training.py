@@ -24,7 +24,8 @@ from engine.autoencoder.mnist import SIDE
 from engine.autoencoder.models import EVAL_BATCH, as_float, as_uint8_digits, l1_loss, make_autoencoder
 from engine.autoencoder.runs import events as ev
 from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
-from engine.autoencoder.runs.rundir import TrainingPlan, checkpoint_path, judge_path, prepare_run_dir, recorded
+from engine.autoencoder.mnist import DataError
+from engine.autoencoder.runs.rundir import RunError, TrainingPlan, checkpoint_path, judge_path, prepare_run_dir, recorded
 
 SNAPSHOT_SIZE = 2000
 """Test images whose latent codes are plotted each epoch."""
@@ -143,6 +144,9 @@ def reported(emit, what: str):
     """An internal error inside is emitted as Failed (so the log says how the run ended), then raised."""
     try:
         yield
+    except (RunError, TrainingError, DataError) as err:  # a user's error (a full disk, a damaged file): its sentence
+        emit(ev.Failed(str(err)))
+        raise
     except Exception as err:
         emit(ev.Failed(f"{what} stopped by an internal error: {type(err).__name__}: {err}"))
         raise

@@ -21,6 +21,8 @@ from engine.bump.landscape import KINK_RTOL, BumpLandscape
 from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig, ParameterError
 
 DEFAULT_MAX_STEPS = 1000
+MAX_STEPS_LIMIT = 1_000_000
+"""The most steps a walk is simulated for: about a second, and a few tens of MB of path."""
 BISECTION_TOL = 1e-9
 
 
@@ -95,8 +97,8 @@ def critical_height(
     config.validated()
     if not (math.isfinite(distance) and distance > 0):
         raise ParameterError(f"The distance L must be a number greater than 0, not {distance:g}.")
-    if max_steps < 1:
-        raise ParameterError(f"The step limit must be at least 1, not {max_steps}.")
+    if not 1 <= max_steps <= MAX_STEPS_LIMIT:
+        raise ParameterError(f"The step limit must be from 1 to {MAX_STEPS_LIMIT:,}, not {max_steps}.")
     return bisect_wall_path(wall_path(config, distance, max_steps), distance, config.lr, tol)
 
 

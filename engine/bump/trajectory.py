@@ -110,8 +110,12 @@ class Trajectory:
         return None
 
 
+MAX_TRAJECTORY_STEPS = 1_000_000
+"""The most steps a trajectory is run and printed for: each is a record, a line of output."""
+
+
 def run_trajectory(landscape: BumpLandscape, config: OptimizerConfig, steps: int) -> list[StepRecord]:
     """Records for t = 0..steps."""
-    if steps < 1:
-        raise ParameterError(f"The number of steps must be at least 1, not {steps}.")
+    if not 1 <= steps <= MAX_TRAJECTORY_STEPS:
+        raise ParameterError(f"The number of steps must be from 1 to {MAX_TRAJECTORY_STEPS:,}, not {steps}.")
     return Trajectory(landscape, config).run(steps)

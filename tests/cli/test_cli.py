@@ -70,3 +70,13 @@ def test_bad_values_exit_2_with_one_sentence(args, words):
     assert words in result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("args, words", [
+    (["trajectory", "--steps", "100000000"], "must be from 1 to 1,000,000"),
+    (["critical-h", "--max-steps", "1000000000"], "must be from 1 to 1,000,000"),
+])
+def test_unbounded_work_is_capped_with_one_sentence(capsys, args, words):
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert words in err and len(err.strip().splitlines()) == 1

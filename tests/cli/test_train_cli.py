@@ -114,3 +114,48 @@ def test_watch_refuses_a_folder_that_is_not_a_run(tmp_path):
     result = bumptui("watch", str(tmp_path))
     assert result.returncode == 2
     assert "is not a run directory" in result.stderr and "Traceback" not in result.stderr
+
+
+def copy_of_fixture_run(tmp_path) -> Path:
+    import shutil
+
+    from tests.tui.conftest import FIXTURE
+
+    run = tmp_path / "runs" / "copy"
+    shutil.copytree(FIXTURE, run)
+    return run
+
+
+def test_a_run_directory_that_is_a_file_is_refused(tmp_path, capsys):
+    file = tmp_path / "notes.txt"
+    file.write_text("mine")
+    one_sentence(in_process(capsys, "train", "--run-dir", str(file)), "is a file, not a folder")
+    assert file.read_text() == "mine"
+
+
+@pytest.mark.parametrize("field, value, words", [("epochs", "ten", "'epochs' must be a whole number"),
+                                                  ("latent_dims", "x", "'latent_dims' must be a list of whole numbers"),
+                                                  ("subset", 5, "subset must be between 100 and 60000"),
+                                                  ("colour", "red", "unknown field 'colour'")])
+def test_a_config_with_wrong_types_is_named_field_by_field_and_nothing_is_written(tmp_path, capsys, field, value, words):
+    run = copy_of_fixture_run(tmp_path)
+    config = json.loads((run / "config.json").read_text())
+    (run / "config.json").write_text(json.dumps({**config, field: value}))
+    before = (run / "metrics.jsonl").read_bytes()
+    one_sentence(in_process(capsys, "train", "--resume", "--run-dir", str(run)), words)
+    one_sentence(in_process(capsys, "sharpen", str(run)), words)
+    assert (run / "metrics.jsonl").read_bytes() == before and not (run / "checkpoints").exists()
+
+
+def test_resuming_a_log_damaged_in_the_middle_is_refused_until_it_is_repaired(tmp_path, capsys):
+    run = copy_of_fixture_run(tmp_path)
+    lines = (run / "metrics.jsonl").read_text().splitlines(keepends=True)
+    lines[5] = "{damaged\n"
+    (run / "metrics.jsonl").write_text("".join(lines))
+    one_sentence(in_process(capsys, "train", "--resume", "--run-dir", str(run)), "line 6 is not a valid event")
+    assert in_process(capsys, "repair", str(run)).returncode == 0
+    assert len(read_events(run)) == 5
+    assert [p.name for p in run.glob("metrics.jsonl.damaged-*")], "the damaged log is kept"
+    from engine.autoencoder.runs.rundir import prepare_run_dir
+
+    assert prepare_run_dir(run, None, resume=True).resume, "the repaired run can be resumed"

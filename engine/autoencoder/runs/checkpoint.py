@@ -6,23 +6,33 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from engine.autoencoder.runs.rundir import RunError
+from engine.autoencoder.runs.rundir import RunError, why_not_written
 
 
-def save_atomic(obj, path: Path) -> None:
+def save_atomic(obj, path: Path, intact: str = "") -> None:
     """torch.save to a temp file beside `path`, synced, then renamed over it: a crash at any point
-    leaves either the old file or the new one, never a half-written one, and no temp file."""
+    leaves either the old file or the new one, never a half-written one, and no temp file. A write
+    that fails (a full disk, no permission) is a RunError that names the path and, as `intact`
+    says, what is still safe."""
+    import io
+
     import torch
 
+    data = io.BytesIO()
+    torch.save(obj, data)  # in memory first: a failed write then says why (torch's own does not)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as f:
-            torch.save(obj, f)
+            f.write(data.getbuffer())
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         tmp.unlink(missing_ok=True)
+        if isinstance(err, OSError):
+            safe = intact or (f"the previous {path.name} is intact" if path.exists() else "nothing was saved there")
+            raise RunError(f"{path} could not be written: {why_not_written(err)}; {safe}. "
+                           "Free space or fix permissions, then resume the run.") from None
         raise
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:
@@ -74,7 +84,13 @@ def _from_old_shape(d: dict) -> Checkpoint:
 
 
 def save_checkpoint(checkpoint: Checkpoint, path: Path) -> None:
-    save_atomic(asdict(checkpoint), path)
+    """Saved atomically; if the write fails, the sentence says which earlier checkpoint is intact."""
+    epoch, latent = checkpoint.counters.get("epoch"), checkpoint.config.get("latent_dim")
+    intact = ""
+    if path.exists() and epoch:
+        model = f" of latent {latent}" if latent is not None else ""
+        intact = f"the previous checkpoint{model}, epoch {epoch - 1}, is intact"
+    save_atomic(asdict(checkpoint), path, intact)
 
 
 def load_checkpoint(path: Path, kind: str) -> Checkpoint:

@@ -13,6 +13,7 @@ atomic self-describing checkpoints and a lock.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import socket
@@ -135,14 +136,39 @@ class RunLock:
             self.held = False
 
 
+def why_not_written(err: OSError) -> str:
+    """What a failed write means to a person: a full disk, a used-up quota, no permission."""
+    reasons = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+               errno.EACCES: "permission is denied", errno.EPERM: "permission is denied",
+               errno.EROFS: "the file system is read-only"}
+    return reasons.get(err.errno, err.strerror or str(err))
+
+
 class MetricsWriter:
+    """Appends events to metrics.jsonl, one whole line each: a line that cannot be written in full is
+    cut off again, so the log ends with its last complete line."""
+
     def __init__(self, path: Path):
-        self._f = open(path, "a", encoding="utf-8")
+        self.path = Path(path)
+        self._f = open(path, "ab")
+        data = self.path.read_bytes()
+        if data and not data.endswith(b"\n"):  # a writer that died mid-line: cut its torn line, or it
+            self._f.truncate(data.rfind(b"\n") + 1)  # would sit in the middle of the log
 
     def write(self, event) -> None:
-        self._f.write(json.dumps(to_record(event), separators=(",", ":")) + "\n")
-        self._f.flush()
-        os.fsync(self._f.fileno())
+        line = (json.dumps(to_record(event), separators=(",", ":")) + "\n").encode("utf-8")
+        end = self._f.seek(0, os.SEEK_END)
+        try:
+            self._f.write(line)
+            self._f.flush()
+            os.fsync(self._f.fileno())
+        except OSError as err:
+            try:
+                self._f.truncate(end)
+            except OSError:
+                pass  # what reads the log leaves a torn last line alone
+            raise RunError(f"{self.path} could not be written: {why_not_written(err)}. The log up to its last "
+                           "complete line is intact; free space or fix permissions, then resume the run.") from None
 
     def close(self) -> None:
         self._f.close()
@@ -202,6 +228,38 @@ def recorded(run_dir: Path, folder: Path, new_config: dict | None, callback, loa
         lock.release()
 
 
+def check_log(folder: Path) -> None:
+    """RunError when a log to be continued is damaged before its end, naming the line and the repair."""
+    try:
+        MetricsTail(Path(folder) / METRICS).poll()
+    except RunError as err:
+        run_dir = folder.parent if folder.name == SHARPEN else folder
+        raise RunError(f"{err} Resuming would write after the damage; bumptui repair {run_dir} keeps the "
+                       "events before it (the damaged log is kept beside it).") from None
+
+
+def repair_log(path: Path) -> tuple[int, int, Path] | None:
+    """Keep the events of metrics.jsonl before its first damaged line: the whole log is first copied to
+    a backup beside it. (events kept, the damaged line's number, the backup), or None when sound."""
+    data = path.read_bytes()
+    good, kept = 0, 0
+    for number, line in enumerate(data.splitlines(keepends=True), start=1):
+        try:
+            from_record(json.loads(line))
+        except (ValueError, KeyError, TypeError):
+            if not line.endswith(b"\n"):
+                return None  # only a torn last line: the next writer cuts it
+            backup = path.with_name(f"{path.name}.damaged-{datetime.now():%Y%m%d-%H%M%S}")
+            backup.write_bytes(data)
+            tmp = path.with_name(f".{path.name}.repair")
+            tmp.write_bytes(data[:good])
+            os.replace(tmp, path)
+            return kept, number, backup
+        good += len(line)
+        kept += 1
+    return None
+
+
 def read_events(run_dir: Path) -> list:
     """Every complete event of a run so far."""
     return MetricsTail(Path(run_dir) / METRICS).poll()
@@ -211,6 +269,17 @@ def write_config(run_dir: Path, config: dict) -> None:
     tmp = run_dir / f".{CONFIG}.tmp"
     tmp.write_text(json.dumps(config, indent=2) + "\n")
     os.replace(tmp, run_dir / CONFIG)
+
+
+def read_train_config(run_dir: Path) -> TrainConfig:
+    """The run's config.json, every field checked (types and ranges); RunError naming the first bad one."""
+    from engine.autoencoder.config import TrainingError
+
+    path = Path(run_dir) / CONFIG
+    try:
+        return TrainConfig.from_dict(read_config(run_dir)).validated(check_device=False)
+    except TrainingError as err:
+        raise RunError(f"{path} is damaged: {err}") from None
 
 
 def read_config(run_dir: Path) -> dict:
@@ -235,6 +304,8 @@ class TrainingPlan:
 def prepare_run_dir(run_dir: Path, config: TrainConfig | None, resume: bool) -> TrainingPlan:
     """Check a request to create a new run directory or reopen one to resume, before anything is written."""
     run_dir = Path(run_dir)
+    if run_dir.exists() and not run_dir.is_dir():
+        raise RunError(f"{run_dir} is a file, not a folder; choose another run directory.")
     return TrainingPlan(run_dir, _checked_config(run_dir, config, resume), resume)
 
 
@@ -243,7 +314,8 @@ def _checked_config(run_dir: Path, config: TrainConfig | None, resume: bool) -> 
     if resume:
         if not has_run:
             raise RunError(f"There is no run to resume in {run_dir}.")
-        stored = TrainConfig.from_dict(read_config(run_dir))
+        check_log(run_dir)
+        stored = read_train_config(run_dir)
         merged = stored if config is None else TrainConfig(**{**stored.as_dict(), "epochs": config.epochs,
                                                               "latent_dims": stored.latent_dims})
         return merged.validated()

@@ -1,0 +1,85 @@
+"""Faults while saving: a full disk or a refused permission mid-checkpoint and mid-log-line leave the
+previous checkpoint loadable and the log ending in its last complete line, and say so in one sentence."""
+
+import errno
+import json
+import os
+
+import pytest
+import torch
+
+from engine.autoencoder.runs import events as ev
+from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
+from engine.autoencoder.runs.rundir import METRICS, MetricsWriter, RunError, read_events, repair_log
+
+REAL_FSYNC = os.fsync
+
+
+def failing_fsync_of(suffix: str, code: int):
+    """os.fsync that fails with `code` for files whose name ends in `suffix`, as a full disk would."""
+    def fsync(fd):
+        if os.readlink(f"/proc/self/fd/{fd}").endswith(suffix):
+            raise OSError(code, os.strerror(code))
+        return REAL_FSYNC(fd)
+    return fsync
+
+
+def checkpoint(epoch: int, value: float) -> Checkpoint:
+    return Checkpoint("autoencoder", {"autoencoder": {"w": torch.full((3,), value)}}, counters={"epoch": epoch},
+                      config={"latent_dim": 16})
+
+
+@pytest.mark.parametrize("code, words", [(errno.ENOSPC, "the disk is full"), (errno.EDQUOT, "quota"),
+                                         (errno.EACCES, "permission is denied")])
+def test_a_failed_checkpoint_write_names_the_path_and_what_is_intact(tmp_path, monkeypatch, code, words):
+    path = tmp_path / "latent-16.pt"
+    save_checkpoint(checkpoint(3, 1.0), path)
+    monkeypatch.setattr(os, "fsync", failing_fsync_of(".tmp", code))
+    with pytest.raises(RunError) as refused:
+        save_checkpoint(checkpoint(4, 2.0), path)
+    message = str(refused.value)
+    assert str(path) in message and words in message
+    assert "the previous checkpoint of latent 16, epoch 3, is intact" in message
+    monkeypatch.setattr(os, "fsync", REAL_FSYNC)
+    kept = load_checkpoint(path, "autoencoder")
+    assert kept.counters["epoch"] == 3 and kept.models["autoencoder"]["w"].tolist() == [1.0, 1.0, 1.0]
+    assert [p.name for p in tmp_path.iterdir()] == ["latent-16.pt"], "no temp file is left"
+
+
+@pytest.mark.parametrize("code, words", [(errno.ENOSPC, "the disk is full"), (errno.EACCES, "permission is denied")])
+def test_a_log_line_that_cannot_be_written_is_cut_and_the_log_ends_whole(tmp_path, monkeypatch, code, words):
+    writer = MetricsWriter(tmp_path / METRICS)
+    first = [ev.JudgeReady(0.9, False, "j.pt"), ev.StepLoss(2, 1, 1, 10, 0.3)]
+    for event in first:
+        writer.write(event)
+    monkeypatch.setattr(os, "fsync", failing_fsync_of(METRICS, code))
+    with pytest.raises(RunError, match=words) as refused:
+        writer.write(ev.StepLoss(2, 1, 2, 10, 0.25))
+    assert "last complete line is intact" in str(refused.value)
+    monkeypatch.setattr(os, "fsync", REAL_FSYNC)
+    writer.close()
+    assert (tmp_path / METRICS).read_bytes().endswith(b"\n")
+    assert read_events(tmp_path) == first
+
+
+def test_a_torn_last_line_of_a_dead_writer_is_cut_before_the_next_one_appends(tmp_path):
+    log = tmp_path / METRICS
+    whole = json.dumps(ev.to_record(ev.JudgeReady(0.9, False, "j.pt"))) + "\n"
+    log.write_text(whole + '{"event": "StepLo')
+    writer = MetricsWriter(log)
+    writer.write(ev.StepLoss(2, 1, 1, 10, 0.3))
+    writer.close()
+    assert read_events(tmp_path) == [ev.JudgeReady(0.9, False, "j.pt"), ev.StepLoss(2, 1, 1, 10, 0.3)]
+
+
+def test_repair_keeps_the_events_before_the_damage_and_a_backup_of_all(tmp_path):
+    log = tmp_path / METRICS
+    events = [ev.StepLoss(2, 1, step, 10, 0.1 * step) for step in range(1, 6)]
+    lines = [json.dumps(ev.to_record(e)) + "\n" for e in events]
+    lines[3] = "{not json\n"
+    log.write_text("".join(lines))
+    kept, line, backup = repair_log(log)
+    assert (kept, line) == (3, 4)
+    assert read_events(tmp_path) == events[:3]
+    assert backup.read_text() == "".join(lines), "the damaged log is kept whole beside it"
+    assert repair_log(log) is None, "a sound log is left as it is"

@@ -23,14 +23,22 @@ def USER_ERRORS() -> tuple[type, ...]:
     return tuple(errors)
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, but a mistake on the command line is one sentence and a pointer to --help, not the
+    whole usage text."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="bumptui",
         description="Optimizer and autoencoder labs in the terminal. With no command, opens the app.",
     )
     pixels = "digits in real pixels where the terminal draws them (kitty, sixel, iTerm2; key x on Digits)"
     parser.add_argument("--pixels", action="store_true", help=pixels)
-    sub = parser.add_subparsers(dest="command")
+    sub = parser.add_subparsers(dest="command", parser_class=Parser)
     for family in FAMILIES:
         family.add_parsers(sub)
     watch = sub.add_parser("watch", help="open the app on a run started elsewhere, following it live")

@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from engine.autoencoder.runs.record import Record, RunRecord, SharpenRecord
-from engine.autoencoder.runs.rundir import MetricsTail, RunError, read_config
+from engine.autoencoder.runs.rundir import MetricsTail, RunError, read_train_config
 from tui.messages import SHARPENING, TRAINING, Job, RunView, SharpeningEvent, TrainingEvent
 from tui.panes import PANES
 from tui.screens.optimizer_lab import OptimizerLab
@@ -134,7 +134,7 @@ class BumptuiApp(App):
     def _open(self, run_dir: Path) -> None:
         """Show a run recorded in run_dir, and its sharpening, following their logs while they grow."""
         try:
-            read_config(run_dir)
+            read_train_config(run_dir)  # every field checked: a damaged config is one sentence, here too
         except RunError as err:
             self.notify(str(err), severity="error")
             return

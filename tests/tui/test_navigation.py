@@ -154,3 +154,49 @@ async def test_pixels_are_offered_only_where_the_terminal_draws_them(monkeypatch
         assert frames > 0 and red.sum() == frames * (4 * 56 * 2 - 16), "one red frame per misread digit"
         await pilot.press("x")
         assert grid.display and not app.screen.query("#pixels")
+
+
+async def test_opening_a_run_with_a_damaged_config_says_which_field_and_the_app_goes_on(tmp_path):
+    import json
+    import shutil
+
+    from tui.screens.runs import RunsPane
+
+    root = tmp_path / "runs"
+    shutil.copytree(FIXTURE, root / "bad")
+    config = json.loads((root / "bad" / "config.json").read_text())
+    (root / "bad" / "config.json").write_text(json.dumps({**config, "epochs": "ten"}))
+    app = BumptuiApp(runs_root=root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("6")
+        assert isinstance(app.screen, RunsPane)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert any("'epochs' must be a whole number" in n for n in app.notices)
+        assert app.record is None
+        await pilot.press("1", "space")
+        assert app.screen.trajectories[0].t == 1, "the app stays usable"
+
+
+async def test_a_full_disk_while_training_from_the_app_is_one_notice_and_the_app_goes_on(runs_root, monkeypatch):
+    import errno
+    import os
+
+    real = os.fsync
+
+    def full_for_checkpoints(fd):
+        if os.readlink(f"/proc/self/fd/{fd}").endswith(".tmp"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(fd)
+
+    monkeypatch.setattr(os, "fsync", full_for_checkpoints)
+    app = BumptuiApp(runs_root=runs_root)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        for key, value in dict(latent="2", epochs="2", subset="600", name="disk-full").items():
+            app.screen.query_one(f"#{key}", Input).value = value
+        await pilot.press("ctrl+s")
+        assert await wait_until(pilot, lambda: any("the disk is full" in n for n in app.notices))
+        assert isinstance(app.record.outcome, ev.Failed) and "could not be written" in app.record.outcome.message
+        await pilot.press("1", "space")
+        assert app.screen.trajectories[0].t == 1

@@ -6,7 +6,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from engine.autoencoder.runs.rundir import RunError, why_not_written
+from engine.autoencoder.runs.rundir import RunError, why_failed
 
 
 def save_atomic(obj, path: Path, intact: str = "") -> None:
@@ -31,7 +31,7 @@ def save_atomic(obj, path: Path, intact: str = "") -> None:
         tmp.unlink(missing_ok=True)
         if isinstance(err, OSError):
             safe = intact or (f"the previous {path.name} is intact" if path.exists() else "nothing was saved there")
-            raise RunError(f"{path} could not be written: {why_not_written(err)}; {safe}. "
+            raise RunError(f"{path} could not be written: {why_failed(err)}; {safe}. "
                            "Free space or fix permissions, then resume the run.") from None
         raise
     dir_fd = os.open(path.parent, os.O_RDONLY)

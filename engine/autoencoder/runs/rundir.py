@@ -136,8 +136,8 @@ class RunLock:
             self.held = False
 
 
-def why_not_written(err: OSError) -> str:
-    """What a failed write means to a person: a full disk, a used-up quota, no permission."""
+def why_failed(err: OSError) -> str:
+    """What a failed read or write means to a person: a full disk, a used-up quota, no permission."""
     reasons = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
                errno.EACCES: "permission is denied", errno.EPERM: "permission is denied",
                errno.EROFS: "the file system is read-only"}
@@ -167,7 +167,7 @@ class MetricsWriter:
                 self._f.truncate(end)
             except OSError:
                 pass  # what reads the log leaves a torn last line alone
-            raise RunError(f"{self.path} could not be written: {why_not_written(err)}. The log up to its last "
+            raise RunError(f"{self.path} could not be written: {why_failed(err)}. The log up to its last "
                            "complete line is intact; free space or fix permissions, then resume the run.") from None
 
     def close(self) -> None:
@@ -286,8 +286,10 @@ def read_config(run_dir: Path) -> dict:
     path = Path(run_dir) / CONFIG
     try:
         return json.loads(path.read_text())
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         raise RunError(f"{run_dir} is not a run directory: it has no {CONFIG}.") from None
+    except OSError as err:
+        raise RunError(f"{path} cannot be read: {why_failed(err)}.") from None
     except ValueError:
         raise RunError(f"{path} is damaged: it is not valid JSON.") from None
 

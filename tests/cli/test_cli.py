@@ -59,8 +59,8 @@ def test_trajectory_gd_has_no_moment_fields(capsys):
         (["critical-h", "--beta1", "1"], "beta1 must be in [0, 1)"),
         (["critical-h", "--beta2", "-0.1"], "beta2 must be in [0, 1)"),
         (["critical-h", "--eps", "-1"], "eps must be 0 or more"),
-        (["trajectory", "--steps", "0"], "steps must be at least 1"),
-        (["critical-h", "--max-steps", "0"], "step limit must be at least 1"),
+        (["trajectory", "--steps", "0"], "number of steps must be from 1 to 1,000,000"),
+        (["critical-h", "--max-steps", "0"], "step limit must be from 1 to 1,000,000"),
         (["critical-h", "--distance", "inf"], "distance L"),
     ],
 )

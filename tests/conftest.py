@@ -1,5 +1,7 @@
 """Fixtures and helpers that tests across folders share: runs, the CLI in a subprocess or in-process, waiting."""
 
+import errno
+import os
 import subprocess
 import sys
 import time
@@ -39,6 +41,19 @@ def wait_for(predicate, timeout=120.0):
             return True
         time.sleep(0.05)
     return False
+
+
+def failing_fsync_of(suffix: str, code: int = errno.ENOSPC):
+    """os.fsync that fails with `code` (a full disk by default) for files whose name ends in `suffix`:
+    a write that the disk refuses, without filling a disk."""
+    real = os.fsync
+
+    def fsync(fd):
+        if os.readlink(f"/proc/self/fd/{fd}").endswith(suffix):
+            raise OSError(code, os.strerror(code))
+        return real(fd)
+
+    return fsync
 
 
 def await_file_unlocked(run_dir: Path, timeout: float = 10.0) -> bool:

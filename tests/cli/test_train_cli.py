@@ -162,20 +162,14 @@ def test_resuming_a_log_damaged_in_the_middle_is_refused_until_it_is_repaired(tm
 
 
 def test_a_full_disk_while_training_is_one_sentence_and_exit_2(tmp_path, capsys, monkeypatch, runs_root):
-    import errno
     import os
 
-    real = os.fsync
-
-    def full_for_checkpoints(fd):
-        if os.readlink(f"/proc/self/fd/{fd}").endswith(".tmp"):
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real(fd)
+    from tests.conftest import failing_fsync_of
 
     run = runs_root / "disk-full-cli"  # beside the cached judges: only the model's checkpoint is written
     run_training(runs_root / "disk-full-judge", TrainConfig(latent_dims=(2,), epochs=1, batch_size=64, subset=300,
                                                             eval_every=9, judge_epochs=1))
-    monkeypatch.setattr(os, "fsync", full_for_checkpoints)
+    monkeypatch.setattr(os, "fsync", failing_fsync_of(".tmp"))
     result = in_process(capsys, "train", "--run-dir", str(run), "--latent", "2", "--epochs", "1", "--subset", "300",
                         "--batch-size", "64")
     assert result.returncode == 2 and "Traceback" not in result.stderr

@@ -12,16 +12,9 @@ from engine.autoencoder.runs import events as ev
 from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from engine.autoencoder.runs.rundir import METRICS, MetricsWriter, RunError, read_events, repair_log
 
+from tests.conftest import failing_fsync_of
+
 REAL_FSYNC = os.fsync
-
-
-def failing_fsync_of(suffix: str, code: int):
-    """os.fsync that fails with `code` for files whose name ends in `suffix`, as a full disk would."""
-    def fsync(fd):
-        if os.readlink(f"/proc/self/fd/{fd}").endswith(suffix):
-            raise OSError(code, os.strerror(code))
-        return REAL_FSYNC(fd)
-    return fsync
 
 
 def checkpoint(epoch: int, value: float) -> Checkpoint:

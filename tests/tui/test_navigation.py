@@ -179,17 +179,11 @@ async def test_opening_a_run_with_a_damaged_config_says_which_field_and_the_app_
 
 
 async def test_a_full_disk_while_training_from_the_app_is_one_notice_and_the_app_goes_on(runs_root, monkeypatch):
-    import errno
     import os
 
-    real = os.fsync
+    from tests.conftest import failing_fsync_of
 
-    def full_for_checkpoints(fd):
-        if os.readlink(f"/proc/self/fd/{fd}").endswith(".tmp"):
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real(fd)
-
-    monkeypatch.setattr(os, "fsync", full_for_checkpoints)
+    monkeypatch.setattr(os, "fsync", failing_fsync_of(".tmp"))
     app = BumptuiApp(runs_root=runs_root)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("2")

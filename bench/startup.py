@@ -1,8 +1,10 @@
-"""Time to the app's first frame against `python -c "import torch"`, side by side in one run.
+"""Time to the app's first frame against `python -c "import torch"` and against a bare Textual app
+(Header, Static, Footer), side by side in one run.
 
-Both are whole processes started the same way. The app runs on a real pseudo-terminal (80x24) and
-exits when Textual reports that its first frame is on screen (the App's Ready event).
-Prints the medians and, last, `ratio <first frame / import torch>`; the target is <= 0.35.
+All are whole processes started the same way. The apps run on a real pseudo-terminal (80x24) and
+exit when Textual reports that their first frame is on screen (the App's Ready event).
+Prints the medians, `bare_ratio <first frame / bare Textual app>` (target <= 1.3) and, last,
+`ratio <first frame / import torch>` (target <= 0.35).
 
     python bench/startup.py [--runs 7]
 """
@@ -30,6 +32,19 @@ class FirstFrame(BumptuiApp):
     def on_ready(self):
         self.exit()
 FirstFrame().run()
+"""
+
+BARE_TEXTUAL = """
+from textual.app import App
+from textual.widgets import Footer, Header, Static
+class Bare(App):
+    def compose(self):
+        yield Header()
+        yield Static("hello")
+        yield Footer()
+    def on_ready(self):
+        self.exit()
+Bare().run()
 """
 
 
@@ -62,16 +77,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    timed_on_pty("import torch")  # warm the file cache for both, untimed
-    timed_on_pty(FIRST_FRAME)
-    frames, torches = [], []
-    for _ in range(args.runs):  # interleaved, so both see the same machine
+    for code in ("import torch", FIRST_FRAME, BARE_TEXTUAL):  # warm the file cache for all, untimed
+        timed_on_pty(code)
+    frames, torches, bares = [], [], []
+    for _ in range(args.runs):  # interleaved, so all see the same machine
         frames.append(timed_on_pty(FIRST_FRAME))
+        bares.append(timed_on_pty(BARE_TEXTUAL))
         torches.append(timed_on_pty("import torch"))
-    frame, torch = statistics.median(frames), statistics.median(torches)
-    print(f"first frame of bumptui (80x24 pty): median {frame:.3f} s over {args.runs} runs")
-    print(f"python -c 'import torch':            median {torch:.3f} s over {args.runs} runs")
-    print("target: ratio <= 0.35 (first frame <= 1 s on the 2-core machine)")
+    frame, torch, bare = statistics.median(frames), statistics.median(torches), statistics.median(bares)
+    print(f"first frame of bumptui (80x24 pty):   median {frame:.3f} s over {args.runs} runs")
+    print(f"bare Textual app (Header, Static, Footer): median {bare:.3f} s over {args.runs} runs")
+    print(f"python -c 'import torch':             median {torch:.3f} s over {args.runs} runs")
+    print("targets: bare_ratio <= 1.3; ratio <= 0.35 (first frame <= 1 s on the 2-core machine)")
+    print(f"bare_ratio {frame / bare:.3f}")
     print(f"ratio {frame / torch:.3f}")
 
 

@@ -22,7 +22,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.autoencoder.sharpening.dis_net import DisNet, dis_accuracy, train_dis_net  # noqa: E402
+from engine.autoencoder.sharpening.dis_net import dis_accuracy, train_dis_net  # noqa: E402
 from engine.autoencoder.judge import ensure_judge  # noqa: E402
 from engine.autoencoder.models import make_autoencoder  # noqa: E402
 from engine.autoencoder.config import DCGAN_BETAS, SharpenConfig  # noqa: E402

@@ -1,8 +1,6 @@
 import json
-import os
 import subprocess
 import sys
-import time
 
 import pytest
 import torch

@@ -99,7 +99,6 @@ def test_the_control_strategy_is_plain_l1_training(nets):
 
 
 def test_compare_scores_every_model_on_the_same_digits(nets):
-    import numpy as np
 
     from engine.autoencoder.models import DigitJudge
     from engine.autoencoder.sharpening.strategies import compare

@@ -3,7 +3,6 @@
 import json
 import shutil
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,7 +17,6 @@ from tui.screens.optimizer_lab import OptimizerLab
 from tui.screens.overview import OverviewPane
 from tui.screens.reconstructions import ReconstructionsPane
 from tui.screens.runs import RunsPane
-from tui.screens.train import TrainPane
 from tui.widgets.contingency import ContingencyHeatmap
 from tui.widgets.run_charts import LatentScatter, LossChart
 from tests.conftest import await_file_unlocked

@@ -26,8 +26,8 @@ def detect() -> str | None:
     return protocol
 
 
-def picture(rows) -> "PIL.Image.Image":
-    """DigitRows as one picture: each row of digits under the other, misread ones framed in red."""
+def picture(rows):
+    """DigitRows as one PIL image: each row of digits under the other, misread ones framed in red."""
     from PIL import Image
 
     wrong = [np.array([f is not None for f in r.frames]) if r.frames else None for r in rows]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.autoencoder.config import ARCHITECTURES, DEVICES, KMEANS_SCALINGS, TrainConfig
+from engine.autoencoder.config import ARCHITECTURES, KMEANS_SCALINGS, TrainConfig
 from engine.autoencoder.runs.rundir import RunError, new_run_name, read_config
 
 DATA_DIR_HELP = "MNIST files, or a torchvision root with MNIST/raw/"
@@ -24,7 +24,8 @@ def add_parsers(sub) -> None:
     train.add_argument("--batch-size", type=int, default=None)
     train.add_argument("--lr", type=float, default=None)
     train.add_argument("--subset", type=int, default=None, help="train on the first N images (100 to 60000)")
-    train.add_argument("--device", choices=DEVICES, default=None)
+    train.add_argument("--device", default=None, metavar="{auto,cpu,cuda,cuda:N}",
+                       help="where to train (default auto: the first GPU if there is one)")
     train.add_argument("--seed", type=int, default=None)
     train.add_argument("--eval-every", type=int, default=None, help="epochs between k-means and judge scores")
     train.add_argument("--kmeans-scaling", choices=KMEANS_SCALINGS, default=None,

@@ -4,12 +4,14 @@ check a request cheaply."""
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import asdict, dataclass
 
 from engine.autoencoder.mnist import PIXELS
 
 ARCHITECTURES = ("mlp", "conv")
 DEVICES = ("auto", "cpu", "cuda")
+"""The devices a form offers; `cuda:N` (a GPU by its index) is accepted as well."""
 KMEANS_SCALINGS = ("none", "standard", "unit")
 """How codes are scaled before k-means: as they are, each coordinate to zero mean and unit
 variance, or each code to unit length (k-means then compares directions, as cosine similarity
@@ -120,10 +122,16 @@ class TrainConfig:
             raise TrainingError(f"The learning rate must be a number greater than 0, not {self.lr}.")
         if self.subset is not None and not 100 <= self.subset <= 60000:
             raise TrainingError(f"The subset must be between 100 and 60000 images, not {self.subset}.")
-        if self.device not in DEVICES:
-            raise TrainingError(f"The device must be one of {', '.join(DEVICES)}, not {self.device!r}.")
-        if check_device and self.device == "cuda" and not cuda_available():
-            raise TrainingError("CUDA was asked for but no GPU is available here; use --device cpu or auto.")
+        gpu = re.fullmatch(r"cuda(?::(\d+))?", self.device)
+        if self.device not in DEVICES and gpu is None:
+            raise TrainingError(f"The device must be auto, cpu, cuda or cuda:N (a GPU's index), not {self.device!r}.")
+        if check_device and gpu is not None:
+            count = cuda_count()
+            if not count:
+                raise TrainingError("CUDA was asked for but no GPU is available here; use --device cpu or auto.")
+            if gpu.group(1) is not None and int(gpu.group(1)) >= count:
+                raise TrainingError(f"There is no GPU {gpu.group(1)} here: this machine has {count} "
+                                    f"(cuda:0 to cuda:{count - 1}).")
         return self
 
     def as_dict(self) -> dict:
@@ -146,10 +154,11 @@ class TrainConfig:
         return torch.device(self.device)
 
 
-def cuda_available() -> bool:
+def cuda_count() -> int:
+    """How many GPUs torch sees (0 without CUDA)."""
     import torch
 
-    return torch.cuda.is_available()
+    return torch.cuda.device_count() if torch.cuda.is_available() else 0
 
 
 STRATEGIES = (1, 2)

@@ -142,3 +142,18 @@ def test_the_conv_variant_encodes_and_decodes_to_the_image_shape():
     x = torch.rand(3, 784)
     assert model.encode(x).shape == (3, 16)
     assert model(x).shape == (3, 784)
+
+
+def test_a_gpu_is_named_by_its_index_and_a_missing_one_is_one_sentence(monkeypatch):
+    import engine.autoencoder.config as config
+    from engine.autoencoder.config import TrainingError
+
+    monkeypatch.setattr(config, "cuda_count", lambda: 2)
+    assert TrainConfig(device="cuda:1").validated().device == "cuda:1"
+    with pytest.raises(TrainingError, match=r"There is no GPU 2 here: this machine has 2 \(cuda:0 to cuda:1\)"):
+        TrainConfig(device="cuda:2").validated()
+    with pytest.raises(TrainingError, match="must be auto, cpu, cuda or cuda:N"):
+        TrainConfig(device="cuda:x").validated()
+    monkeypatch.setattr(config, "cuda_count", lambda: 0)
+    with pytest.raises(TrainingError, match="no GPU is available here"):
+        TrainConfig(device="cuda:0").validated()

@@ -1,0 +1,169 @@
+"""One script for a lent GPU machine: does the CUDA path work, and how fast is it? A few minutes.
+
+    python bench/gpu_check.py [--device cuda]        on a CUDA machine: full data
+    python bench/gpu_check.py --dry-run              on the CPU, a tiny subset: every step, quickly
+
+Steps: the trainer's images/s on the device; a full-data epoch of each of the three default
+models (target under 1 s for the three together on an H100/H200); `bumptui train` then
+`bumptui sharpen`, one epoch each, end to end; a training killed with SIGKILL mid-run and resumed;
+the app's Train pane driving a run on the device, headless. Each step prints one line, `ok` or
+`FAILED` with why; the exit status is 0 only when every step is ok.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def cli(*args, timeout=600) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=timeout)
+
+
+def throughput(device: str, subset: int | None, steps: int) -> str:
+    import torch
+
+    from engine.autoencoder.config import TrainConfig
+    from engine.autoencoder.data import DeviceData
+    from engine.autoencoder.models import make_autoencoder
+    from engine.autoencoder.training import train_epoch
+
+    dev = TrainConfig(device=device).torch_device()
+    data = DeviceData.load(dev, subset)
+    x = data.train_x[: steps * 256]
+    model = make_autoencoder("mlp", 16).to(dev)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    train_epoch(model, optimizer, x[:512], 256, torch.Generator().manual_seed(0), threading.Event(), lambda *a: None)
+    if dev.type == "cuda":
+        torch.cuda.synchronize()
+    start = time.perf_counter()
+    train_epoch(model, optimizer, x, 256, torch.Generator().manual_seed(1), threading.Event(), lambda *a: None)
+    if dev.type == "cuda":
+        torch.cuda.synchronize()
+    lines = [f"{len(x) / (time.perf_counter() - start):,.0f} images/s (MLP latent 16, batch 256, {dev})"]
+    total = 0.0
+    for d in (2, 16, 256):
+        model = make_autoencoder("mlp", d).to(dev)
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+        start = time.perf_counter()
+        train_epoch(model, optimizer, data.train_x, 256, torch.Generator().manual_seed(0), threading.Event(),
+                    lambda *a: None)
+        if dev.type == "cuda":
+            torch.cuda.synchronize()
+        total += time.perf_counter() - start
+    lines.append(f"one epoch of {len(data.train_x):,} images for latent 2, 16 and 256 together: {total:.2f} s "
+                 "(target under 1 s on an H100/H200 with full data)")
+    return "; ".join(lines)
+
+
+def end_to_end(device: str, tiny: list[str], runs: Path) -> str:
+    run = runs / "end-to-end"
+    latents = ["--latent", "16"] if tiny else []  # a dry run: one model is enough to take every step
+    trained = cli("train", "--device", device, "--epochs", "1", "--run-dir", str(run), "--json", *latents, *tiny)
+    if trained.returncode:
+        raise RuntimeError(f"train: {trained.stderr.strip().splitlines()[-1:]}")
+    start = time.perf_counter()
+    sharpened = cli("sharpen", str(run), "--epochs", "1", "--json", *(["--dis-epochs", "1"] if tiny else []))
+    if sharpened.returncode:
+        raise RuntimeError(f"sharpen: {sharpened.stderr.strip().splitlines()[-1:]}")
+    models = json.loads(trained.stdout)["models"]
+    l1 = ", ".join(f"latent {d} test L1 {m['test_l1']:.4f}" for d, m in models.items())
+    return f"train and sharpen finished ({l1}; sharpening {time.perf_counter() - start:.0f} s); cluster: not built yet"
+
+
+def kill_and_resume(device: str, tiny: list[str], runs: Path) -> str:
+    from engine.autoencoder.runs import events as ev
+    from engine.autoencoder.runs.rundir import read_events
+
+    run = runs / "killed"
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "train", "--device", device, "--latent", "16", "--epochs",
+                             "3", "--run-dir", str(run), *tiny], cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if any(isinstance(e, ev.StepLoss) and e.epoch == 2 for e in read_events(run)):
+                break
+        except Exception:
+            pass
+        time.sleep(0.05)
+    if proc.poll() is not None:
+        raise RuntimeError("the run ended before it could be killed in epoch 2")
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    resumed = cli("train", "--resume", "--run-dir", str(run), "--json")
+    if resumed.returncode:
+        raise RuntimeError(f"resume: {resumed.stderr.strip().splitlines()[-1:]}")
+    restart = [e for e in read_events(run) if isinstance(e, ev.RunStarted)][-1]
+    return (f"killed in epoch 2, resumed after epoch {restart.resumed_epochs['16']} "
+            f"(stale lock of {restart.stale_lock_pid} taken over), finished 3 epochs")
+
+
+def app_drives_a_run(device: str, subset: str | None, runs: Path) -> str:
+    from textual.widgets import Input, Select
+
+    from engine.autoencoder.runs import events as ev
+    from tui.app import BumptuiApp
+
+    async def drive() -> str:
+        app = BumptuiApp(runs_root=runs)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("2")
+            form = app.screen
+            for key, value in dict(latent="16", epochs="1", subset=subset or "", name="from-the-app").items():
+                form.query_one(f"#{key}", Input).value = value
+            form.query_one("#device", Select).value = "cuda" if device.startswith("cuda") else device
+            await pilot.press("ctrl+s")
+            deadline = time.monotonic() + 600
+            while time.monotonic() < deadline and not (app.record and app.record.outcome):
+                await pilot.pause(0.2)
+            outcome = app.record.outcome if app.record else None
+            if not isinstance(outcome, ev.Done):
+                raise RuntimeError(f"the app's run ended with {outcome!r}; notices: {app.notices[-1:]}")
+            return f"the Train pane trained on {app.record.started.device} to the end"
+
+    return asyncio.run(drive())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--device", default="cuda")
+    parser.add_argument("--dry-run", action="store_true", help="on the CPU with a tiny subset: every step, quickly")
+    args = parser.parse_args()
+    device = "cpu" if args.dry_run else args.device
+    subset = "300" if args.dry_run else None
+    tiny = ["--subset", subset, "--batch-size", "64"] if subset else []
+    failed = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        runs = Path(tmp) / "runs"
+        runs.mkdir()
+        steps = [("throughput", lambda: throughput(device, int(subset) if subset else None, 4 if subset else 200)),
+                 ("end to end", lambda: end_to_end(device, tiny, runs)),
+                 ("kill and resume", lambda: kill_and_resume(device, tiny, runs)),
+                 ("app", lambda: app_drives_a_run(device, subset, runs))]
+        for name, step in steps:
+            start = time.perf_counter()
+            try:
+                print(f"{name}: ok, {step()} [{time.perf_counter() - start:.1f} s]", flush=True)
+            except Exception as err:  # one line per step, whatever went wrong
+                failed += 1
+                print(f"{name}: FAILED, {type(err).__name__}: {err} [{time.perf_counter() - start:.1f} s]", flush=True)
+    print(f"{len(steps) - failed} of {len(steps)} steps ok on {device}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.autoencoder.config import ARCHITECTURES, KMEANS_SCALINGS, TrainConfig
+from engine.autoencoder.config import ARCHITECTURES, KMEANS_SCALINGS, PRECISIONS, TrainConfig
 from engine.autoencoder.runs.rundir import RunError, new_run_name, read_config
 
 DATA_DIR_HELP = "MNIST files, or a torchvision root with MNIST/raw/"
@@ -26,6 +26,8 @@ def add_parsers(sub) -> None:
     train.add_argument("--subset", type=int, default=None, help="train on the first N images (100 to 60000)")
     train.add_argument("--device", default=None, metavar="{auto,cpu,cuda,cuda:N}",
                        help="where to train (default auto: the first GPU if there is one)")
+    train.add_argument("--precision", choices=PRECISIONS, default=None,
+                       help="fp32, or bf16 autocast (float32 weights); auto (default): bf16 where the hardware has it")
     train.add_argument("--seed", type=int, default=None)
     train.add_argument("--eval-every", type=int, default=None, help="epochs between k-means and judge scores")
     train.add_argument("--kmeans-scaling", choices=KMEANS_SCALINGS, default=None,
@@ -47,6 +49,7 @@ def train_config(args) -> TrainConfig:
         "latent_dims": tuple(args.latent) if args.latent else None, "epochs": args.epochs, "arch": args.arch,
         "batch_size": args.batch_size, "lr": args.lr, "subset": args.subset, "device": args.device,
         "seed": args.seed, "eval_every": args.eval_every, "kmeans_scaling": args.kmeans_scaling,
+        "precision": args.precision,
     }
     return TrainConfig(**{k: v for k, v in given.items() if v is not None})
 

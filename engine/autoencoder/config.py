@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
 
 from engine.autoencoder.mnist import PIXELS
 
 ARCHITECTURES = ("mlp", "conv")
 DEVICES = ("auto", "cpu", "cuda")
 """The devices a form offers; `cuda:N` (a GPU by its index) is accepted as well."""
+PRECISIONS = ("auto", "fp32", "bf16")
+"""The forward pass and loss in float32, or under bfloat16 autocast (weights and Adam's state stay
+float32); auto: bf16 where the hardware computes it natively (a CUDA GPU that supports it, a CPU
+with avx512_bf16 or AMX), fp32 elsewhere. A run records the precision it resolved to."""
 KMEANS_SCALINGS = ("none", "standard", "unit")
 """How codes are scaled before k-means: as they are, each coordinate to zero mean and unit
 variance, or each code to unit length (k-means then compares directions, as cosine similarity
@@ -97,10 +102,12 @@ class TrainConfig:
     """none, standard (each coordinate to unit variance) or unit (each code to unit length) before k-means."""
     judge_epochs: int = 2
     """Epochs of the judge (the digit classifier) when it is not cached: two reach ~98% on full MNIST."""
+    precision: str = "auto"
+    """auto, fp32 or bf16 (see PRECISIONS); bf16 trains the MLPs ~1.4x faster on this project's CPU."""
 
     KINDS = {"latent_dims": "ints", "epochs": "int", "arch": "str", "batch_size": "int", "lr": "number",
              "subset": "int?", "device": "str", "seed": "int", "eval_every": "int", "kmeans_scaling": "str",
-             "judge_epochs": "int"}
+             "judge_epochs": "int", "precision": "str"}
     """The kind of each field in config.json (see checked_fields)."""
 
     def validated(self, check_device: bool = True) -> "TrainConfig":
@@ -123,6 +130,8 @@ class TrainConfig:
         if self.subset is not None and not 100 <= self.subset <= 60000:
             raise TrainingError(f"The subset must be between 100 and 60000 images, not {self.subset}.")
         gpu = re.fullmatch(r"cuda(?::(\d+))?", self.device)
+        if self.precision not in PRECISIONS:
+            raise TrainingError(f"The precision must be one of {', '.join(PRECISIONS)}, not {self.precision!r}.")
         if self.device not in DEVICES and gpu is None:
             raise TrainingError(f"The device must be auto, cpu, cuda or cuda:N (a GPU's index), not {self.device!r}.")
         if check_device and gpu is not None:
@@ -144,7 +153,14 @@ class TrainConfig:
         """A config read from JSON, its fields' types checked (not yet their ranges: see validated)."""
         d = checked_fields(d, cls.KINDS)
         d["latent_dims"] = tuple(d.get("latent_dims", cls.latent_dims))
+        d.setdefault("precision", "fp32")  # runs recorded before the setting trained in fp32
         return cls(**d)
+
+    def resolved(self, device) -> "TrainConfig":
+        """This config with `auto` precision made concrete for the torch device it trains on."""
+        if self.precision != "auto":
+            return self
+        return replace(self, precision="bf16" if bf16_native(device) else "fp32")
 
     def torch_device(self):
         import torch
@@ -152,6 +168,20 @@ class TrainConfig:
         if self.device == "auto":
             return torch.device("cuda" if torch.cuda.is_available() else "cpu")
         return torch.device(self.device)
+
+
+def bf16_native(device) -> bool:
+    """Whether the torch device computes bfloat16 natively: a CUDA GPU that says so, or a CPU whose
+    flags include avx512_bf16 or amx_bf16."""
+    if device.type == "cuda":
+        import torch
+
+        return torch.cuda.is_bf16_supported()
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
 def cuda_count() -> int:

@@ -36,9 +36,10 @@ class NonFiniteLoss(Exception):
 
 
 def train_epoch(model, optimizer, train_x, batch_size, generator, cancel: threading.Event,
-                on_step: Callable[[int, int, float], None]) -> float | None:
+                on_step: Callable[[int, int, float], None], precision: str = "fp32") -> float | None:
     """One pass over train_x in a fresh random order. Returns the mean batch loss, or None when
-    `cancel` was set (checked before every batch)."""
+    `cancel` was set (checked before every batch). precision bf16: the forward pass under bfloat16
+    autocast, the loss on its output in float32; weights, gradients and Adam's state stay float32."""
     model.train()
     steps = steps_per_epoch(len(train_x), batch_size)
     every = log_every(steps)
@@ -46,7 +47,9 @@ def train_epoch(model, optimizer, train_x, batch_size, generator, cancel: thread
     try:
         for step, batch in enumerate(shuffled_batches(len(train_x), batch_size, generator, train_x.device, cancel), 1):
             x = as_float(train_x[batch])
-            loss = l1_loss(model(x), x)
+            with torch.autocast(train_x.device.type, dtype=torch.bfloat16, enabled=precision == "bf16"):
+                out = model(x)
+            loss = l1_loss(out.float(), x)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
@@ -152,9 +155,10 @@ def reported(emit, what: str):
         raise
 
 
-def on_device(config: TrainConfig, data_dir=None) -> tuple[torch.device, DeviceData]:
+def on_device(config: TrainConfig, data_dir=None) -> tuple[torch.device, DeviceData, TrainConfig]:
+    """The device, the data on it, and the config with its precision resolved for that device."""
     device = config.torch_device()
-    return device, DeviceData.load(device, config.subset, data_dir)
+    return device, DeviceData.load(device, config.subset, data_dir), config.resolved(device)
 
 
 def run_training(run: str | Path | TrainingPlan, config: TrainConfig | None = None, *, resume: bool = False,
@@ -169,12 +173,12 @@ def run_training(run: str | Path | TrainingPlan, config: TrainConfig | None = No
     """
     plan = run if isinstance(run, TrainingPlan) else prepare_run_dir(Path(run), config, resume)
     cancel = cancel or threading.Event()
-    return recorded(plan.run_dir, plan.run_dir, None if plan.resume else plan.config.as_dict(), callback,
-                    lambda: on_device(plan.config, data_dir),
-                    lambda loaded, emit, stale_pid: _train(plan.run_dir, plan.config, *loaded, emit, cancel, stale_pid))
+    return recorded(plan.run_dir, plan.run_dir, None if plan.resume else (lambda loaded: loaded[2].as_dict()),
+                    callback, lambda: on_device(plan.config, data_dir),
+                    lambda loaded, emit, stale_pid: _train(plan.run_dir, *loaded, emit, cancel, stale_pid))
 
 
-def _train(run_dir, config, device, data, emit, cancel, stale_pid) -> dict | None:
+def _train(run_dir, device, data, config, emit, cancel, stale_pid) -> dict | None:
     models = [Model(d, config, device) for d in config.latent_dims]
     restore_all(models, lambda m: checkpoint_path(run_dir, m.latent), "autoencoder", config.epochs, run_dir, "trained")
     emit(ev.RunStarted(str(run_dir), config.as_dict(), str(device), {str(m.latent): m.epoch for m in models}, stale_pid))
@@ -193,7 +197,8 @@ def _train(run_dir, config, device, data, emit, cancel, stale_pid) -> dict | Non
             start = time.perf_counter()
             try:
                 train_l1 = train_epoch(m.net, m.optimizer, data.train_x, config.batch_size, m.generator, cancel,
-                                       lambda step, steps, loss: emit(ev.StepLoss(m.latent, epoch, step, steps, loss)))
+                                       lambda step, steps, loss: emit(ev.StepLoss(m.latent, epoch, step, steps, loss)),
+                                       config.precision)
             except NonFiniteLoss as where:
                 return ev.Failed(f"The loss of the latent-{m.latent} model became infinite or NaN at {where} of "
                                  f"epoch {epoch}; lower the learning rate and start a new run.")

@@ -157,3 +157,37 @@ def test_a_gpu_is_named_by_its_index_and_a_missing_one_is_one_sentence(monkeypat
     monkeypatch.setattr(config, "cuda_count", lambda: 0)
     with pytest.raises(TrainingError, match="no GPU is available here"):
         TrainConfig(device="cuda:0").validated()
+
+
+def test_bf16_autocast_learns_as_fp32_does_and_records_what_it_used(runs_root):
+    base = replace(TINY, latent_dims=(16,), epochs=2, subset=2000)
+    fp32 = run_training(runs_root / "precision-fp32", replace(base, precision="fp32"))
+    bf16 = run_training(runs_root / "precision-bf16", replace(base, precision="bf16"))
+    a, b = fp32["models"]["16"]["test_l1"], bf16["models"]["16"]["test_l1"]
+    assert abs(a - b) / a < 0.03, (a, b)
+    started = [e for e in read_events(runs_root / "precision-bf16") if isinstance(e, ev.RunStarted)][0]
+    assert started.config["precision"] == "bf16"
+
+
+def test_auto_precision_is_resolved_before_it_is_recorded(runs_root):
+    import json
+
+    from engine.autoencoder.config import bf16_native
+
+    run_training(runs_root / "precision-auto", replace(TINY, precision="auto"))
+    stored = json.loads((runs_root / "precision-auto" / "config.json").read_text())["precision"]
+    assert stored == ("bf16" if bf16_native(torch.device("cpu")) else "fp32")
+
+
+def test_a_stopped_bf16_run_resumes_to_the_losses_of_an_uninterrupted_one(runs_root):
+    config = replace(TINY, latent_dims=(2,), epochs=2, precision="bf16")
+    whole = run_training(runs_root / "bf16-whole", config)
+    cancel = threading.Event()
+
+    def stop_in_epoch_2(event):
+        if isinstance(event, ev.StepLoss) and event.epoch == 2:
+            cancel.set()
+
+    assert run_training(runs_root / "bf16-stopped", config, callback=stop_in_epoch_2, cancel=cancel) is None
+    resumed = run_training(runs_root / "bf16-stopped", config, resume=True)
+    assert resumed["models"]["2"]["test_l1"] == whole["models"]["2"]["test_l1"]

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Footer, Input, Label, ProgressBar, Select, Static
 
-from engine.autoencoder.config import ARCHITECTURES, DEVICES, TrainConfig, TrainingError
+from engine.autoencoder.config import ARCHITECTURES, DEVICES, PRECISIONS, TrainConfig, TrainingError
 from engine.autoencoder.runs.record import RunRecord
 from engine.autoencoder.runs.rundir import new_run_name
 from tui.messages import RunView
@@ -40,6 +40,7 @@ def parse_form(values: dict[str, str]) -> TrainConfig:
         except ValueError:
             raise TrainingError(f"{key.capitalize()} must be a whole number, not {text!r}.") from None
     return TrainConfig(latent_dims=latents, epochs=numbers["epochs"], arch=values["arch"], device=values["device"],
+                       precision=values.get("precision", "auto"),
                        seed=numbers["seed"], subset=numbers["subset"]).validated()
 
 
@@ -104,6 +105,9 @@ class TrainPane(RunPane):
                 with Horizontal(classes="row"):
                     yield Label("run")
                     yield Input(new_run_name(), id="name", compact=True)
+                    yield Label("prec", classes="short")
+                    yield Select([(p, p) for p in PRECISIONS], value="auto", allow_blank=False, id="precision",
+                                 compact=True)
                 with Horizontal(classes="row"):
                     yield Label("")
                     yield Button("Start", id="start", variant="primary", compact=True)
@@ -117,7 +121,7 @@ class TrainPane(RunPane):
 
     def form_values(self) -> dict[str, str]:
         values = {k: self.query_one(f"#{k}", Input).value for k in ("latent", "epochs", "seed", "subset", "name")}
-        values.update({k: str(self.query_one(f"#{k}", Select).value) for k in ("arch", "device")})
+        values.update({k: str(self.query_one(f"#{k}", Select).value) for k in ("arch", "device", "precision")})
         return values
 
     @on(Button.Pressed, "#start")
@@ -165,6 +169,7 @@ class TrainPane(RunPane):
         for key, value in values.items():
             self.query_one(f"#{key}", Input).value = value
         self.query_one("#arch", Select).value = config["arch"]
+        self.query_one("#precision", Select).value = config.get("precision", "fp32")
         self.query_one("#name", Input).value = new_run_name()
 
     def action_log_scale(self) -> None:
@@ -191,7 +196,8 @@ class TrainPane(RunPane):
         done, total = record.done()
         if live and done:
             state += f" · ETA {eta_text(self._clock.eta(done, total))}"
-        device = f" on {record.started.device}" if record.started else ""
+        device = (f" on {record.started.device} ({record.started.config.get('precision', 'fp32')})"
+                  if record.started else "")
         extra = f" · compared with {view.overlay.run_dir.name}" if view.overlay else ""
         message = getattr(record.outcome, "message", None) or getattr(record.outcome, "reason", None) or ""
         status.update(f"[b]{record.run_dir}[/b]{device}: {state}{extra}" + (f" — {message}" if message else ""))

@@ -202,10 +202,10 @@ class MetricsTail:
         return events
 
 
-def recorded(run_dir: Path, folder: Path, new_config: dict | None, callback, load, body):
+def recorded(run_dir: Path, folder: Path, new_config, callback, load, body):
     """body(load(), emit, stale_lock_pid) under run_dir's lock, every event emitted written to
-    folder/metrics.jsonl and passed to `callback`. new_config (None when resuming) is written to
-    folder/config.json once load() (the data on its device) has succeeded, so a run that could not
+    folder/metrics.jsonl and passed to `callback`. new_config(loaded) (None when resuming) is written
+    to folder/config.json once load() (the data on its device) has succeeded, so a run that could not
     start leaves no run behind. The lock is released however body ends."""
     (folder / CHECKPOINTS).mkdir(parents=True, exist_ok=True)
     lock = RunLock(run_dir).acquire()
@@ -213,7 +213,7 @@ def recorded(run_dir: Path, folder: Path, new_config: dict | None, callback, loa
     try:
         loaded = load()
         if new_config is not None:
-            write_config(folder, new_config)
+            write_config(folder, new_config(loaded))
         writer = MetricsWriter(folder / METRICS)
 
         def emit(event) -> None:

@@ -130,8 +130,9 @@ def run_sharpen(run: str | Path | SharpenPlan, config: SharpenConfig | None = No
     """
     plan = run if isinstance(run, SharpenPlan) else prepare_sharpen(Path(run), config, resume)
     cancel = cancel or threading.Event()
-    return recorded(plan.run_dir, sharpen_dir(plan.run_dir), None if plan.resume else plan.config.as_dict(), callback,
-                    lambda: on_device(plan.train, data_dir),
+    return recorded(plan.run_dir, sharpen_dir(plan.run_dir), None if plan.resume else lambda _: plan.config.as_dict(),
+                    callback,
+                    lambda: on_device(plan.train, data_dir)[:2],
                     lambda loaded, emit, stale_pid: _sharpen(plan, *loaded, emit, cancel, stale_pid))
 
 

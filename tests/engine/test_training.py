@@ -80,14 +80,16 @@ def test_summary_and_events_carry_every_score(small_run):
     assert [e for e in events if isinstance(e, ev.LatentSnapshot) and e.latent == 16][0].projection == "pca"
 
 
-def test_two_cpu_runs_with_the_same_seed_give_identical_losses(runs_root):
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_two_cpu_runs_with_the_same_seed_give_identical_losses(runs_root, precision):
     a, b = [], []
-    run_training(runs_root / "seed-a", TINY, callback=a.append)
-    run_training(runs_root / "seed-b", TINY, callback=b.append)
+    config = replace(TINY, precision=precision)
+    run_training(runs_root / f"seed-a-{precision}", config, callback=a.append)
+    run_training(runs_root / f"seed-b-{precision}", config, callback=b.append)
     losses = [[e.loss for e in run if isinstance(e, ev.StepLoss)] for run in (a, b)]
     assert losses[0] == losses[1] and len(losses[0]) == 16
     other = []
-    run_training(runs_root / "seed-c", replace(TINY, seed=1), callback=other.append)
+    run_training(runs_root / f"seed-c-{precision}", replace(config, seed=1), callback=other.append)
     assert [e.loss for e in other if isinstance(e, ev.StepLoss)] != losses[0]
 
 

@@ -86,7 +86,7 @@ def end_to_end(device: str, tiny: list[str], runs: Path) -> str:
 
 def kill_and_resume(device: str, tiny: list[str], runs: Path) -> str:
     from engine.autoencoder.runs import events as ev
-    from engine.autoencoder.runs.rundir import read_events
+    from engine.autoencoder.runs.log import read_events
 
     run = runs / "killed"
     proc = subprocess.Popen([sys.executable, "-m", "cli", "train", "--device", device, "--latent", "16", "--epochs",

@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine.autoencoder.runs import events as ev  # noqa: E402
-from engine.autoencoder.runs.rundir import read_events  # noqa: E402
+from engine.autoencoder.runs.log import read_events  # noqa: E402
 from engine.autoencoder.runs.record import RunRecord  # noqa: E402
 from tui.app import BumptuiApp  # noqa: E402
 from textual.scroll_view import ScrollView  # noqa: E402

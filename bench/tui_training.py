@@ -28,7 +28,7 @@ LATENTS, EPOCHS, SUBSET = "2 16", 3, 20000
 
 def images_per_s(run_dir: Path) -> float:
     from engine.autoencoder.runs import events as ev
-    from engine.autoencoder.runs.rundir import read_events
+    from engine.autoencoder.runs.log import read_events
 
     ends = [e for e in read_events(run_dir) if isinstance(e, ev.EpochEnd)]
     return len(ends) * SUBSET / sum(e.seconds for e in ends)

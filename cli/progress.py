@@ -10,7 +10,7 @@ from pathlib import Path
 
 from engine.autoencoder.config import lambda_text
 from engine.autoencoder.runs import events as ev
-from engine.autoencoder.runs.rundir import METRICS
+from engine.autoencoder.runs.log import METRICS
 from engine.autoencoder.sharpening.comparison import MODEL_NAMES, PLAIN, PairKey
 
 PLAIN_LINE_EVERY_S = 5.0

@@ -114,7 +114,8 @@ def cmd_report(args, argv) -> int:
 def cmd_repair(args, argv) -> int:
     """`bumptui repair RUN_DIR`: cut the run's logs (and its sharpening's) back to before their first
     damaged line, after copying each whole log beside it."""
-    from engine.autoencoder.runs.rundir import METRICS, RunLock, repair_log, sharpen_dir
+    from engine.autoencoder.runs.log import METRICS, repair_log
+    from engine.autoencoder.runs.rundir import RunLock, sharpen_dir
 
     run_dir = Path(args.run_dir)
     read_config(run_dir)  # a clear error when this is not a run

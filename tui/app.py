@@ -19,7 +19,8 @@ from textual.binding import Binding
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from engine.autoencoder.runs.record import Record, RunRecord, SharpenRecord
-from engine.autoencoder.runs.rundir import MetricsTail, RunError, read_train_config
+from engine.autoencoder.runs.log import MetricsTail
+from engine.autoencoder.runs.rundir import RunError, read_train_config
 from tui.messages import SHARPENING, TRAINING, Job, RunView, SharpeningEvent, TrainingEvent
 from tui.panes import PANES
 from tui.screens.optimizer_lab import OptimizerLab

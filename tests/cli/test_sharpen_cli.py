@@ -54,7 +54,8 @@ def test_sharpen_and_compare_name_a_missing_run(tmp_path, capsys):
 
 def test_sharpen_detach_returns_at_once_and_the_sharpening_carries_on(sharpen_copy):
     from engine.autoencoder.runs import events as ev
-    from engine.autoencoder.runs.rundir import read_events, sharpen_dir
+    from engine.autoencoder.runs.log import read_events
+    from engine.autoencoder.runs.rundir import sharpen_dir
     from tests.conftest import wait_for
 
     result = bumptui("sharpen", str(sharpen_copy), "--epochs", "1", "--dis-epochs", "6", "--detach")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from engine.autoencoder.runs import events as ev
-from engine.autoencoder.runs.rundir import read_events
+from engine.autoencoder.runs.log import read_events
 from engine.autoencoder.training import TrainConfig, run_training
 from tests.conftest import ROOT, bumptui, in_process, one_sentence, wait_for
 

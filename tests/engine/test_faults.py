@@ -10,7 +10,8 @@ import torch
 
 from engine.autoencoder.runs import events as ev
 from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
-from engine.autoencoder.runs.rundir import METRICS, MetricsWriter, RunError, read_events, repair_log
+from engine.autoencoder.runs.log import METRICS, MetricsWriter, read_events, repair_log
+from engine.autoencoder.runs.rundir import RunError
 
 from tests.conftest import failing_fsync_of
 

@@ -7,7 +7,8 @@ import torch
 
 from engine.autoencoder.runs import events as ev
 from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
-from engine.autoencoder.runs.rundir import METRICS, MetricsTail, MetricsWriter, RunError, RunLock
+from engine.autoencoder.runs.log import METRICS, MetricsTail, MetricsWriter
+from engine.autoencoder.runs.rundir import RunError, RunLock
 
 
 def sample_events():

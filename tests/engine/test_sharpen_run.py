@@ -6,8 +6,8 @@ import threading
 import pytest
 
 from engine.autoencoder.runs import events as ev
-from engine.autoencoder.runs.rundir import (RunError, RunLock, checkpoint_path, pair_path, read_events, scorer_path,
-                                            sharpen_dir)
+from engine.autoencoder.runs.log import read_events
+from engine.autoencoder.runs.rundir import RunError, RunLock, checkpoint_path, pair_path, scorer_path, sharpen_dir
 from engine.autoencoder.runs.record import SharpenRecord, meets_target
 from engine.autoencoder.sharpening.comparison import PairKey
 from engine.autoencoder.sharpening.run import run_sharpen

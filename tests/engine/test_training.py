@@ -10,7 +10,7 @@ import torch
 from engine.autoencoder.runs import events as ev
 from engine.autoencoder.mnist import load_mnist
 from engine.autoencoder.models import l1_loss, make_autoencoder
-from engine.autoencoder.runs.rundir import read_events
+from engine.autoencoder.runs.log import read_events
 from engine.autoencoder.runs.checkpoint import load_checkpoint
 from engine.autoencoder.runs.rundir import checkpoint_path
 from engine.autoencoder.training import TrainConfig, run_training

@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import DataTable, Input, Static
 
 from engine.autoencoder.runs import events as ev
-from engine.autoencoder.runs.rundir import read_events
+from engine.autoencoder.runs.log import read_events
 from tui.app import BumptuiApp
 from tui.screens.clusters import ClustersPane
 from tui.screens.latent import LatentPane

@@ -6,7 +6,8 @@ import numpy as np
 from textual.widgets import ContentSwitcher, DataTable, Input, Static
 
 from engine.autoencoder.runs import events as ev
-from engine.autoencoder.runs.rundir import read_events, sharpen_dir
+from engine.autoencoder.runs.log import read_events
+from engine.autoencoder.runs.rundir import sharpen_dir
 from tests.conftest import await_file_unlocked
 from tests.tui.conftest import FIXTURE, text_of, wait_until, watching
 from tui.app import BumptuiApp

@@ -11,7 +11,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
 from engine.autoencoder.runs.record import RunRecord
-from engine.autoencoder.runs.rundir import CONFIG, METRICS, RunError
+from engine.autoencoder.runs.log import METRICS
+from engine.autoencoder.runs.rundir import CONFIG, RunError
 from tui.messages import RunView
 from tui.screens.run_pane import RunPane
 from tui.widgets.pane_bar import PaneBar

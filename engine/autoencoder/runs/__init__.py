@@ -1,2 +1,2 @@
-"""A run on disk: the run directory (layout, lock, log, checkpoints) in rundir, the events it logs,
-and the records that fold those events back into the latest word on each model."""
+"""A run on disk: its directory's layout, lock and config (rundir), its log of events (log, events),
+its checkpoints, and the records that fold the events back into the latest word on each model."""

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.autoencoder.runs import events as ev
-from engine.autoencoder.runs.rundir import METRICS, MetricsTail, RunLock, sharpen_dir
+from engine.autoencoder.runs.log import METRICS, MetricsTail
+from engine.autoencoder.runs.rundir import RunLock, sharpen_dir
 from engine.autoencoder.sharpening.comparison import CONTROL, PLAIN, model_name
 
 STATUS = {ev.Done: "finished", ev.Failed: "failed", ev.Stopped: "stopped"}

@@ -32,7 +32,8 @@ from engine.autoencoder.models import as_float, make_autoencoder
 from engine.autoencoder.runs import events as ev
 from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from engine.autoencoder.runs.record import LOSS_FIELDS
-from engine.autoencoder.runs.rundir import (CONFIG, RunError, check_log, RunLock, checkpoint_path, has_record, judge_path,
+from engine.autoencoder.runs.log import check_log
+from engine.autoencoder.runs.rundir import (CONFIG, RunError, RunLock, checkpoint_path, has_record, judge_path,
                                             pair_path, read_config, read_train_config, recorded, scorer_path,
                                             sharpen_dir)
 from engine.autoencoder.sharpening.comparison import CONTROL, PLAIN, PairKey, model_name
@@ -62,7 +63,7 @@ def prepare_sharpen(run_dir: Path, config: SharpenConfig | None, resume: bool) -
     if resume:
         if not has:
             raise RunError(f"{run_dir} has no sharpening to resume.")
-        check_log(out)
+        check_log(out, run_dir)
         try:
             stored = SharpenConfig.from_dict(read_config(out)).validated()
         except TrainingError as err:

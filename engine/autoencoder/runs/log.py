@@ -1,0 +1,121 @@
+"""A run's log, metrics.jsonl: one event a line, appended whole and synced, read as it grows,
+checked before a run is continued, and repaired by keeping the events before a damaged line."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+from datetime import datetime
+from pathlib import Path
+
+from engine.autoencoder.runs.events import from_record, to_record
+
+METRICS = "metrics.jsonl"
+
+
+class RunError(ValueError):
+    """A run directory a user named cannot be used as asked; the message says why."""
+
+
+def why_failed(err: OSError) -> str:
+    """What a failed read or write means to a person: a full disk, a used-up quota, no permission."""
+    reasons = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+               errno.EACCES: "permission is denied", errno.EPERM: "permission is denied",
+               errno.EROFS: "the file system is read-only"}
+    return reasons.get(err.errno, err.strerror or str(err))
+
+
+class MetricsWriter:
+    """Appends events to metrics.jsonl, one whole line each: a line that cannot be written in full is
+    cut off again, so the log ends with its last complete line."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._f = open(path, "ab")
+        data = self.path.read_bytes()
+        if data and not data.endswith(b"\n"):  # a writer that died mid-line: cut its torn line, or it
+            self._f.truncate(data.rfind(b"\n") + 1)  # would sit in the middle of the log
+
+    def write(self, event) -> None:
+        line = (json.dumps(to_record(event), separators=(",", ":")) + "\n").encode("utf-8")
+        end = self._f.seek(0, os.SEEK_END)
+        try:
+            self._f.write(line)
+            self._f.flush()
+            os.fsync(self._f.fileno())
+        except OSError as err:
+            try:
+                self._f.truncate(end)
+            except OSError:
+                pass  # what reads the log leaves a torn last line alone
+            raise RunError(f"{self.path} could not be written: {why_failed(err)}. The log up to its last "
+                           "complete line is intact; free space or fix permissions, then resume the run.") from None
+
+    def close(self) -> None:
+        self._f.close()
+
+
+class MetricsTail:
+    """Reads metrics.jsonl as it grows. A last line without its newline is torn (its writer is
+    mid-write or died): it is left for the next poll. A bad complete line is an error naming it."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.offset = 0
+        self.line_no = 0
+
+    def poll(self) -> list:
+        try:
+            with open(self.path, "rb") as f:
+                f.seek(self.offset)
+                data = f.read()
+        except FileNotFoundError:
+            return []
+        events = []
+        end = data.rfind(b"\n") + 1
+        for raw in data[:end].splitlines():
+            self.line_no += 1
+            try:
+                events.append(from_record(json.loads(raw)))
+            except (ValueError, KeyError, TypeError):
+                raise RunError(f"{self.path} line {self.line_no} is not a valid event; the log is damaged there.") from None
+        self.offset += end
+        return events
+
+
+def check_log(folder: Path, run_dir: Path) -> None:
+    """RunError when the log in `folder` (of the run `run_dir`), about to be continued, is damaged
+    before its end, naming the line and the repair."""
+    try:
+        MetricsTail(Path(folder) / METRICS).poll()
+    except RunError as err:
+        raise RunError(f"{err} Resuming would write after the damage; bumptui repair {run_dir} keeps the "
+                       "events before it (the damaged log is kept beside it).") from None
+
+
+def repair_log(path: Path) -> tuple[int, int, Path] | None:
+    """Keep the events of metrics.jsonl before its first damaged line: the whole log is first copied to
+    a backup beside it. (events kept, the damaged line's number, the backup), or None when sound."""
+    data = path.read_bytes()
+    good, kept = 0, 0
+    for number, line in enumerate(data.splitlines(keepends=True), start=1):
+        try:
+            from_record(json.loads(line))
+        except (ValueError, KeyError, TypeError):
+            if not line.endswith(b"\n"):
+                return None  # only a torn last line: the next writer cuts it
+            backup = path.with_name(f"{path.name}.damaged-{datetime.now():%Y%m%d-%H%M%S}")
+            backup.write_bytes(data)
+            tmp = path.with_name(f".{path.name}.repair")
+            tmp.write_bytes(data[:good])
+            os.replace(tmp, path)
+            return kept, number, backup
+        good += len(line)
+        kept += 1
+    return None
+
+
+def read_events(run_dir: Path) -> list:
+    """Every complete event of a run so far."""
+    return MetricsTail(Path(run_dir) / METRICS).poll()

@@ -16,6 +16,8 @@ from engine.autoencoder.runs.record import Record, RunRecord, SharpenRecord
 
 TRAINING = "training"
 SHARPENING = "sharpening"
+LIVE = ("running", TRAINING, SHARPENING)
+"""The statuses of a record that is still being written."""
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,10 @@ class RunView:
     """A second run drawn on the loss chart beside the current one."""
     job: Job | None = None
     runs_root: Path = Path("runs")
+
+    def is_live(self, record: Record) -> bool:
+        """Whether the record is still being written, by this app's worker or another process."""
+        return self.status(record) in LIVE
 
     def status(self, record: Record) -> str:
         """finished, failed, stopped, dead, running (by another process), or training / sharpening

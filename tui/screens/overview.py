@@ -41,7 +41,7 @@ def model_lines(record: RunRecord, latent: int) -> list[str]:
 def run_lines(record: RunRecord, view: RunView, eta: str) -> list[str]:
     """The run's own line, and what is known of it beside its models: device, judge, raw pixels."""
     device = f" on {record.started.device}" if record.started else ""
-    message = getattr(record.outcome, "message", None) or getattr(record.outcome, "reason", None) or ""
+    message = record.ending
     lines = [f"[b]{record.run_dir.name}[/b]{device}: {view.status(record)}{eta}" + (f" — {message}" if message else "")]
     facts = []
     if record.judge:
@@ -82,7 +82,7 @@ class OverviewPane(RunPane):
             self.query_one(LossChart).show([], log_scale=False, smooth=True)
             self.query_one(WaitLine).wait_for(None)
             return
-        live = view.status(record) in ("running", "training")
+        live = view.is_live(record)
         self.query_one(WaitLine).wait_for(record.phase() if live else None)
         done, total = record.done()
         eta = f" · ETA {eta_text(self._clock.eta(done, total))}" if live and done else ""

@@ -158,7 +158,7 @@ class SharpenPane(RunPane):
         latent = self.model(sharpen) if sharpen else None
         table.clear()
         self.query_one(SharpenChart).show(sharpen, latent)
-        live = sharpen is not None and view.status(sharpen) in ("running", "sharpening")
+        live = sharpen is not None and view.is_live(sharpen)
         self.query_one(WaitLine).wait_for(sharpen.phase() if live else None)
         self._show_progress(sharpen, live)
         if record is None or sharpen is None or sharpen.started is None:
@@ -173,7 +173,7 @@ class SharpenPane(RunPane):
             table.add_row(name, epochs, l1, clear, sharp, judge, target)
         config = sharpen.started.config
         dis = f" · dis_net {sharpen.dis.held_out_acc:.1%} on held-out blur" if sharpen.dis else ""
-        message = getattr(sharpen.outcome, "message", None) or getattr(sharpen.outcome, "reason", None) or ""
+        message = sharpen.ending
         status.update(f"[b]{record.run_dir}[/b]: sharpening {view.status(sharpen)} · "
                       f"{lambda_text(config['lam'], config['strategies'])}"
                       f" · from {config['init']}{dis} · latent {latent} (n: next, v: digits/curves)"
@@ -186,8 +186,7 @@ class SharpenPane(RunPane):
         line.display = bool(sharpen and sharpen.started)
         if not line.display:
             return
-        total = sharpen.started.config["epochs"] * len(sharpen.started.resumed_epochs)
-        done = sharpen.done()
+        done, total = sharpen.done()
         text = f"{bar(done / total, 20)} {done:.1f}/{total} epochs of all models and strategies"
         if live:
             text += f" · ETA {eta_text(self._clock.eta(done, total))}"

@@ -14,7 +14,7 @@ from textual.widgets import Button, Footer, Input, Label, ProgressBar, Select, S
 from engine.autoencoder.config import ARCHITECTURES, DEVICES, PRECISIONS, TrainConfig, TrainingError
 from engine.autoencoder.runs.record import RunRecord
 from engine.autoencoder.runs.rundir import new_run_name
-from tui.messages import RunView
+from tui.messages import LIVE, RunView
 from tui.screens.run_pane import RunPane
 from tui.widgets.run_charts import LossChart
 from tui.widgets.pane_bar import PaneBar
@@ -191,7 +191,7 @@ class TrainPane(RunPane):
             status.update(NO_RUN_HERE)
             return
         state = view.status(record)
-        live = state in ("running", "training")
+        live = state in LIVE  # the status read once: it looks at the run's lock
         self.query_one(WaitLine).wait_for(record.phase() if live else None)
         done, total = record.done()
         if live and done:
@@ -199,7 +199,7 @@ class TrainPane(RunPane):
         device = (f" on {record.started.device} ({record.started.config.get('precision', 'fp32')})"
                   if record.started else "")
         extra = f" · compared with {view.overlay.run_dir.name}" if view.overlay else ""
-        message = getattr(record.outcome, "message", None) or getattr(record.outcome, "reason", None) or ""
+        message = record.ending
         status.update(f"[b]{record.run_dir}[/b]{device}: {state}{extra}" + (f" — {message}" if message else ""))
 
     def _show_progress(self, record: RunRecord | None) -> None:

@@ -56,6 +56,23 @@ class Record:
             record.add(event)
         return record
 
+    @property
+    def ending(self) -> str:
+        """Why it stopped or failed, as its last event says; "" while it runs or once it finished."""
+        return getattr(self.outcome, "message", None) or getattr(self.outcome, "reason", None) or ""
+
+    def phase(self) -> str | None:
+        """What a live run is busy with before its first batch losses, or None once it trains."""
+        if self.outcome is not None or any(self.steps.values()):
+            return None
+        if self.started is None:
+            return "loading MNIST onto the device"
+        return self.setting_up()
+
+    def setting_up(self) -> str:
+        """What it does after it started and before its first losses."""
+        raise NotImplementedError
+
     def status(self) -> str:
         """finished, failed, stopped, running, or dead (it stopped writing without a word)."""
         if self.outcome is not None:
@@ -122,12 +139,7 @@ class RunRecord(Record):
         progress = [self.progress(d) for d in self.latents]
         return sum(p.done for p in progress), sum(p.epochs for p in progress)
 
-    def phase(self) -> str | None:
-        """What a live run is busy with before its first batch losses, or None once it trains."""
-        if self.outcome is not None or any(self.steps.values()):
-            return None
-        if self.started is None:
-            return "loading MNIST onto the device"
+    def setting_up(self) -> str:
         if self.judge is None:
             return "training the judge (a digit classifier, once per subset size)"
         return "scoring the raw pixels with k-means (the baseline)"
@@ -216,20 +228,18 @@ class SharpenRecord(Record):
     def latest(self, latent: int, model: str) -> ev.SharpenScores | None:
         return RunRecord.latest(self.scores.get((latent, model), {}))
 
-    def phase(self) -> str | None:
-        """What a live sharpening is busy with before its first batch losses, or None once it trains."""
-        if self.outcome is not None or any(self.steps.values()):
-            return None
-        if self.started is None:
-            return "loading MNIST onto the device"
+    def setting_up(self) -> str:
         if self.dis is None:
             return "training dis_net on clear vs blurred digits (the judge first, if not cached)"
         return "scoring model (a) of each latent size"
 
-    def done(self) -> float:
-        """Epochs done over every strategy and model, with fractions of the current ones."""
-        return sum(max((e - 1 + s.step / s.steps_per_epoch for (e, _), s in steps.items()), default=0.0)
+    def done(self) -> tuple[float, int]:
+        """(epochs done over every strategy and model, with fractions of the current ones; epochs asked
+        for in all), as RunRecord.done gives them for a training run."""
+        done = sum(max((e - 1 + s.step / s.steps_per_epoch for (e, _), s in steps.items()), default=0.0)
                    for steps in self.steps.values())
+        total = self.started.config["epochs"] * len(self.started.resumed_epochs) if self.started else 0
+        return done, total
 
     def history(self, latent: int, strategy: int) -> list[dict]:
         """Per epoch, the mean of D's and G's logged losses and D's accuracy."""

@@ -16,7 +16,7 @@ FAMILIES = (bump, train, sharpen)
 def USER_ERRORS() -> tuple[type, ...]:
     """The exception types that carry a sentence for the user (imported late: some bring torch)."""
     errors: list[type] = [ParameterError]
-    for module, name in (("engine.autoencoder.mnist", "DataError"), ("engine.autoencoder.runs.rundir", "RunError"),
+    for module, name in (("engine.autoencoder.mnist", "DataError"), ("engine.autoencoder.runs.log", "RunError"),
                          ("engine.autoencoder.config", "TrainingError")):
         if module in sys.modules:
             errors.append(getattr(sys.modules[module], name))

@@ -6,10 +6,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from cli import bump, sharpen, train
+from cli import bump, cluster, sharpen, train
 from engine.bump.optimizers import ParameterError
 
-FAMILIES = (bump, train, sharpen)
+FAMILIES = (bump, train, sharpen, cluster)
 """Each adds its sub-commands to the parser and maps their names to functions (args, argv) -> exit code."""
 
 

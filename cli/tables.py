@@ -23,3 +23,30 @@ def print_comparison(summary: dict) -> None:
     print(" ".join(f"{c:>{w}}" for c, w in zip(COMPARISON_COLUMNS, widths)))
     for row in comparison_rows(summary):
         print(" ".join(f"{c:>{w}}" for c, w in zip(row, widths)))
+
+
+METHOD_NAMES = {"kmeans": "k-means", "umap": "UMAP+GMM", "idec": "IDEC"}
+FEATURE_NAMES = {"pixels": "pixels", "pca-50": "PCA-50 px"}
+
+
+def method_name(method: str, config: dict | None) -> str:
+    """k-means, UMAP+GMM (or UMAP+k-means, as the run's clusterer was), IDEC."""
+    if method == "umap" and config and config.get("clusterer") == "kmeans":
+        return "UMAP+k-means"
+    return METHOD_NAMES[method]
+
+
+def print_clusters(summary: dict) -> None:
+    """Each method on each model's codes, then on raw pixels: mean scores over the seeds and the
+    spread of the accuracy (max - min); IDEC with its epochs."""
+    print(f"{'method':<13} {'features':<10} {'purity':>7} {'NMI':>6} {'ARI':>6} {'acc':>6} {'± acc':>6} {'seeds':>5} {'s':>6}")
+    config = summary.get("config")
+    rows = [(m, f"latent {d}", e) for m, row in summary["methods"].items() for d, e in row.items()]
+    rows += [(m, FEATURE_NAMES["pixels" if m == "kmeans" else "pca-50"], e) for m, e in summary["raw_pixels"].items()]
+    for method, features, e in rows:
+        spread = e.get("spread", {}).get("acc")
+        count = f"{e['epochs']} ep" if method == "idec" else str(len(e["seeds"]))
+        print(f"{method_name(method, config):<13} {features:<10} {e['purity']:7.3f} {e['nmi']:6.3f} {e['ari']:6.3f} "
+              f"{e['acc']:6.3f} {fmt(spread, '6.3f'):>6} {count:>5} {e['seconds']:6.1f}")
+    print("acc: share right under the best one-to-one matching of clusters to digits (Hungarian); "
+          "± acc: max - min over the seeds")

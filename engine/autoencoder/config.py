@@ -55,6 +55,8 @@ KINDS = {
     "number": (_is_number, "a number"),
     "str": (lambda v: isinstance(v, str), "a string"),
     "ints": (lambda v: isinstance(v, (list, tuple)) and bool(v) and all(map(_is_int, v)), "a list of whole numbers"),
+    "strs": (lambda v: isinstance(v, (list, tuple)) and bool(v) and all(isinstance(x, str) for x in v),
+             "a list of strings"),
     "pair": (lambda v: isinstance(v, (list, tuple)) and len(v) == 2 and all(map(_is_number, v)), "two numbers"),
 }
 """What a field of a stored config may hold, and how a sentence names it; "?" after a kind allows null."""

@@ -21,8 +21,11 @@ def scaled(features: np.ndarray, scaling: str) -> np.ndarray:
     return x
 
 
+def kmeans(features: np.ndarray, seed: int = 0, scaling: str = "none") -> KMeans:
+    """k-means with k = 10 fitted on the (scaled) features: its labels_ and cluster_centers_."""
+    return KMeans(n_clusters=N_CLUSTERS, n_init=KMEANS_INITS, random_state=seed).fit(scaled(features, scaling))
+
+
 def kmeans_agreement(features: np.ndarray, digits: np.ndarray, seed: int = 0, scaling: str = "none") -> Agreement:
     """k-means with k = 10 on the (scaled) features, scored against the digits."""
-    x = scaled(features, scaling)
-    clusters = KMeans(n_clusters=N_CLUSTERS, n_init=KMEANS_INITS, random_state=seed).fit_predict(x)
-    return agreement(np.asarray(digits), clusters)
+    return agreement(np.asarray(digits), kmeans(features, seed, scaling).labels_)

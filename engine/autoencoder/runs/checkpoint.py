@@ -88,7 +88,7 @@ def save_checkpoint(checkpoint: Checkpoint, path: Path) -> None:
     """Saved atomically; if the write fails, the sentence says which earlier checkpoint is intact."""
     epoch, latent = checkpoint.counters.get("epoch"), checkpoint.config.get("latent_dim")
     intact = ""
-    if path.exists() and epoch and checkpoint.kind in ("autoencoder", "sharpening"):  # epoch by epoch
+    if path.exists() and epoch and checkpoint.kind in ("autoencoder", "sharpening", "idec"):  # epoch by epoch
         model = f" of latent {latent}" if latent is not None else ""
         intact = f"the previous checkpoint{model}, epoch {epoch - 1}, is intact"
     save_atomic(asdict(checkpoint), path, intact)

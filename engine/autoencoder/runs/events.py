@@ -159,6 +159,57 @@ class SharpenScores:
 
 
 @dataclass(frozen=True)
+class ClusterStarted:
+    """A clustering of a training run's models (its record lives in <run>/cluster)."""
+
+    run_dir: str
+    config: dict
+    device: str
+    resumed_epochs: dict
+    """Per latent dim (as a string), IDEC's epochs already done when this process started."""
+    scorings: int
+    """How many k-means and UMAP clusterings (method x features x seed) the run does in all."""
+    stale_lock_pid: int | None = None
+
+
+@dataclass(frozen=True)
+class MethodScores:
+    """One clustering of the test digits, scored against their labels."""
+
+    method: str
+    """kmeans, umap or idec."""
+    features: str
+    """What was clustered: "latent-<d>" (a model's codes), "pixels" or "pca-50" (of the raw pixels)."""
+    latent: int | None
+    """The model whose codes were clustered; None for the raw-pixel baselines."""
+    seed: int
+    epoch: int
+    """IDEC's epochs of fine-tuning (0: the k-means start); 0 for the other methods."""
+    purity: float
+    nmi: float
+    ari: float
+    acc: float
+    contingency: list
+    """contingency[cluster][digit], as in ClusterScores."""
+    seconds: float
+    """How long the clustering took (for IDEC: the epoch's fine-tuning and scoring)."""
+
+
+@dataclass(frozen=True)
+class IdecStep:
+    latent: int
+    epoch: int
+    step: int
+    steps_per_epoch: int
+    l1: float
+    """The reconstruction loss of this batch."""
+    kl: float
+    """KL(P || Q), the clustering loss of this batch."""
+    changed: float | None
+    """The share of training images whose cluster moved at the last target refresh (None before the second)."""
+
+
+@dataclass(frozen=True)
 class Done:
     summary: dict
 
@@ -175,7 +226,8 @@ class Failed:
 
 EVENTS = {cls.__name__: cls for cls in (RunStarted, JudgeReady, StepLoss, EpochEnd, LatentSnapshot,
                                         ClusterScores, Reconstructions, SharpenStarted, DisReady, SharpenStep,
-                                        SharpenScores, Done, Stopped, Failed)}
+                                        SharpenScores, ClusterStarted, MethodScores, IdecStep, Done, Stopped,
+                                        Failed)}
 
 
 def to_record(event) -> dict:

@@ -9,6 +9,8 @@ atomic self-describing checkpoints and a lock.
     runs/<name>/sharpen/config.json, metrics.jsonl, <command>.log
     runs/<name>/sharpen/checkpoints/dis_net.pt        the trained scorer
     runs/<name>/sharpen/checkpoints/s<k>-<d>.pt       strategy k's G and D for the latent-d model
+    runs/<name>/cluster/config.json, metrics.jsonl, <command>.log
+    runs/<name>/cluster/checkpoints/idec-<d>.pt       IDEC's fine-tuned latent-d model and its centres
 """
 
 from __future__ import annotations
@@ -26,12 +28,23 @@ from engine.autoencoder.config import TrainConfig
 CONFIG = "config.json"
 LOCK = "lock"
 SHARPEN = "sharpen"
+CLUSTER = "cluster"
 CHECKPOINTS = "checkpoints"
 
 
 def sharpen_dir(run_dir) -> Path:
     """Where a sharpening of the run's models records itself (under the run's own lock)."""
     return Path(run_dir) / SHARPEN
+
+
+def cluster_dir(run_dir) -> Path:
+    """Where a clustering of the run's models records itself (under the run's own lock)."""
+    return Path(run_dir) / CLUSTER
+
+
+def idec_path(run_dir: Path, latent: int) -> Path:
+    """IDEC's fine-tuned latent-`latent` model, its centres and its target distribution."""
+    return cluster_dir(run_dir) / CHECKPOINTS / f"idec-{latent}.pt"
 
 
 def new_run_name() -> str:

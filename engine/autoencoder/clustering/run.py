@@ -1,0 +1,241 @@
+"""A clustering run: k-means, UMAP (N2D) and IDEC on each model of a training run, recorded in
+<run>/cluster, with each method also on the raw pixels so the table says what the autoencoder adds.
+
+    runs/<name>/cluster/config.json            the ClusterConfig (its precision resolved)
+    runs/<name>/cluster/metrics.jsonl          ClusterStarted, MethodScores, IdecStep, Done ...
+    runs/<name>/cluster/checkpoints/idec-<d>.pt
+
+k-means and UMAP score each model's test codes with seeds seed .. seed+seeds-1; a resumed run skips
+the scorings already recorded. IDEC fine-tunes a copy of each model (the run's newest checkpoint)
+on the training images, epoch by epoch, scoring the test digits after each; it resumes from its
+checkpoint like training does, and seeded CPU runs repeat bit for bit. The training run's lock is
+held throughout, so neither a training nor a sharpening can touch the run meanwhile.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import torch
+
+from engine.autoencoder.clustering.config import PCA_COMPONENTS, PIXEL_FEATURES, ClusterConfig
+from engine.autoencoder.clustering.idec import Idec, idec_epoch
+from engine.autoencoder.clustering.kmeans import kmeans
+from engine.autoencoder.clustering.manifold import pca
+from engine.autoencoder.clustering.methods import cluster_labels
+from engine.autoencoder.clustering.record import ClusterRecord
+from engine.autoencoder.clustering.scores import N_CLUSTERS, agreement
+from engine.autoencoder.config import TrainConfig, TrainingError, bf16_native, model_seed
+from engine.autoencoder.data import Cancelled, log_every, steps_per_epoch
+from engine.autoencoder.models import as_float, make_autoencoder
+from engine.autoencoder.runs import events as ev
+from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
+from engine.autoencoder.runs.log import check_log
+from engine.autoencoder.runs.rundir import (CONFIG, RunError, RunLock, checkpoint_path, cluster_dir, has_record,
+                                            idec_path, read_config, read_train_config, recorded)
+from engine.autoencoder.training import NonFiniteLoss, encode_and_score, on_device, reported, restore_all, run_epochs
+
+
+@dataclass(frozen=True)
+class ClusterPlan:
+    """A clustering request checked against its training run: what run_cluster runs, unchecked."""
+
+    run_dir: Path
+    train: TrainConfig
+    config: ClusterConfig
+    resume: bool
+
+
+def prepare_cluster(run_dir: Path, config: ClusterConfig | None, resume: bool) -> ClusterPlan:
+    """Check a clustering request against its run before anything is written."""
+    run_dir = Path(run_dir)
+    if not run_dir.is_dir():
+        raise RunError(f"There is no run directory {run_dir}.")
+    train = read_train_config(run_dir)
+    out = cluster_dir(run_dir)
+    if resume:
+        if not has_record(out):
+            raise RunError(f"{run_dir} has no clustering to resume.")
+        check_log(out, run_dir)
+        try:
+            stored = ClusterConfig.from_dict(read_config(out)).validated()
+        except TrainingError as err:
+            raise RunError(f"{out / CONFIG} is damaged: {err}") from None
+        config = stored if config is None else replace(stored, epochs=config.epochs)
+    elif has_record(out):
+        raise RunError(f"{run_dir} is already clustered (in {out}); pass --resume to continue it, "
+                       f"or move {out} away to start again.")
+    config = (config or ClusterConfig()).validated(train.latent_dims)
+    for d in config.latent_dims or train.latent_dims:
+        if not checkpoint_path(run_dir, d).exists():
+            raise RunError(f"{run_dir} has no trained latent-{d} model yet; train it first (bumptui train).")
+    RunLock(run_dir).refuse_if_held()
+    return ClusterPlan(run_dir, train, config, resume)
+
+
+def run_cluster(run: str | Path | ClusterPlan, config: ClusterConfig | None = None, *, resume: bool = False,
+                callback: Callable[[object], None] | None = None, cancel: threading.Event | None = None,
+                data_dir=None) -> dict | None:
+    """Cluster the models of the training run `run` (or of a ClusterPlan prepare_cluster has checked),
+    recording it all in its cluster folder. Returns the summary (ClusterRecord.summary), or None if
+    stopped or failed. User errors raise RunError, DataError or TrainingError before anything is written."""
+    plan = run if isinstance(run, ClusterPlan) else prepare_cluster(Path(run), config, resume)
+    cancel = cancel or threading.Event()
+
+    def load():
+        device, data, _ = on_device(plan.train, data_dir)
+        config = plan.config
+        if config.precision == "auto":
+            config = replace(config, precision="bf16" if bf16_native(device) else "fp32")
+        return device, data, config
+
+    return recorded(plan.run_dir, cluster_dir(plan.run_dir), None if plan.resume else lambda loaded: loaded[2].as_dict(),
+                    callback, load, lambda loaded, emit, stale_pid: _cluster(plan, *loaded, emit, cancel, stale_pid))
+
+
+class IdecModel:
+    """IDEC on one model of the run: a copy of its newest checkpoint, its centres, optimizer, batch
+    order and target distribution, and how far it has come."""
+
+    def __init__(self, latent: int, train: TrainConfig, config: ClusterConfig, plain: Checkpoint, device):
+        self.latent, self.epoch, self.device = latent, 0, device
+        autoencoder = make_autoencoder(train.arch, latent).to(device)
+        autoencoder.load_state_dict(plain.models["autoencoder"])
+        self.net = Idec(autoencoder, torch.zeros(N_CLUSTERS, latent, device=device))
+        self.optimizer = torch.optim.Adam(self.net.parameters(), lr=config.lr)
+        self.generator = torch.Generator().manual_seed(model_seed(config.seed, latent))
+        self.state: dict = {"step": 0, "changed": None}
+
+    def start(self, train_x: torch.Tensor, seed: int) -> None:
+        """The centres from k-means on the training codes of the unchanged model (IDEC's epoch 0)."""
+        self.net.eval()
+        with torch.no_grad():
+            codes = torch.cat([self.net.autoencoder.encode(as_float(train_x[i:i + 2000])).float().cpu()
+                               for i in range(0, len(train_x), 2000)]).numpy()
+        centres = kmeans(codes, seed).cluster_centers_
+        self.net.centres.data.copy_(torch.as_tensor(centres, dtype=torch.float32, device=self.device))
+
+    def clusters(self, x_uint8: torch.Tensor) -> np.ndarray:
+        return self.net.assign(x_uint8).argmax(dim=1).cpu().numpy()
+
+    def checkpoint(self) -> Checkpoint:
+        return Checkpoint("idec", {"idec": self.net.state_dict(),
+                                   "target": {"target": self.state["target"], "labels": self.state["labels"]}},
+                          {"idec": self.optimizer.state_dict()}, {"order": self.generator.get_state()},
+                          {"epoch": self.epoch, "step": self.state["step"], "changed": self.state["changed"]},
+                          {"latent_dim": self.latent})
+
+    def restore(self, checkpoint: Checkpoint) -> None:
+        self.net.load_state_dict(checkpoint.models["idec"])
+        self.optimizer.load_state_dict(checkpoint.optimizers["idec"])
+        self.generator.set_state(checkpoint.generators["order"])
+        target = checkpoint.models["target"]
+        self.state = {"step": int(checkpoint.counters["step"]), "changed": checkpoint.counters["changed"],
+                      "target": target["target"].to(self.device), "labels": target["labels"].to(self.device)}
+        self.epoch = int(checkpoint.counters["epoch"])
+
+
+def _cluster(plan: ClusterPlan, device, data, config: ClusterConfig, emit, cancel, stale_pid) -> dict | None:
+    run_dir, train = plan.run_dir, plan.train
+    latents = list(config.latent_dims or train.latent_dims)
+    record = ClusterRecord.read(run_dir) if plan.resume else ClusterRecord(run_dir)
+
+    def told(event) -> None:
+        record.add(event)
+        emit(event)
+
+    plain = {d: load_checkpoint(checkpoint_path(run_dir, d), "autoencoder") for d in latents}
+    idecs = [IdecModel(d, train, config, plain[d], device) for d in latents] if "idec" in config.methods else []
+    if idecs:
+        restore_all(idecs, lambda m: idec_path(run_dir, m.latent), "idec", config.epochs, cluster_dir(run_dir),
+                    "fine-tuned")
+    fixed = [m for m in ("kmeans", "umap") if m in config.methods]
+    told(ev.ClusterStarted(str(run_dir), config.as_dict(), str(device), {str(m.latent): m.epoch for m in idecs},
+                           len(fixed) * (len(latents) + 1) * config.seeds, stale_pid))
+    with reported(told, "Clustering"):
+        if not _score_fixed(fixed, plain, train, config, data, device, record, told, cancel):
+            return None
+        if idecs and not _fine_tune(idecs, run_dir, train, config, data, record, told, cancel):
+            return None
+        summary = record.summary()
+        told(ev.Done({k: summary[k] for k in ("run_dir", "methods", "raw_pixels")}))
+        return record.summary()
+
+
+def _score_fixed(methods, plain, train, config, data, device, record, emit, cancel) -> bool:
+    """k-means and UMAP on each model's test codes and on the raw pixels, seed by seed, skipping
+    what the record already holds. False when stopped."""
+    if not methods:
+        return True
+    pixels = as_float(data.test_x).cpu().numpy()
+    sources = []
+    for d, checkpoint in plain.items():
+        model = make_autoencoder(train.arch, d).to(device)
+        model.load_state_dict(checkpoint.models["autoencoder"])
+        sources.append((f"latent-{d}", d, encode_and_score(model, data.test_x)[1]))
+    for method in methods:
+        baseline = pixels if method == "kmeans" else pca(pixels, PCA_COMPONENTS)
+        for features, latent, x in [*sources, (PIXEL_FEATURES[method], None, baseline)]:
+            for seed in config.seed_list:
+                if record.has(method, features, seed):
+                    continue
+                if cancel.is_set():
+                    emit(ev.Stopped(f"stopped before {method} on {features} (seed {seed}); --resume continues there"))
+                    return False
+                start = time.perf_counter()
+                scaling = train.kmeans_scaling if latent is not None else "none"
+                found = agreement(data.test_y, cluster_labels(method, x, seed, config, scaling))
+                emit(_scores(method, features, latent, seed, 0, found, time.perf_counter() - start))
+    return True
+
+
+def _scores(method, features, latent, seed, epoch, found, seconds) -> ev.MethodScores:
+    return ev.MethodScores(method, features, latent, seed, epoch, found.purity, found.nmi, found.ari, found.acc,
+                           found.contingency.tolist(), seconds)
+
+
+def _fine_tune(idecs: list[IdecModel], run_dir, train, config, data, record, emit, cancel) -> bool:
+    """IDEC on every model, side by side epoch by epoch, each epoch scored and saved. False when it
+    did not finish (the Stopped or Failed event is emitted)."""
+    for m in idecs:
+        if m.epoch == 0:
+            start = time.perf_counter()
+            m.start(data.train_x, config.seed)
+            if not record.has("idec", f"latent-{m.latent}", config.seed, 0):
+                emit(_scores("idec", f"latent-{m.latent}", m.latent, config.seed, 0,
+                             agreement(data.test_y, m.clusters(data.test_x)), time.perf_counter() - start))
+
+    def one_epoch(m: IdecModel, epoch: int):
+        start = time.perf_counter()
+        every = log_every(steps_per_epoch(len(data.train_x), train.batch_size))
+
+        def on_step(step, steps, losses, changed):
+            if step % every and step != steps:
+                return
+            l1, kl = losses.tolist()  # one device sync per logged step
+            if not (math.isfinite(l1) and math.isfinite(kl)):
+                raise NonFiniteLoss(f"step {step}")
+            emit(ev.IdecStep(m.latent, epoch, step, steps, l1, kl, changed))
+
+        try:
+            idec_epoch(m.net, m.optimizer, data.train_x, m.state, train.batch_size, config.gamma,
+                       config.update_interval, m.generator, cancel, on_step, config.precision)
+        except Cancelled:
+            return ev.Stopped(f"stopped during IDEC epoch {epoch} of the latent-{m.latent} model; --resume continues "
+                              f"from epoch {m.epoch + 1}")
+        except NonFiniteLoss as where:
+            return ev.Failed(f"IDEC's losses on the latent-{m.latent} model became infinite or NaN at {where} of "
+                             f"epoch {epoch}; lower gamma or the learning rate and start again.")
+        m.epoch = epoch
+        found = agreement(data.test_y, m.clusters(data.test_x))
+        emit(_scores("idec", f"latent-{m.latent}", m.latent, config.seed, epoch, found, time.perf_counter() - start))
+        save_checkpoint(m.checkpoint(), idec_path(run_dir, m.latent))
+        return None
+
+    return run_epochs(idecs, config.epochs, one_epoch, emit)

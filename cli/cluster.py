@@ -67,18 +67,21 @@ def show(summary: dict, as_json: bool) -> int:
     from cli.tables import print_clusters
 
     if as_json:
-        slim = {k: summary[k] for k in ("run_dir", "status", "config")}
-        slim["methods"] = {m: {d: _slim(e) for d, e in row.items()} for m, row in summary["methods"].items()}
-        slim["raw_pixels"] = {m: _slim(e) for m, e in summary["raw_pixels"].items()}
-        print(json.dumps(slim))
+        print(json.dumps(slim(summary)))
         return 0
     print(f"{summary['run_dir']}: clustering {summary['status']}")
     print_clusters(summary)
     return 0
 
 
-def _slim(entry: dict) -> dict:
-    return {k: v for k, v in entry.items() if k != "contingency"}
+def slim(summary: dict) -> dict:
+    """The summary without the contingency tables (the Clusters pane shows them)."""
+    def entry(e: dict) -> dict:
+        return {k: v for k, v in e.items() if k != "contingency"}
+
+    return {"run_dir": summary["run_dir"], "status": summary["status"], "config": summary["config"],
+            "methods": {m: {d: entry(e) for d, e in row.items()} for m, row in summary["methods"].items()},
+            "raw_pixels": {m: entry(e) for m, e in summary["raw_pixels"].items()}}
 
 
 def recorded_summary(run_dir: Path) -> dict | None:

@@ -117,12 +117,26 @@ class Progress:
             case ev.EpochEnd():
                 self.bar.update(self.tasks[event.latent], completed=event.epoch,
                                 status=f"test L1 {event.test_l1:.4f}, {event.images_per_s:,.0f} img/s")
+            case ev.ClusterStarted():
+                self.tasks["fixed"] = self.bar.add_task("k-means, UMAP", total=event.scorings, status="")
+                for text, epochs in event.resumed_epochs.items():
+                    self.tasks[int(text)] = self.bar.add_task(f"IDEC latent {text:>3}", total=self.config.epochs,
+                                                              completed=epochs, status="")
+            case ev.MethodScores() if event.method != "idec":
+                self.bar.update(self.tasks["fixed"], advance=1, status=f"{event.method} {event.features} "
+                                                                      f"seed {event.seed}: acc {event.acc:.3f}")
+            case ev.IdecStep():
+                self.bar.update(self.tasks[event.latent], completed=event.epoch - 1 + event.step / event.steps_per_epoch,
+                                status=f"epoch {event.epoch} L1 {event.l1:.4f} KL {event.kl:.4f}")
+            case ev.MethodScores():
+                self.bar.update(self.tasks[event.latent], completed=event.epoch,
+                                status=f"acc {event.acc:.3f} NMI {event.nmi:.3f}")
             case ev.JudgeReady() | ev.DisReady() | ev.Stopped() | ev.Failed() | ev.SharpenScores():
                 self.bar.console.print(self._line(event))
 
     def _plain(self, event) -> None:
         now = time.monotonic()
-        if isinstance(event, (ev.StepLoss, ev.SharpenStep)) and now - self._last_line < PLAIN_LINE_EVERY_S:
+        if isinstance(event, (ev.StepLoss, ev.SharpenStep, ev.IdecStep)) and now - self._last_line < PLAIN_LINE_EVERY_S:
             return
         line = self._line(event)
         if line:
@@ -161,6 +175,18 @@ class Progress:
                 who = MODEL_NAMES[event.model] + ("" if event.model == PLAIN else f" epoch {event.epoch}")
                 return (f"latent {event.latent} {who}: test L1 {event.test_l1:.4f} clear {event.clear_score:.3f} "
                         f"sharpness {event.sharpness:.3f} judge {event.judge_acc:.4f}")
+            case ev.ClusterStarted():
+                resumed = {k: v for k, v in event.resumed_epochs.items() if v}
+                return (f"clustering {event.run_dir} on {event.device}: {', '.join(event.config['methods'])}"
+                        + (f", IDEC resuming after epochs {resumed}" if resumed else ""))
+            case ev.MethodScores():
+                when = f" epoch {event.epoch}" if event.method == "idec" else f" seed {event.seed}"
+                return (f"{event.method} on {event.features}{when}: acc {event.acc:.3f} NMI {event.nmi:.3f} "
+                        f"ARI {event.ari:.3f} ({event.seconds:.1f} s)")
+            case ev.IdecStep():
+                changed = "" if event.changed is None else f", {event.changed:.2%} of labels moved at the last refresh"
+                return (f"IDEC latent {event.latent}: epoch {event.epoch} step {event.step}/{event.steps_per_epoch} "
+                        f"L1 {event.l1:.4f} KL {event.kl:.4f}{changed}")
             case ev.Stopped():
                 return event.reason
             case ev.Failed():

@@ -48,5 +48,5 @@ def print_clusters(summary: dict) -> None:
         count = f"{e['epochs']} ep" if method == "idec" else str(len(e["seeds"]))
         print(f"{method_name(method, config):<13} {features:<10} {e['purity']:7.3f} {e['nmi']:6.3f} {e['ari']:6.3f} "
               f"{e['acc']:6.3f} {fmt(spread, '6.3f'):>6} {count:>5} {e['seconds']:6.1f}")
-    print("acc: share right under the best one-to-one matching of clusters to digits (Hungarian); "
-          "± acc: max - min over the seeds")
+    print("acc: share right under the best one-to-one matching of clusters to digits\n"
+          "± acc: max - min over the seeds; s: seconds each (IDEC: all its epochs)")

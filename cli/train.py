@@ -80,7 +80,8 @@ def cmd_train(args, argv: list[str]) -> int:
 
 def cmd_report(args, argv) -> int:
     """`bumptui report RUN_DIR`: the run's latest scores as a table, and its reconstructions as PNGs."""
-    from cli.tables import print_scores
+    from cli.cluster import recorded_summary, slim
+    from cli.tables import print_clusters, print_scores
     from engine.autoencoder.images import save_reconstruction_grid
     from engine.autoencoder.runs.events import decode_images
     from engine.autoencoder.runs.record import RunRecord
@@ -101,11 +102,16 @@ def cmd_report(args, argv) -> int:
         save_reconstruction_grid(path, decode_images(latest.originals), decode_images(latest.images), wrong)
         pngs.append(str(path))
     summary["pngs"] = pngs
+    clusters = recorded_summary(run_dir)
+    summary["clusters"] = slim(clusters) if clusters else None
     if args.json:
         print(json.dumps(summary))
         return 0
     print(f"{run_dir}: {summary['status']}")
     print_scores(summary)
+    if clusters:
+        print(f"\nclustering ({run_dir / 'cluster'}): {clusters['status']}")
+        print_clusters(clusters)
     for p in pngs:
         print(f"wrote {p}")
     return 0

@@ -23,8 +23,12 @@ def in_process(capsys, *args):
     """The CLI's own main(), for refusals: the same exit code and stderr, without a new interpreter."""
     from cli.main import main
 
-    code = main(list(args))
-    return SimpleNamespace(returncode=code, stderr=capsys.readouterr().err)
+    try:
+        code = main(list(args))
+    except SystemExit as refused:  # argparse's own refusals exit
+        code = refused.code
+    captured = capsys.readouterr()
+    return SimpleNamespace(returncode=code, stdout=captured.out, stderr=captured.err)
 
 
 def one_sentence(result, words):

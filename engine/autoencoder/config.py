@@ -21,8 +21,6 @@ KMEANS_SCALINGS = ("none", "standard", "unit")
 """How codes are scaled before k-means: as they are, each coordinate to zero mean and unit
 variance, or each code to unit length (k-means then compares directions, as cosine similarity
 does; the best of the three on our models, see RESULTS.md)."""
-
-
 BLUR_KERNEL = 5
 """The Gaussian kernel of the blurred copies that dis_net learns to tell from clear digits."""
 BLUR_SIGMA = (1.0, 2.0)
@@ -55,8 +53,7 @@ KINDS = {
     "number": (_is_number, "a number"),
     "str": (lambda v: isinstance(v, str), "a string"),
     "ints": (lambda v: isinstance(v, (list, tuple)) and bool(v) and all(map(_is_int, v)), "a list of whole numbers"),
-    "strs": (lambda v: isinstance(v, (list, tuple)) and bool(v) and all(isinstance(x, str) for x in v),
-             "a list of strings"),
+    "strs": (lambda v: isinstance(v, (list, tuple)) and bool(v) and all(isinstance(x, str) for x in v), "strings"),
     "pair": (lambda v: isinstance(v, (list, tuple)) and len(v) == 2 and all(map(_is_number, v)), "two numbers"),
 }
 """What a field of a stored config may hold, and how a sentence names it; "?" after a kind allows null."""

@@ -29,7 +29,8 @@ from engine.autoencoder.models import as_float, in_chunks
 
 def soft_assignment(z: torch.Tensor, centres: torch.Tensor) -> torch.Tensor:
     """q: (n, k), each row the Student's t (alpha = 1) similarity of a code to each centre, summing to 1."""
-    kernel = 1.0 / (1.0 + torch.cdist(z, centres).pow(2))
+    squared = (z.unsqueeze(1) - centres.unsqueeze(0)).pow(2).sum(dim=2)  # not cdist: its backward is slow on CPU
+    kernel = 1.0 / (1.0 + squared)
     return kernel / kernel.sum(dim=1, keepdim=True)
 
 

@@ -18,10 +18,12 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from engine.autoencoder.clustering.record import ClusterRecord
 from engine.autoencoder.runs.record import Record, RunRecord, SharpenRecord
 from engine.autoencoder.runs.log import MetricsTail
 from engine.autoencoder.runs.rundir import RunError, read_train_config
-from tui.messages import SHARPENING, TRAINING, Job, RunView, SharpeningEvent, TrainingEvent
+from tui.messages import (CLUSTERING, SHARPENING, TRAINING, ClusteringEvent, Job, RunView, SharpeningEvent,
+                          TrainingEvent)
 from tui.panes import PANES
 from tui.screens.optimizer_lab import OptimizerLab
 from tui.screens.run_pane import RunPane
@@ -75,6 +77,8 @@ class BumptuiApp(App):
         """A second run overlaid on the loss chart."""
         self.sharpen: SharpenRecord | None = None
         """The sharpening of the current run (empty until one is recorded)."""
+        self.clusters: ClusterRecord | None = None
+        """The clustering of the current run (empty until one is recorded)."""
         self.job: Job | None = None
         """What this app's worker thread is doing."""
         self.notices: list[str] = []
@@ -114,7 +118,7 @@ class BumptuiApp(App):
     # --- the current run, handed down -------------------------------------------------------
 
     def view(self) -> RunView:
-        return RunView(self.record, self.sharpen, self.overlay, self.job, self.runs_root)
+        return RunView(self.record, self.sharpen, self.clusters, self.overlay, self.job, self.runs_root)
 
     def _follow(self, record: Record) -> None:
         path = record.metrics_path(record.run_dir)
@@ -123,13 +127,15 @@ class BumptuiApp(App):
     def _unfollow(self, *records: Record | None) -> None:
         self._tails = {k: v for k, v in self._tails.items() if v[1] not in records}
 
-    def _show(self, record: RunRecord, sharpen: SharpenRecord, follow: bool) -> None:
-        """Make these the current run and its sharpening; follow their logs unless a job here writes them."""
-        self._unfollow(self.record, self.sharpen)
-        self.record, self.sharpen = record, sharpen
+    def _show(self, run_dir: Path, follow: bool, read: bool = False) -> None:
+        """Make run_dir the current run, with its sharpening and clustering: read as recorded so far
+        (read), or empty for a job here to fill; their logs followed (follow) unless a job here writes them."""
+        self._unfollow(self.record, self.sharpen, self.clusters)
+        self.record, self.sharpen, self.clusters = ((kind.read(run_dir) if read else kind(run_dir))
+                                                    for kind in (RunRecord, SharpenRecord, ClusterRecord))
         if follow:
-            self._follow(record)
-            self._follow(sharpen)
+            for record in (self.record, self.sharpen, self.clusters):
+                self._follow(record)
         self._tick(force=True)
 
     def _open(self, run_dir: Path) -> None:
@@ -139,7 +145,7 @@ class BumptuiApp(App):
         except RunError as err:
             self.notify(str(err), severity="error")
             return
-        self._show(RunRecord(Path(run_dir)), SharpenRecord(Path(run_dir)), follow=True)
+        self._show(Path(run_dir), follow=True)
 
     def _tick(self, force: bool = False) -> None:
         for path, (tail, record) in list(self._tails.items()):
@@ -188,7 +194,7 @@ class BumptuiApp(App):
             self.notify(str(err), severity="error")
             return
         self.job = Job(TRAINING, plan.run_dir)
-        self._show(RunRecord(plan.run_dir), SharpenRecord(plan.run_dir), follow=False)
+        self._show(plan.run_dir, follow=False)
         self._train(plan)
 
     def on_train_pane_resume(self, message) -> None:
@@ -199,13 +205,11 @@ class BumptuiApp(App):
             return
         try:
             plan = prepare_run_dir(message.run_dir, TrainConfig(epochs=message.epochs), resume=True)
-            # What is recorded so far, then the resumed run's events as messages.
-            record, sharpen = RunRecord.read(plan.run_dir), SharpenRecord.read(plan.run_dir)
         except ValueError as err:
             self.notify(str(err), severity="error")
             return
         self.job = Job(TRAINING, plan.run_dir)
-        self._show(record, sharpen, follow=False)
+        self._show(plan.run_dir, follow=False, read=True)  # what is recorded so far, then the job's events
         self._train(plan)
 
     def on_sharpen_pane_start(self, message) -> None:
@@ -229,6 +233,26 @@ class BumptuiApp(App):
         self._sharpen(plan)
         self._tick(force=True)
 
+    def on_clusters_pane_start(self, message) -> None:
+        """Cluster the current run's codes (resume: continue its recorded clustering)."""
+        from engine.autoencoder.clustering.run import prepare_cluster
+
+        if self.record is None:
+            self.notify("Open a trained run first (Runs pane, 6).", severity="warning")
+            return
+        if self._busy():
+            return
+        try:
+            plan = prepare_cluster(self.record.run_dir, message.config, message.resume)
+        except ValueError as err:
+            self.notify(str(err), severity="error")
+            return
+        self._unfollow(self.clusters)
+        self.clusters = ClusterRecord.read(plan.run_dir) if plan.resume else ClusterRecord(plan.run_dir)
+        self.job = Job(CLUSTERING, plan.run_dir)
+        self._cluster(plan)
+        self._tick(force=True)
+
     @work(thread=True, exclusive=True, exit_on_error=False, group=TRAINING)
     def _train(self, plan):
         from engine.autoencoder.training import run_training
@@ -243,6 +267,13 @@ class BumptuiApp(App):
         cancel = get_current_worker().cancelled_event
         return run_sharpen(plan, cancel=cancel, callback=lambda e: self.post_message(SharpeningEvent(plan.run_dir, e)))
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group=CLUSTERING)
+    def _cluster(self, plan):
+        from engine.autoencoder.clustering.run import run_cluster
+
+        cancel = get_current_worker().cancelled_event
+        return run_cluster(plan, cancel=cancel, callback=lambda e: self.post_message(ClusteringEvent(plan.run_dir, e)))
+
     @on(RunPane.Stop)
     def stop_job(self) -> None:
         if self.job is None:
@@ -255,6 +286,9 @@ class BumptuiApp(App):
 
     def on_sharpening_event(self, message: SharpeningEvent) -> None:
         self._add(self.sharpen, message.run_dir, message.event)
+
+    def on_clustering_event(self, message: ClusteringEvent) -> None:
+        self._add(self.clusters, message.run_dir, message.event)
 
     def _add(self, record: Record | None, run_dir: Path, event) -> None:
         if record is not None and record.run_dir == run_dir:
@@ -276,7 +310,8 @@ class BumptuiApp(App):
             self.notify(f"Training stopped; resume it here (ctrl+r on the Train pane) or with "
                         f"bumptui train --resume --run-dir {job.run_dir}.")
         else:
-            self.notify(f"Sharpening stopped; resume it here (ctrl+r) or with bumptui sharpen {job.run_dir} --resume.")
+            command = "sharpen" if job.kind == SHARPENING else "cluster"
+            self.notify(f"{what} stopped; resume it here (ctrl+r) or with bumptui {command} {job.run_dir} --resume.")
         self._tick(force=True)
 
     async def action_quit(self) -> None:

@@ -12,11 +12,13 @@ from pathlib import Path
 
 from textual.message import Message
 
+from engine.autoencoder.clustering.record import ClusterRecord
 from engine.autoencoder.runs.record import Record, RunRecord, SharpenRecord
 
 TRAINING = "training"
 SHARPENING = "sharpening"
-LIVE = ("running", TRAINING, SHARPENING)
+CLUSTERING = "clustering"
+LIVE = ("running", TRAINING, SHARPENING, CLUSTERING)
 """The statuses of a record that is still being written."""
 
 
@@ -25,17 +27,18 @@ class Job:
     """What the app's worker thread is doing, and to which run."""
 
     kind: str
-    """TRAINING or SHARPENING."""
+    """TRAINING, SHARPENING or CLUSTERING."""
     run_dir: Path
 
 
 @dataclass(frozen=True)
 class RunView:
-    """What the autoencoder panes show: the app's current run, its sharpening, a run overlaid on the
-    loss chart, and what the app itself is running."""
+    """What the autoencoder panes show: the app's current run, its sharpening and clustering, a run
+    overlaid on the loss chart, and what the app itself is running."""
 
     record: RunRecord | None = None
     sharpen: SharpenRecord | None = None
+    clusters: ClusterRecord | None = None
     overlay: RunRecord | None = None
     """A second run drawn on the loss chart beside the current one."""
     job: Job | None = None
@@ -46,12 +49,16 @@ class RunView:
         return self.status(record) in LIVE
 
     def status(self, record: Record) -> str:
-        """finished, failed, stopped, dead, running (by another process), or training / sharpening
-        when this app's own worker is at it."""
-        kind = SHARPENING if isinstance(record, SharpenRecord) else TRAINING
+        """finished, failed, stopped, dead, running (by another process), or training / sharpening /
+        clustering when this app's own worker is at it."""
+        kind = KINDS.get(type(record), TRAINING)
         if self.job == Job(kind, record.run_dir) and record.outcome is None:
             return kind
         return record.status()
+
+
+KINDS = {RunRecord: TRAINING, SharpenRecord: SHARPENING, ClusterRecord: CLUSTERING}
+"""The job that writes each kind of record."""
 
 
 class JobEvent(Message):
@@ -69,3 +76,7 @@ class TrainingEvent(JobEvent):
 
 class SharpeningEvent(JobEvent):
     """An event of the sharpening the app runs."""
+
+
+class ClusteringEvent(JobEvent):
+    """An event of the clustering the app runs."""

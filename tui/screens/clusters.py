@@ -1,89 +1,204 @@
-"""The Clusters pane: purity, NMI, ARI and accuracy per model and for raw pixels, and the
-cluster x digit table of the selected model."""
+"""The Clusters pane: how well each method's clusters match the digits, side by side for each model,
+the same methods on raw pixels beneath, and the cluster x digit table of the selected row.
+
+Before the run is clustered, the rows are the k-means scores its training recorded; ctrl+s clusters
+it (k-means and UMAP over three seeds, then IDEC epoch by epoch), in the app's worker, and the rows
+fill in as the scores arrive.
+"""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Static
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
 
+from engine.autoencoder.clustering.config import METHODS, PIXEL_FEATURES, ClusterConfig
+from engine.autoencoder.clustering.record import ClusterRecord
+from engine.autoencoder.config import TrainingError
 from engine.autoencoder.runs.record import RunRecord
 from tui.messages import RunView
 from tui.screens.run_pane import NO_RUN, RunPane
 from tui.widgets.contingency import ContingencyHeatmap
 from tui.widgets.pane_bar import PaneBar
+from tui.widgets.wait_line import EtaClock, WaitLine, bar, eta_text
+
+METHOD_CHOICES = (("all", "all"), ("k-means", "kmeans"), ("UMAP", "umap"), ("IDEC", "idec"))
+NAMES = {"kmeans": "k-means", "umap": "UMAP+GMM", "idec": "IDEC", "train": "k-means"}
+ON_PIXELS = {"pixels": "pixels", "pca-50": "PCA-50 px"}
 
 
 def fmt(value) -> str:
     return "-" if value is None else f"{value:.3f}"
 
 
+def parse_form(method: str, epochs: str) -> ClusterConfig:
+    """The form as a config, or TrainingError with one sentence."""
+    try:
+        count = int(epochs)
+    except ValueError:
+        raise TrainingError(f"IDEC's epochs must be a whole number, not {epochs!r}.") from None
+    return ClusterConfig(methods=METHODS if method == "all" else (method,), epochs=count).validated()
+
+
 class ClustersPane(RunPane):
     PANE = "clusters"
     CSS_PATH = "clusters.tcss"
+    AUTO_FOCUS = "#scores"  # up and down pick the row whose table is shown; digit keys still switch panes
+    BINDINGS = [
+        Binding("ctrl+s", "start", "Cluster", id="clusters.start"),
+        Binding("ctrl+x", "stop", "Stop", priority=True, id="clusters.stop"),
+        Binding("ctrl+r", "resume", "Resume", id="clusters.resume"),
+    ]
+
+    class Start(Message):
+        """Cluster the current run's codes with this config, or resume its recorded clustering."""
+
+        def __init__(self, config: ClusterConfig | None, resume: bool = False) -> None:
+            super().__init__()
+            self.config: ClusterConfig | None = config
+            self.resume: bool = resume
 
     def __init__(self) -> None:
         super().__init__()
-        self.selected: int | None | str = "first"
-        """The latent dim whose contingency table is shown (None: raw pixels)."""
+        self.selected: str | None = None
+        """The row whose contingency table is shown ("<method>|<features>"); None: the first."""
+        self.tables: dict[str, tuple[list, str]] = {}
+        """Per row key, its contingency table and what to call it: what the heatmap shows."""
+        self._clock = EtaClock()
 
     def compose(self) -> ComposeResult:
         yield PaneBar(self.PANE)
         table = DataTable(id="scores", cursor_type="row", zebra_stripes=True)
-        table.add_columns("k-means on", "epoch", "purity", "NMI", "ARI", "acc", "judge", "test L1")
+        table.add_columns("model", "method", "purity", "NMI", "ARI", "acc", "± acc", "from")
         yield table
+        with Horizontal(id="form"):
+            yield Label("method")
+            yield Select(METHOD_CHOICES, value="all", allow_blank=False, id="method", compact=True)
+            yield Label("IDEC epochs")
+            yield Input(str(ClusterConfig().epochs), id="epochs", compact=True)
+            yield Button("Cluster", id="start", variant="primary", compact=True)
+            yield Button("Stop", id="stop", variant="error", compact=True)
+        yield Static(id="error")
         yield Static(NO_RUN, id="note")
+        yield WaitLine(id="wait")
+        yield Static(id="progress")
         with VerticalScroll():
             yield ContingencyHeatmap(id="heatmap")
         yield Footer(compact=True)
 
-    def rows(self, record: RunRecord) -> list[tuple[int | None, list[str]]]:
-        rows = []
-        for d in [*record.latents, None]:
-            scores = record.latest(record.clusters[d])
-            if d is None and scores is None:
-                continue
-            judge = record.judge_acc(d) if d is not None else None
-            end = record.latest(record.epochs[d]) if d is not None else None
-            name = "raw pixels" if d is None else f"latent {d}"
-            rows.append((d, [name, str(scores.epoch) if scores else "-",
-                             *(fmt(getattr(scores, k)) if scores else "-" for k in ("purity", "nmi", "ari", "acc")),
-                             fmt(judge), fmt(end.test_l1 if end else None)]))
-        return rows
+    @on(Button.Pressed, "#start")
+    def action_start(self) -> None:
+        error = self.query_one("#error", Static)
+        try:
+            config = parse_form(str(self.query_one("#method", Select).value), self.query_one("#epochs", Input).value)
+        except TrainingError as err:
+            error.update(str(err))
+            error.display = True
+            return
+        error.display = False
+        self.set_focus(self.query_one("#scores"))
+        self.post_message(self.Start(config))
+
+    def action_resume(self) -> None:
+        self.post_message(self.Start(None, resume=True))
+
+    @on(Button.Pressed, "#stop")
+    def action_stop(self) -> None:
+        self.post_message(self.Stop())
+
+    def rows(self, record: RunRecord, clusters: ClusterRecord | None) -> list[tuple[str, list[str]]]:
+        """(key, cells) per row: each model's methods, then the raw-pixel baselines; what the
+        clustering has not scored yet comes from the training's own k-means evaluations."""
+        summary = clusters.summary() if clusters is not None and clusters.scores else None
+        rows, self.tables = [], {}
+        for d in record.latents:
+            for method in METHODS:
+                entry = summary["methods"].get(method, {}).get(str(d)) if summary else None
+                if entry is None and method == "kmeans":
+                    rows.append(self._training_row(record, d))
+                elif entry is not None:
+                    rows.append(self._row(method, f"latent-{d}", f"latent {d}", entry))
+        for method, features in PIXEL_FEATURES.items():
+            entry = summary["raw_pixels"].get(method) if summary else None
+            if entry is not None:
+                rows.append(self._row(method, features, ON_PIXELS[features], entry))
+            elif method == "kmeans" and record.latest(record.clusters[None]) is not None:
+                rows.append(self._training_row(record, None))
+        return [r for r in rows if r is not None]
+
+    def _row(self, method: str, features: str, model: str, entry: dict) -> tuple[str, list[str]]:
+        key = f"{method}|{features}"
+        how = (f"{entry['epochs']} epochs" if method == "idec"
+               else f"{len(entry['seeds'])} seed{'s' * (len(entry['seeds']) != 1)}")
+        self.tables[key] = (entry["contingency"], f"{NAMES[method]} on {model}"
+                            + (f", epoch {entry['epochs']}" if method == "idec" else f", seed {entry['seeds'][0]}"))
+        return key, [model, NAMES[method], *(fmt(entry[k]) for k in ("purity", "nmi", "ari", "acc")),
+                     fmt(entry.get("spread", {}).get("acc")), how]
+
+    def _training_row(self, record: RunRecord, d: int | None) -> tuple[str, list[str]] | None:
+        scores = record.latest(record.clusters[d])
+        if scores is None:
+            return None
+        model = "pixels" if d is None else f"latent {d}"
+        key = f"train|{'pixels' if d is None else f'latent-{d}'}"
+        self.tables[key] = (scores.contingency, f"k-means on {model}, training's epoch {scores.epoch}")
+        return key, [model, "k-means", *(fmt(getattr(scores, k)) for k in ("purity", "nmi", "ari", "acc")), "-",
+                     f"training ep {scores.epoch}"]
 
     def draw(self, view: RunView) -> None:
-        record = view.record
-        table = self.query_one("#scores", DataTable)
-        note = self.query_one("#note", Static)
+        record, clusters = view.record, view.clusters
+        table, note = self.query_one("#scores", DataTable), self.query_one("#note", Static)
         cursor = table.cursor_row
         table.clear()
+        live = clusters is not None and view.is_live(clusters)
+        self.query_one(WaitLine).wait_for(clusters.phase() if live else None)
+        self._show_progress(clusters, live)
         if record is None:
             note.update(NO_RUN)
             self.query_one(ContingencyHeatmap).show(None, "")
             return
-        rows = self.rows(record)
-        for d, cells in rows:
-            table.add_row(*cells, key=str(d))
+        rows = self.rows(record, clusters)
+        for key, cells in rows:
+            table.add_row(*cells, key=key)
         if rows:
             table.move_cursor(row=min(cursor, len(rows) - 1))
-        own = f" (it reads {record.judge.test_acc:.1%} of the real test digits itself)" if record.judge else ""
-        note.update("Accuracy matches each cluster to one digit (Hungarian); purity lets clusters share a digit. "
-                    f"judge: how often the digit classifier reads the right digit in the reconstructions{own}.")
-        self._show_heatmap(record)
+        note.update(self._note(view, clusters, live))
+        self._show_heatmap()
+
+    def _note(self, view: RunView, clusters: ClusterRecord | None, live: bool) -> str:
+        if clusters is None or clusters.started is None:
+            return ("[b]Not clustered yet[/b]: ctrl+s runs k-means and UMAP+GMM (N2D) on every model's codes and on raw "
+                    "pixels, then IDEC. " if not live else "Clustering is starting. ") + "acc: best one-to-one match."
+        c = clusters.started.config
+        ending = clusters.ending
+        return (f"Clustering {view.status(clusters)} · UMAP to {c['n_components']}-D, {c['n_neighbors']} neighbours, "
+                f"min_dist {c['min_dist']:g}, then {c['clusterer'].upper() if c['clusterer'] == 'gmm' else 'k-means'} · "
+                f"IDEC gamma {c['gamma']:g} · acc: best one-to-one match of clusters to digits"
+                + (f" — {ending}" if ending else ""))
+
+    def _show_progress(self, clusters: ClusterRecord | None, live: bool) -> None:
+        line = self.query_one("#progress", Static)
+        line.display = bool(clusters and clusters.started and live)
+        if not line.display:
+            return
+        done, total = clusters.done()
+        text = f"{bar(done / max(total, 1), 20)} {done:.1f}/{total} clusterings and IDEC epochs"
+        latest = max((s for steps in clusters.steps.values() for s in steps.values()),
+                     key=lambda s: (s.epoch, s.step), default=None)
+        if latest is not None:
+            moved = "" if latest.changed is None else f", {latest.changed:.1%} moved"
+            text += f" · IDEC latent {latest.latent} epoch {latest.epoch}: KL {latest.kl:.4f}{moved}"
+        line.update(text + f" · ETA {eta_text(self._clock.eta(done, total))}")
 
     @on(DataTable.RowHighlighted)
-    def _row(self, message: DataTable.RowHighlighted) -> None:
-        key = message.row_key.value
-        self.selected = None if key == "None" else int(key)
-        if self.view.record is not None:
-            self._show_heatmap(self.view.record)
+    def _row_highlighted(self, message: DataTable.RowHighlighted) -> None:
+        self.selected = message.row_key.value
+        self._show_heatmap()
 
-    def _show_heatmap(self, record: RunRecord) -> None:
-        d = self.selected
-        if d == "first":
-            d = record.latents[0] if record.latents else None
-        scores = record.latest(record.clusters[d])
-        name = "raw pixels" if d is None else f"latent {d}"
-        title = f"Clusters x digits, {name}" + (f", epoch {scores.epoch}" if scores else "")
-        self.query_one(ContingencyHeatmap).show(scores.contingency if scores else None, title)
+    def _show_heatmap(self) -> None:
+        key = self.selected if self.selected in self.tables else next(iter(self.tables), None)
+        contingency, title = self.tables.get(key, (None, ""))
+        self.query_one(ContingencyHeatmap).show(contingency, f"Clusters x digits, {title}")

@@ -8,7 +8,7 @@ from pathlib import Path
 from cli.train import DATA_DIR_HELP
 from engine.autoencoder.clustering.config import CLUSTERERS, METHODS, ClusterConfig
 from engine.autoencoder.config import PRECISIONS
-from engine.autoencoder.runs.rundir import RunError, cluster_dir, read_config
+from engine.autoencoder.runs.rundir import cluster_dir
 
 
 def add_parsers(sub) -> None:

@@ -11,13 +11,11 @@ from textual.widgets import DataTable, Input, Static
 from engine.autoencoder.runs import events as ev
 from engine.autoencoder.runs.log import read_events
 from tui.app import BumptuiApp
-from tui.screens.clusters import ClustersPane
 from tui.screens.latent import LatentPane
 from tui.screens.optimizer_lab import OptimizerLab
 from tui.screens.overview import OverviewPane
 from tui.screens.reconstructions import ReconstructionsPane
 from tui.screens.runs import RunsPane
-from tui.widgets.contingency import ContingencyHeatmap
 from tui.widgets.run_charts import LatentScatter, LossChart
 from tests.conftest import await_file_unlocked
 from tests.tui.conftest import FIXTURE, text_of, three_model_run, wait_until, watching
@@ -54,21 +52,6 @@ async def test_latent_pane_steps_through_epochs():
         await pilot.press("n")
         assert "Latent-16 model" in text_of(pane.query_one("#caption", Static))
         assert "principal components" in text_of(pane.query_one("#caption", Static))
-
-
-async def test_clusters_pane_lists_scores_and_the_contingency_table():
-    app = watching()
-    async with app.run_test(size=(120, 36)) as pilot:
-        await pilot.press("4")
-        pane = app.screen
-        assert isinstance(pane, ClustersPane)
-        table = pane.query_one("#scores", DataTable)
-        assert [table.get_row_at(i)[0] for i in range(table.row_count)] == ["latent 2", "latent 16", "raw pixels"]
-        final16 = [e for e in fixture_events() if isinstance(e, ev.ClusterScores) and e.latent == 16][-1]
-        assert table.get_row_at(1)[5] == f"{final16.acc:.3f}"
-        await pilot.press("down")
-        heatmap = pane.query_one(ContingencyHeatmap)
-        assert heatmap.table.tolist() == final16.contingency and heatmap.table.sum() == 1000
 
 
 async def test_reconstructions_pane_marks_what_the_judge_misreads():

@@ -1,37 +1,61 @@
-"""The Latent pane: the latent-2 model's codes of fixed test digits, by digit, epoch by epoch."""
+"""The Latent pane: a model's codes of fixed test digits in 2-D, epoch by epoch, as the embedding
+projector shows them: by PCA (recorded every epoch) or by UMAP, coloured by digit or by cluster.
+
+UMAP and the clusters come from the run's newest checkpoint, computed in a worker thread (a few
+seconds; the first time in a session numba compiles UMAP, up to a minute), so the pane stays
+responsive and says it is computing meanwhile.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
 
 from engine.autoencoder.runs.record import RunRecord
+from engine.autoencoder.runs.rundir import checkpoint_path
 from tui.messages import RunView
 from tui.screens.run_pane import NO_RUN, EpochPane
-from tui.widgets.run_charts import LatentScatter
 from tui.widgets.pane_bar import PaneBar
+from tui.widgets.run_charts import LatentScatter
+from tui.widgets.wait_line import WaitLine
+
+PROJECTIONS = ("pca", "umap")
 
 
 class LatentPane(EpochPane):
     PANE = "latent"
     CSS_PATH = "latent.tcss"
     BINDINGS = [
-        Binding("left,left_square_bracket", "epoch(-1)", "Earlier epoch", key_display="←", id="latent.back"),
-        Binding("right,right_square_bracket", "epoch(1)", "Later epoch", key_display="→", id="latent.forward"),
+        Binding("left,left_square_bracket", "epoch(-1)", "Earlier", key_display="←", id="latent.back"),
+        Binding("right,right_square_bracket", "epoch(1)", "Later", key_display="→", id="latent.forward"),
         Binding("l", "latest", "Latest", id="latent.latest"),
-        Binding("n", "next_model", "Next model", id="latent.model"),
+        Binding("n", "next_model", "Model", id="latent.model"),
+        Binding("p", "projection", "PCA/UMAP", id="latent.projection"),
+        Binding("c", "colour", "Colour", id="latent.colour"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.latent: int | None = None
         """The model shown; None prefers the latent-2 model, whose codes need no projection."""
+        self.projection = "pca"
+        """pca (the recorded snapshots) or umap."""
+        self.by_cluster = False
+        """Colour the points by their cluster instead of their digit."""
+        self.computed: dict[tuple, object] = {}
+        """(run_dir, latent, checkpoint's mtime) -> its Projection, or the sentence why there is none."""
+        self.pending: set[tuple] = set()
+        """The projections being computed."""
         self._drawn = None
 
     def compose(self) -> ComposeResult:
         yield PaneBar(self.PANE)
         yield Static(NO_RUN, id="caption")
+        yield WaitLine(id="wait")
         yield LatentScatter(id="scatter")
         yield Footer(compact=True)
 
@@ -45,22 +69,83 @@ class LatentPane(EpochPane):
         record = view.record
         scatter, caption = self.query_one(LatentScatter), self.query_one("#caption", Static)
         latent = self.model(record) if record else None
+        if record is not None and latent is not None and (self.projection == "umap" or self.by_cluster):
+            self._draw_computed(record.run_dir, latent, scatter, caption)
+            return
+        self.query_one(WaitLine).wait_for(None)
         snapshots = record.snapshots[latent] if latent is not None else {}
         if not snapshots:
             self._drawn = None
-            scatter.show(None, "")
+            scatter.show(None, None, "")
             caption.update(NO_RUN if record is None else "No latent codes yet: they arrive at the end of the first epoch.")
             return
         epochs = sorted(snapshots)
         epoch = self.epoch if self.epoch in snapshots else epochs[-1]
         snap = snapshots[epoch]
-        if (id(snap), epochs[-1]) == self._drawn:
+        if ("pca", id(snap), epochs[-1]) == self._drawn:
             return
-        self._drawn = (id(snap), epochs[-1])
+        self._drawn = ("pca", id(snap), epochs[-1])
         how = "its 2-D code" if snap.projection == "latent" else f"the first two principal components of its {latent}-D code"
-        scatter.show(snap, f"latent {latent}, epoch {epoch}")
+        scatter.show(snap.xy, snap.labels, f"latent {latent}, epoch {epoch}")
         caption.update(f"Latent-{latent} model, epoch {epoch} of {epochs[-1]} recorded: {len(snap.labels)} test digits "
-                       f"by {how}, each drawn as its digit.")
+                       f"by {how}, each drawn as its digit. p: UMAP · c: colour by cluster")
+
+    def _draw_computed(self, run_dir: Path, latent: int, scatter: LatentScatter, caption: Static) -> None:
+        """The UMAP view, or either view coloured by cluster: from the projection of the newest
+        checkpoint, computing it first in a worker when it is not at hand."""
+        path = checkpoint_path(run_dir, latent)
+        key = (run_dir, latent, path.stat().st_mtime if path.exists() else None)
+        found = self.computed.get(key)
+        wait = self.query_one(WaitLine)
+        if found is None:
+            self._drawn = None
+            wait.wait_for(f"projecting the latent-{latent} codes with UMAP and clustering them"
+                          + ("" if self.computed else " (the first time in a session compiles UMAP: up to a minute)"))
+            caption.update(f"Latent-{latent} model: computing… the other keys keep working meanwhile.")
+            if key not in self.pending:  # a key pressed meanwhile waits for the same computation
+                self.pending.add(key)
+                self.run_worker(lambda: self._compute(key), thread=True, group="projection", name=repr(key))
+            return
+        wait.wait_for(None)
+        if isinstance(found, str):
+            scatter.show(None, None, "")
+            caption.update(found)
+            return
+        drawn = (self.projection, self.by_cluster, id(found))
+        if drawn == self._drawn:
+            return
+        self._drawn = drawn
+        xy = found.umap if self.projection == "umap" else found.pca
+        clusters = (found.umap_clusters if self.projection == "umap" else found.kmeans) if self.by_cluster else None
+        how = "UMAP" if self.projection == "umap" else "its code" if latent == 2 else "PCA"
+        colour = (f"coloured by cluster ({'a GMM on this UMAP' if self.projection == 'umap' else 'k-means on the codes'}"
+                  "): a digit in another's colour is misfiled" if self.by_cluster else "coloured by digit")
+        scatter.show(xy, found.labels, f"latent {latent}, epoch {found.epoch}, {self.projection.upper()}", clusters)
+        caption.update(f"Latent-{latent}, epoch {found.epoch} (newest checkpoint): {len(found.labels)} test digits "
+                       f"by {how}, drawn as their digit, {colour}.")
+
+    def _compute(self, key: tuple):
+        from engine.autoencoder.clustering.projection import project
+        from engine.autoencoder.runs.log import RunError
+
+        run_dir, latent, mtime = key
+        if mtime is None:
+            return key, (f"Latent-{latent} model: this run has no checkpoint of it, so there is nothing to project "
+                         "(a run recorded without its checkpoints). p and c go back to the recorded PCA view.")
+        try:
+            return key, project(run_dir, latent)
+        except (RunError, ValueError) as err:
+            return key, f"Latent-{latent} model: {err}"
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "projection" or event.state != WorkerState.SUCCESS:
+            if event.worker.group == "projection" and event.state == WorkerState.ERROR:
+                self.notify(f"The projection failed: {event.worker.error}", severity="error")
+            return
+        key, found = event.worker.result
+        self.computed[key] = found
+        self.pending.discard(key)
+        self.redraw()
 
     def recorded_epochs(self, record: RunRecord) -> list[int]:
         latent = self.model(record)
@@ -73,3 +158,11 @@ class LatentPane(EpochPane):
             current = self.model(record)
             self.latent = latents[(latents.index(current) + 1) % len(latents)]
             self.redraw()
+
+    def action_projection(self) -> None:
+        self.projection = PROJECTIONS[(PROJECTIONS.index(self.projection) + 1) % len(PROJECTIONS)]
+        self.redraw()
+
+    def action_colour(self) -> None:
+        self.by_cluster = not self.by_cluster
+        self.redraw()

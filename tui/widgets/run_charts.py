@@ -88,22 +88,25 @@ class LossChart(PlotextPlot):
 
 
 class LatentScatter(PlotextPlot):
-    """The codes of the fixed test sample, one colour per digit."""
+    """Codes of the fixed test sample in 2-D, each drawn as its digit (readable without colour),
+    coloured by digit or by the cluster it fell in (where the two disagree, colours mix in a digit's group)."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.points = 0
 
-    def show(self, snapshot, caption: str) -> None:
+    def show(self, xy, labels, caption: str, clusters=None) -> None:
         plt = self.plt
         plt.clear_figure()
         self.points = 0
-        if snapshot is not None:
-            for digit in range(10):
-                pts = [xy for xy, label in zip(snapshot.xy, snapshot.labels) if label == digit]
-                if pts:  # drawn as the digit itself: readable without colour
-                    plt.scatter([p[0] for p in pts], [p[1] for p in pts], color=DIGIT_COLORS[digit],
-                                marker=str(digit))
-                    self.points += len(pts)
+        if xy is not None:
+            colour_of = labels if clusters is None else clusters
+            groups: dict[tuple[int, int], list] = {}
+            for point, label, colour in zip(xy, labels, colour_of):
+                groups.setdefault((int(label), int(colour)), []).append(point)
+            for (digit, colour), pts in sorted(groups.items()):
+                plt.scatter([p[0] for p in pts], [p[1] for p in pts], color=DIGIT_COLORS[colour % 10],
+                            marker=str(digit))
+                self.points += len(pts)
         plt.title(caption)
         self.refresh()

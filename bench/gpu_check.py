@@ -5,8 +5,8 @@
 
 Steps: the trainer's images/s on the device; a full-data epoch of each of the three default
 models (target under 1 s for the three together on an H100/H200); `bumptui train` then
-`bumptui sharpen`, one epoch each, end to end; a training killed with SIGKILL mid-run and resumed;
-the app's Train pane driving a run on the device, headless. Each step prints one line, `ok` or
+`bumptui sharpen` and `bumptui cluster`, one epoch each, end to end; a training killed with SIGKILL
+mid-run and resumed; the app's Train pane driving a run on the device, headless. Each step prints one line, `ok` or
 `FAILED` with why; the exit status is 0 only when every step is ok.
 """
 
@@ -81,9 +81,19 @@ def end_to_end(device: str, tiny: list[str], runs: Path) -> str:
     sharpened = cli("sharpen", str(run), "--epochs", "1", "--json", *(["--dis-epochs", "1"] if tiny else []))
     if sharpened.returncode:
         raise RuntimeError(f"sharpen: {sharpened.stderr.strip().splitlines()[-1:]}")
+    sharpen_s = time.perf_counter() - start
+    start = time.perf_counter()
+    # A dry run clusters by IDEC alone (its device path); UMAP's numba compile would only cost time.
+    clustered = cli("cluster", str(run), "--epochs", "1", "--seeds", "1", "--json",
+                    *(["--method", "idec"] if tiny else []))
+    if clustered.returncode:
+        raise RuntimeError(f"cluster: {clustered.stderr.strip().splitlines()[-1:]}")
+    methods = json.loads(clustered.stdout)["methods"]
     models = json.loads(trained.stdout)["models"]
     l1 = ", ".join(f"latent {d} test L1 {m['test_l1']:.4f}" for d, m in models.items())
-    return f"train and sharpen finished ({l1}; sharpening {time.perf_counter() - start:.0f} s); cluster: not built yet"
+    acc = ", ".join(f"{method} {row[d]['acc']:.3f}" for method, row in methods.items() for d in list(row)[-1:])
+    return (f"train, sharpen and cluster finished ({l1}; sharpening {sharpen_s:.0f} s; clustering "
+            f"{time.perf_counter() - start:.0f} s, accuracy of the last model: {acc})")
 
 
 def kill_and_resume(device: str, tiny: list[str], runs: Path) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from cli.train import DATA_DIR_HELP
-from engine.autoencoder.config import DEFAULT_LAMBDA, INITS, STRATEGIES, SharpenConfig, lambda_text
+from engine.autoencoder.config import DEFAULT_LAMBDA, INITS, PRECISIONS, STRATEGIES, SharpenConfig, lambda_text
 from engine.autoencoder.runs.rundir import RunError, read_config, sharpen_dir
 
 
@@ -32,6 +32,8 @@ def add_parsers(sub) -> None:
                          help="each blurred copy's sigma is drawn from this range (default 1 2)")
     sharpen.add_argument("--dis-epochs", type=int, default=None, help="dis_net's epochs on clear vs blurred (default: at least 200 updates)")
     sharpen.add_argument("--seed", type=int, default=None)
+    sharpen.add_argument("--precision", choices=PRECISIONS, default=None,
+                         help="G's and D's forward passes: auto (bf16 where the hardware has it), fp32 or bf16")
     sharpen.add_argument("--data-dir", default=None, help=DATA_DIR_HELP)
     sharpen.add_argument("--resume", action="store_true", help="continue the run's sharpening from its newest checkpoints")
     sharpen.add_argument("--detach", action="store_true", help="sharpen in a process of its own that outlives this terminal")
@@ -48,7 +50,7 @@ def sharpen_config(args) -> SharpenConfig:
         "latent_dims": tuple(args.latent) if args.latent else None, "lr": args.lr, "d_lr": args.d_lr,
         "d_steps": args.d_steps, "blur_kernel": args.blur_kernel,
         "blur_sigma": tuple(args.blur_sigma) if args.blur_sigma else None, "dis_epochs": args.dis_epochs,
-        "seed": args.seed,
+        "seed": args.seed, "precision": args.precision,
     }
     return SharpenConfig(**{k: v for k, v in given.items() if v is not None})
 

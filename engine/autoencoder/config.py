@@ -157,9 +157,7 @@ class TrainConfig:
 
     def resolved(self, device) -> "TrainConfig":
         """This config with `auto` precision made concrete for the torch device it trains on."""
-        if self.precision != "auto":
-            return self
-        return replace(self, precision="bf16" if bf16_native(device) else "fp32")
+        return replace(self, precision=resolved_precision(self.precision, device))
 
     def torch_device(self):
         import torch
@@ -181,6 +179,13 @@ def bf16_native(device) -> bool:
     except OSError:
         return False
     return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def resolved_precision(precision: str, device) -> str:
+    """fp32 or bf16: `auto` made concrete for the torch device (see PRECISIONS)."""
+    if precision != "auto":
+        return precision
+    return "bf16" if bf16_native(device) else "fp32"
 
 
 def cuda_count() -> int:
@@ -236,10 +241,13 @@ class SharpenConfig:
     as give it at least MIN_DIS_UPDATES updates (one epoch of full MNIST)."""
     seed: int = 0
     """Seeds dis_net, the order of the batches (the same for every strategy of a model) and the blur."""
+    precision: str = "auto"
+    """G's and D's forward passes during sharpening: fp32, bf16 autocast, or auto (as training's);
+    dis_net's own training on clear vs blurred and every score stay fp32."""
 
     KINDS = {"strategies": "ints", "lam": "number?", "epochs": "int", "init": "str", "latent_dims": "ints?",
              "lr": "number", "d_lr": "number", "d_steps": "int", "blur_kernel": "int", "blur_sigma": "pair",
-             "dis_epochs": "int?", "seed": "int"}
+             "dis_epochs": "int?", "seed": "int", "precision": "str"}
     """The kind of each field in sharpen/config.json (see checked_fields)."""
 
     def validated(self, run_latents: tuple[int, ...] = ()) -> "SharpenConfig":
@@ -247,6 +255,8 @@ class SharpenConfig:
             raise TrainingError(f"The strategy must be 1, 2 or both, not {self.strategies!r}.")
         if self.init not in INITS:
             raise TrainingError(f"Sharpening starts from {' or '.join(INITS)}, not {self.init!r}.")
+        if self.precision not in PRECISIONS:
+            raise TrainingError(f"The precision must be one of {', '.join(PRECISIONS)}, not {self.precision!r}.")
         if self.lam is not None and not (math.isfinite(self.lam) and 0 <= self.lam <= 100):
             raise TrainingError(f"lambda must be a number from 0 to 100, not {self.lam}.")
         for name in ("lr", "d_lr"):
@@ -290,6 +300,7 @@ class SharpenConfig:
     def from_dict(cls, d: dict) -> "SharpenConfig":
         """A config read from JSON, its fields' types checked (not yet their ranges: see validated)."""
         d = checked_fields(d, cls.KINDS)
+        d.setdefault("precision", "fp32")  # sharpenings recorded before the setting ran in fp32
         for name in ("strategies", "blur_sigma"):
             if name in d:
                 d[name] = tuple(d[name])

@@ -4,6 +4,7 @@ import shutil
 import threading
 
 import pytest
+import torch
 
 from engine.autoencoder.runs import events as ev
 from engine.autoencoder.runs.log import read_events
@@ -153,3 +154,23 @@ def test_a_damaged_strategy_checkpoint_is_named_in_one_sentence_on_resume(sharpe
     with pytest.raises(RunError, match=f"{path.name} is damaged"):
         run_sharpen(sharpen_copy, None, resume=True)
     assert not RunLock(sharpen_copy).path.exists(), "the refusal leaves the run unlocked"
+
+
+def test_sharpening_records_the_precision_it_ran_in_and_bf16_learns_as_fp32(sharpen_base):
+    from engine.autoencoder.config import bf16_native
+    from engine.autoencoder.runs.rundir import read_config
+
+    recorded, final = {}, {}
+    for precision in ("fp32", "bf16", "auto"):
+        run_dir = sharpen_base.parent / f"sharpen-precision-{precision}"
+        shutil.rmtree(run_dir, ignore_errors=True)
+        shutil.copytree(sharpen_base, run_dir)
+        summary = run_sharpen(run_dir, SharpenConfig(epochs=1, dis_epochs=2, strategies=(2,), lam=0.05,
+                                                     precision=precision))
+        assert summary is not None
+        recorded[precision] = read_config(sharpen_dir(run_dir))["precision"]
+        final[precision] = scores(read_events(sharpen_dir(run_dir)), "s2")[-1].test_l1
+    native = "bf16" if bf16_native(torch.device("cpu")) else "fp32"
+    assert recorded == {"fp32": "fp32", "bf16": "bf16", "auto": native}, "auto is recorded as what it resolved to"
+    assert final["auto"] == final[native], "auto runs exactly what it resolved to"
+    assert final["bf16"] == pytest.approx(final["fp32"], rel=0.05)

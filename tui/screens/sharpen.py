@@ -17,7 +17,8 @@ from textual.widgets import Button, ContentSwitcher, DataTable, Footer, Input, L
 
 from engine.autoencoder.runs.events import decode_images
 from engine.autoencoder.runs.record import SharpenRecord
-from engine.autoencoder.config import DEFAULT_LAMBDA, INITS, SharpenConfig, STRATEGIES, TrainingError, lambda_text
+from engine.autoencoder.config import (DEFAULT_LAMBDA, INITS, PRECISIONS, SharpenConfig, STRATEGIES, TrainingError,
+                                      lambda_text)
 from engine.autoencoder.sharpening.comparison import MODEL_NAMES, comparison_rows
 from tui.messages import RunView
 from tui.screens.run_pane import NO_RUN, RunPane
@@ -41,7 +42,8 @@ def parse_form(values: dict[str, str]) -> SharpenConfig:
     except ValueError:
         raise TrainingError(f"Epochs must be a whole number, not {values['epochs']!r}.") from None
     strategies = STRATEGIES if values["strategy"] == "both" else (int(values["strategy"]),)
-    return SharpenConfig(strategies=strategies, lam=lam, epochs=epochs, init=values["init"]).validated()
+    return SharpenConfig(strategies=strategies, lam=lam, epochs=epochs, init=values["init"],
+                         precision=values.get("precision", "auto")).validated()
 
 
 class SharpenPane(RunPane):
@@ -98,6 +100,10 @@ class SharpenPane(RunPane):
                     yield Label("from")
                     yield Select([(i, i) for i in INITS], value=defaults.init, allow_blank=False, id="init", compact=True)
                 with Horizontal(classes="row"):
+                    yield Label("in")
+                    yield Select([(p, p) for p in PRECISIONS], value=defaults.precision, allow_blank=False,
+                                 id="precision", compact=True)
+                with Horizontal(classes="row"):
                     yield Button("Sharpen", id="start", variant="primary", compact=True)
                     yield Button("Stop", id="stop", variant="error", compact=True)
         yield Static(id="error")
@@ -111,7 +117,7 @@ class SharpenPane(RunPane):
 
     def form_values(self) -> dict[str, str]:
         values = {k: self.query_one(f"#{k}", Input).value for k in ("lam", "epochs")}
-        values.update({k: str(self.query_one(f"#{k}", Select).value) for k in ("strategy", "init")})
+        values.update({k: str(self.query_one(f"#{k}", Select).value) for k in ("strategy", "init", "precision")})
         return values
 
     @on(Button.Pressed, "#start")
@@ -176,7 +182,8 @@ class SharpenPane(RunPane):
         message = sharpen.ending
         status.update(f"[b]{record.run_dir}[/b]: sharpening {view.status(sharpen)} · "
                       f"{lambda_text(config['lam'], config['strategies'])}"
-                      f" · from {config['init']}{dis} · latent {latent} (n: next, v: digits/curves)"
+                      f" · from {config['init']} · {config.get('precision', 'fp32')}{dis} · latent {latent}"
+                      " (n: next, v: digits/curves)"
                       + (f" — {message}" if message else ""))
         self._show_digits(sharpen, latent)
 

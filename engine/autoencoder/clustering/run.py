@@ -31,7 +31,7 @@ from engine.autoencoder.clustering.manifold import pca
 from engine.autoencoder.clustering.methods import cluster_labels
 from engine.autoencoder.clustering.record import ClusterRecord
 from engine.autoencoder.clustering.scores import N_CLUSTERS, agreement
-from engine.autoencoder.config import TrainConfig, TrainingError, bf16_native, model_seed
+from engine.autoencoder.config import TrainConfig, TrainingError, model_seed, resolved_precision
 from engine.autoencoder.data import Cancelled, log_every, steps_per_epoch
 from engine.autoencoder.models import as_float, make_autoencoder
 from engine.autoencoder.runs import events as ev
@@ -90,10 +90,7 @@ def run_cluster(run: str | Path | ClusterPlan, config: ClusterConfig | None = No
 
     def load():
         device, data, _ = on_device(plan.train, data_dir)
-        config = plan.config
-        if config.precision == "auto":
-            config = replace(config, precision="bf16" if bf16_native(device) else "fp32")
-        return device, data, config
+        return device, data, replace(plan.config, precision=resolved_precision(plan.config.precision, device))
 
     return recorded(plan.run_dir, cluster_dir(plan.run_dir), None if plan.resume else lambda loaded: loaded[2].as_dict(),
                     callback, load, lambda loaded, emit, stale_pid: _cluster(plan, *loaded, emit, cancel, stale_pid))

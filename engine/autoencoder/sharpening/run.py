@@ -24,7 +24,8 @@ from typing import Callable
 
 import torch
 
-from engine.autoencoder.config import DCGAN_BETAS, SharpenConfig, TrainConfig, TrainingError, model_seed
+from engine.autoencoder.config import (DCGAN_BETAS, SharpenConfig, TrainConfig, TrainingError, model_seed,
+                                      resolved_precision)
 from engine.autoencoder.data import log_every, shown_digits, steps_per_epoch
 from engine.autoencoder.judge import ensure_judge
 from engine.autoencoder.mnist import SIDE
@@ -131,10 +132,15 @@ def run_sharpen(run: str | Path | SharpenPlan, config: SharpenConfig | None = No
     """
     plan = run if isinstance(run, SharpenPlan) else prepare_sharpen(Path(run), config, resume)
     cancel = cancel or threading.Event()
-    return recorded(plan.run_dir, sharpen_dir(plan.run_dir), None if plan.resume else lambda _: plan.config.as_dict(),
-                    callback,
-                    lambda: on_device(plan.train, data_dir)[:2],
-                    lambda loaded, emit, stale_pid: _sharpen(plan, *loaded, emit, cancel, stale_pid))
+
+    def load():
+        device, data, _ = on_device(plan.train, data_dir)
+        return device, data, replace(plan.config, precision=resolved_precision(plan.config.precision, device))
+
+    return recorded(plan.run_dir, sharpen_dir(plan.run_dir), None if plan.resume else lambda loaded: loaded[2].as_dict(),
+                    callback, load,
+                    lambda loaded, emit, stale_pid: _sharpen(replace(plan, config=loaded[2]), *loaded[:2], emit, cancel,
+                                                             stale_pid))
 
 
 class SharpenScoring:

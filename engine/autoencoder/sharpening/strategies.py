@@ -72,9 +72,16 @@ def frozen(module: nn.Module):
             p.requires_grad_(flag)
 
 
-def _d_update(dis, d_opt, x, y) -> StepLosses:
+def autocast(device: torch.device, precision: str):
+    """bf16 autocast for a forward pass when the precision asks for it (weights stay float32)."""
+    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=precision == "bf16")
+
+
+def _d_update(dis, d_opt, x, y, precision: str = "fp32") -> StepLosses:
     dis.train()
-    logits = dis(x)
+    with autocast(x.device, precision):
+        logits = dis(x)
+    logits = logits.float()
     loss = _bce(logits, y)
     d_opt.zero_grad(set_to_none=True)
     loss.backward()
@@ -83,31 +90,36 @@ def _d_update(dis, d_opt, x, y) -> StepLosses:
 
 
 def d_step_blur(dis, d_opt, clear: torch.Tensor, generator: torch.Generator, kernel_size: int = BLUR_KERNEL,
-                sigma: tuple[float, float] = BLUR_SIGMA) -> StepLosses:
+                sigma: tuple[float, float] = BLUR_SIGMA, precision: str = "fp32") -> StepLosses:
     """Step 1: D learns clear (1) against blurred copies (0). G is not involved."""
     x, y = real_vs_blurred_batch(clear, generator, kernel_size, sigma)
-    return _d_update(dis, d_opt, x, y)
+    return _d_update(dis, d_opt, x, y, precision)
 
 
-def d_step_fake(dis, d_opt, model, clear: torch.Tensor) -> StepLosses:
+def d_step_fake(dis, d_opt, model, clear: torch.Tensor, precision: str = "fp32") -> StepLosses:
     """Step 2 (strategy 1 only): D learns that G's reconstructions are fake; no gradient reaches G."""
-    with torch.no_grad():
+    with torch.no_grad(), autocast(clear.device, precision):
         model.eval()
-        fake = model(clear).clamp(0, 1)
+        fake = model(clear).float().clamp(0, 1)
     y = torch.zeros(len(fake), device=fake.device)
-    return _d_update(dis, d_opt, fake, y)
+    return _d_update(dis, d_opt, fake, y, precision)
 
 
-def g_step(model, g_opt, dis, clear: torch.Tensor, lam: float) -> StepLosses:
+def g_step(model, g_opt, dis, clear: torch.Tensor, lam: float, precision: str = "fp32") -> StepLosses:
     """Step 3 (+4): G on L1 + lam * BCE(D(G(x)), clear); D is frozen, in eval mode and not stepped.
-    With lam 0 the adversarial loss is only measured, outside the graph."""
+    With lam 0 the adversarial loss is only measured, outside the graph. The losses are float32
+    whatever the forward passes ran in."""
     model.train()
     dis.eval()
     with frozen(dis):
-        reconstruction = model(clear)
+        with autocast(clear.device, precision):
+            reconstruction = model(clear)
+        reconstruction = reconstruction.float()
         rec_l1 = l1_loss(reconstruction, clear)
         with torch.set_grad_enabled(lam > 0):
-            adversarial = _bce(dis(reconstruction.clamp(0, 1)), torch.ones(len(clear), device=clear.device))
+            with autocast(clear.device, precision):
+                logits = dis(reconstruction.clamp(0, 1))
+            adversarial = _bce(logits.float(), torch.ones(len(clear), device=clear.device))
         loss = rec_l1 + lam * adversarial if lam > 0 else rec_l1
         g_opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -121,13 +133,14 @@ def sharpen_batch(pair: Pair, clear: torch.Tensor, config: SharpenConfig) -> Ste
     for step in STRATEGY_STEPS[pair.strategy]:
         if step == "blur":
             for _ in range(config.d_steps):
-                d = d_step_blur(pair.dis, pair.d_opt, clear, pair.generator, config.blur_kernel, config.blur_sigma)
+                d = d_step_blur(pair.dis, pair.d_opt, clear, pair.generator, config.blur_kernel, config.blur_sigma,
+                                config.precision)
         elif step == "fake":
             for _ in range(config.d_steps):
-                fake = d_step_fake(pair.dis, pair.d_opt, pair.model, clear)
+                fake = d_step_fake(pair.dis, pair.d_opt, pair.model, clear, config.precision)
                 d = StepLosses(d_loss=(d.d_loss + fake.d_loss) / 2, d_acc=(d.d_acc + fake.d_acc) / 2)
         else:
-            g = g_step(pair.model, pair.g_opt, pair.dis, clear, config.lam_for(pair.strategy))
+            g = g_step(pair.model, pair.g_opt, pair.dis, clear, config.lam_for(pair.strategy), config.precision)
     return StepLosses(d.d_loss, d.d_acc, g.g_l1, g.g_adv)
 
 

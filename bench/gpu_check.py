@@ -3,7 +3,7 @@
     python bench/gpu_check.py [--device cuda]        on a CUDA machine: full data
     python bench/gpu_check.py --dry-run              on the CPU, a tiny subset: every step, quickly
 
-Steps: the trainer's images/s on the device; a full-data epoch of each of the three default
+Steps: the trainer's images/s on the device; what bounds a step (fused Adam, a larger batch); a full-data epoch of each of the three default
 models (target under 1 s for the three together on an H100/H200); `bumptui train` then
 `bumptui sharpen` and `bumptui cluster`, one epoch each, end to end; a training killed with SIGKILL
 mid-run and resumed; the app's Train pane driving a run on the device, headless. Each step prints one line, `ok` or
@@ -69,6 +69,45 @@ def throughput(device: str, subset: int | None, steps: int) -> str:
         lines.append(f"{precision}: {rate:,.0f} images/s (MLP latent 16, batch 256, {dev}); one epoch of "
                      f"{len(data.train_x):,} images for latent 2, 16 and 256 together {total:.2f} s")
     return "; ".join(lines) + " (target under 1 s for the three on an H100/H200 with full data)"
+
+
+def step_bound(device: str, subset: int | None, steps: int) -> str:
+    """What bounds a training step: the same MLP step at batch 256 with Adam as the trainer makes it
+    (foreach), with fused Adam, and at batch 1024; steps/s and images/s of each."""
+    import torch
+
+    from engine.autoencoder.config import TrainConfig
+    from engine.autoencoder.models import as_float, make_autoencoder
+
+    dev = TrainConfig(device=device).torch_device()
+    torch.manual_seed(0)
+    x = (torch.rand(1024, 784, device=dev) * 255).to(torch.uint8)
+    lines = []
+    for name, batch, fused in (("batch 256, Adam", 256, False), ("batch 256, fused Adam", 256, True),
+                               ("batch 1024, Adam", 1024, False)):
+        model = make_autoencoder("mlp", 16).to(dev)
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, fused=fused if dev.type == "cuda" else None)
+        images = x[:batch]
+
+        def one_step():
+            out = model(as_float(images))
+            loss = torch.nn.functional.l1_loss(out, as_float(images))
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+
+        for _ in range(5):
+            one_step()
+        if dev.type == "cuda":
+            torch.cuda.synchronize()
+        start = time.perf_counter()
+        for _ in range(steps):
+            one_step()
+        if dev.type == "cuda":
+            torch.cuda.synchronize()
+        rate = steps / (time.perf_counter() - start)
+        lines.append(f"{name}: {rate:,.0f} steps/s = {rate * batch:,.0f} images/s")
+    return "; ".join(lines)
 
 
 def end_to_end(device: str, tiny: list[str], runs: Path) -> str:
@@ -163,6 +202,7 @@ def main() -> int:
         runs = Path(tmp) / "runs"
         runs.mkdir()
         steps = [("throughput", lambda: throughput(device, int(subset) if subset else None, 4 if subset else 200)),
+                 ("step bound", lambda: step_bound(device, None, 3 if subset else 300)),
                  ("end to end", lambda: end_to_end(device, tiny, runs)),
                  ("kill and resume", lambda: kill_and_resume(device, tiny, runs)),
                  ("app", lambda: app_drives_a_run(device, subset, runs))]

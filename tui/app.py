@@ -216,41 +216,31 @@ class BumptuiApp(App):
         """Sharpen the current run's models (resume: continue its recorded sharpening)."""
         from engine.autoencoder.sharpening.run import prepare_sharpen
 
-        if self.record is None:
-            self.notify("Open a trained run first (Runs pane, 6).", severity="warning")
-            return
-        if self._busy():
-            return
-        try:
-            plan = prepare_sharpen(self.record.run_dir, message.config, message.resume)
-        except ValueError as err:
-            self.notify(str(err), severity="error")
-            return
-        self._unfollow(self.sharpen)
-        # Resuming, what is recorded so far; new events arrive as messages either way.
-        self.sharpen = SharpenRecord.read(plan.run_dir) if plan.resume else SharpenRecord(plan.run_dir)
-        self.job = Job(SHARPENING, plan.run_dir)
-        self._sharpen(plan)
-        self._tick(force=True)
+        self._start_inside(SHARPENING, "sharpen", SharpenRecord, prepare_sharpen, self._sharpen, message)
 
     def on_clusters_pane_start(self, message) -> None:
         """Cluster the current run's codes (resume: continue its recorded clustering)."""
         from engine.autoencoder.clustering.run import prepare_cluster
 
+        self._start_inside(CLUSTERING, "clusters", ClusterRecord, prepare_cluster, self._cluster, message)
+
+    def _start_inside(self, kind: str, attribute: str, record_type, prepare, worker, message) -> None:
+        """A job recorded inside the current run (a sharpening, a clustering): checked, then its
+        record (what is recorded so far when resuming) filled by the worker's events."""
         if self.record is None:
             self.notify("Open a trained run first (Runs pane, 6).", severity="warning")
             return
         if self._busy():
             return
         try:
-            plan = prepare_cluster(self.record.run_dir, message.config, message.resume)
+            plan = prepare(self.record.run_dir, message.config, message.resume)
         except ValueError as err:
             self.notify(str(err), severity="error")
             return
-        self._unfollow(self.clusters)
-        self.clusters = ClusterRecord.read(plan.run_dir) if plan.resume else ClusterRecord(plan.run_dir)
-        self.job = Job(CLUSTERING, plan.run_dir)
-        self._cluster(plan)
+        self._unfollow(getattr(self, attribute))
+        setattr(self, attribute, record_type.read(plan.run_dir) if plan.resume else record_type(plan.run_dir))
+        self.job = Job(kind, plan.run_dir)
+        worker(plan)
         self._tick(force=True)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group=TRAINING)

@@ -31,14 +31,12 @@ from engine.autoencoder.clustering.manifold import pca
 from engine.autoencoder.clustering.methods import cluster_labels
 from engine.autoencoder.clustering.record import ClusterRecord
 from engine.autoencoder.clustering.scores import N_CLUSTERS, agreement
-from engine.autoencoder.config import TrainConfig, TrainingError, model_seed, resolved_precision
+from engine.autoencoder.config import TrainConfig, model_seed, resolved_precision
 from engine.autoencoder.data import Cancelled, log_every, steps_per_epoch
 from engine.autoencoder.models import as_float, make_autoencoder
 from engine.autoencoder.runs import events as ev
 from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
-from engine.autoencoder.runs.log import check_log
-from engine.autoencoder.runs.rundir import (CONFIG, RunError, RunLock, checkpoint_path, cluster_dir, has_record,
-                                            idec_path, read_config, read_train_config, recorded)
+from engine.autoencoder.runs.rundir import checkpoint_path, cluster_dir, idec_path, prepare_inside, recorded
 from engine.autoencoder.training import NonFiniteLoss, encode_and_score, on_device, reported, restore_all, run_epochs
 
 
@@ -54,29 +52,9 @@ class ClusterPlan:
 
 def prepare_cluster(run_dir: Path, config: ClusterConfig | None, resume: bool) -> ClusterPlan:
     """Check a clustering request against its run before anything is written."""
-    run_dir = Path(run_dir)
-    if not run_dir.is_dir():
-        raise RunError(f"There is no run directory {run_dir}.")
-    train = read_train_config(run_dir)
-    out = cluster_dir(run_dir)
-    if resume:
-        if not has_record(out):
-            raise RunError(f"{run_dir} has no clustering to resume.")
-        check_log(out, run_dir)
-        try:
-            stored = ClusterConfig.from_dict(read_config(out)).validated()
-        except TrainingError as err:
-            raise RunError(f"{out / CONFIG} is damaged: {err}") from None
-        config = stored if config is None else replace(stored, epochs=config.epochs)
-    elif has_record(out):
-        raise RunError(f"{run_dir} is already clustered (in {out}); pass --resume to continue it, "
-                       f"or move {out} away to start again.")
-    config = (config or ClusterConfig()).validated(train.latent_dims)
-    for d in config.latent_dims or train.latent_dims:
-        if not checkpoint_path(run_dir, d).exists():
-            raise RunError(f"{run_dir} has no trained latent-{d} model yet; train it first (bumptui train).")
-    RunLock(run_dir).refuse_if_held()
-    return ClusterPlan(run_dir, train, config, resume)
+    train, config = prepare_inside(run_dir, cluster_dir(run_dir), ClusterConfig, config, resume, "clustering",
+                                   "clustered")
+    return ClusterPlan(Path(run_dir), train, config, resume)
 
 
 def run_cluster(run: str | Path | ClusterPlan, config: ClusterConfig | None = None, *, resume: bool = False,

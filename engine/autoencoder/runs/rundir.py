@@ -19,7 +19,7 @@ import json
 import os
 import socket
 from datetime import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from engine.autoencoder.runs.log import METRICS, MetricsWriter, RunError, check_log, why_failed
@@ -228,3 +228,34 @@ def _checked_config(run_dir: Path, config: TrainConfig | None, resume: bool) -> 
     if has_run:
         raise RunError(f"{run_dir} already holds a run; pass --resume to continue it or choose another run directory.")
     return (config or TrainConfig()).validated()
+
+
+def prepare_inside(run_dir: Path, folder: Path, config_type, config, resume: bool, noun: str, done: str):
+    """Check a request for a job recorded inside a trained run (a sharpening, a clustering) before
+    anything is written: (the run's TrainConfig, the job's config validated against its models).
+    Resuming takes the stored config, with the epochs asked for; a job already recorded is refused
+    without --resume; every model it needs must have a checkpoint, and the run must be free."""
+    from engine.autoencoder.config import TrainingError
+
+    run_dir = Path(run_dir)
+    if not run_dir.is_dir():
+        raise RunError(f"There is no run directory {run_dir}.")
+    train = read_train_config(run_dir)
+    if resume:
+        if not has_record(folder):
+            raise RunError(f"{run_dir} has no {noun} to resume.")
+        check_log(folder, run_dir)
+        try:
+            stored = config_type.from_dict(read_config(folder)).validated()
+        except TrainingError as err:
+            raise RunError(f"{folder / CONFIG} is damaged: {err}") from None
+        config = stored if config is None else replace(stored, epochs=config.epochs)
+    elif has_record(folder):
+        raise RunError(f"{run_dir} is already {done} (in {folder}); pass --resume to continue it, "
+                       f"or move {folder} away to start again.")
+    config = (config or config_type()).validated(train.latent_dims)
+    for d in config.latent_dims or train.latent_dims:
+        if not checkpoint_path(run_dir, d).exists():
+            raise RunError(f"{run_dir} has no trained latent-{d} model yet; train it first (bumptui train).")
+    RunLock(run_dir).refuse_if_held()
+    return train, config

@@ -24,7 +24,7 @@ from typing import Callable
 
 import torch
 
-from engine.autoencoder.config import (DCGAN_BETAS, SharpenConfig, TrainConfig, TrainingError, model_seed,
+from engine.autoencoder.config import (DCGAN_BETAS, SharpenConfig, TrainConfig, model_seed,
                                       resolved_precision)
 from engine.autoencoder.data import log_every, shown_digits, steps_per_epoch
 from engine.autoencoder.judge import ensure_judge
@@ -33,10 +33,8 @@ from engine.autoencoder.models import as_float, make_autoencoder
 from engine.autoencoder.runs import events as ev
 from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from engine.autoencoder.runs.record import LOSS_FIELDS
-from engine.autoencoder.runs.log import check_log
-from engine.autoencoder.runs.rundir import (CONFIG, RunError, RunLock, checkpoint_path, has_record, judge_path,
-                                            pair_path, read_config, read_train_config, recorded, scorer_path,
-                                            sharpen_dir)
+from engine.autoencoder.runs.rundir import (checkpoint_path, judge_path, pair_path, prepare_inside, recorded,
+                                            scorer_path, sharpen_dir)
 from engine.autoencoder.sharpening.comparison import CONTROL, PLAIN, PairKey, model_name
 from engine.autoencoder.sharpening.dis_net import DisNet, dis_accuracy, train_dis_net
 from engine.autoencoder.sharpening.strategies import Pair, StepLosses, evaluate, sharpen_epoch
@@ -55,30 +53,9 @@ class SharpenPlan:
 
 def prepare_sharpen(run_dir: Path, config: SharpenConfig | None, resume: bool) -> SharpenPlan:
     """Check a sharpening request against its run before anything is written."""
-    run_dir = Path(run_dir)
-    if not run_dir.is_dir():
-        raise RunError(f"There is no run directory {run_dir}.")
-    train = read_train_config(run_dir)
-    out = sharpen_dir(run_dir)
-    has = has_record(out)
-    if resume:
-        if not has:
-            raise RunError(f"{run_dir} has no sharpening to resume.")
-        check_log(out, run_dir)
-        try:
-            stored = SharpenConfig.from_dict(read_config(out)).validated()
-        except TrainingError as err:
-            raise RunError(f"{out / CONFIG} is damaged: {err}") from None
-        config = stored if config is None else replace(stored, epochs=config.epochs)
-    elif has:
-        raise RunError(f"{run_dir} is already sharpened (in {out}); pass --resume to continue it, "
-                       f"or move {out} away to start again.")
-    config = (config or SharpenConfig()).validated(train.latent_dims)
-    for d in config.latent_dims or train.latent_dims:
-        if not checkpoint_path(run_dir, d).exists():
-            raise RunError(f"{run_dir} has no trained latent-{d} model yet; train it first (bumptui train).")
-    RunLock(run_dir).refuse_if_held()
-    return SharpenPlan(run_dir, train, config, resume)
+    train, config = prepare_inside(run_dir, sharpen_dir(run_dir), SharpenConfig, config, resume, "sharpening",
+                                   "sharpened")
+    return SharpenPlan(Path(run_dir), train, config, resume)
 
 
 class SharpenedModel(Pair):

@@ -100,7 +100,7 @@ class SharpenPane(RunPane):
                     yield Label("from")
                     yield Select([(i, i) for i in INITS], value=defaults.init, allow_blank=False, id="init", compact=True)
                 with Horizontal(classes="row"):
-                    yield Label("in")
+                    yield Label("dtype")
                     yield Select([(p, p) for p in PRECISIONS], value=defaults.precision, allow_blank=False,
                                  id="precision", compact=True)
                 with Horizontal(classes="row"):

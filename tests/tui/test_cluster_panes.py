@@ -1,6 +1,7 @@
 """The Clusters and Latent panes with clustering: the methods side by side from a recorded
 clustering, clustering started, stopped and resumed from the pane, and UMAP computed off the UI thread."""
 
+import threading
 import time
 
 from textual.widgets import DataTable, Select, Static
@@ -93,7 +94,16 @@ async def test_cluster_from_the_pane_then_stop_and_resume_idec(sharpen_copy):
     assert isinstance(read_events(cluster_dir(sharpen_copy))[-1], ev.Stopped)
 
 
-async def test_umap_is_computed_in_a_worker_while_the_pane_answers_keys(sharpen_copy):
+async def test_umap_is_computed_in_a_worker_while_the_pane_answers_keys(sharpen_copy, monkeypatch):
+    from engine.autoencoder.clustering import projection
+
+    release, real = threading.Event(), projection.project
+
+    def held_project(*args):  # the real computation, held until the keys below have been answered
+        assert release.wait(60)
+        return real(*args)
+
+    monkeypatch.setattr(projection, "project", held_project)
     app = BumptuiApp(watch=sharpen_copy, runs_root=sharpen_copy.parent)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("3")
@@ -101,8 +111,10 @@ async def test_umap_is_computed_in_a_worker_while_the_pane_answers_keys(sharpen_
         assert isinstance(pane, LatentPane)
         await pilot.press("p")
         assert pane.query_one(WaitLine).waiting_for is not None, "the pane says it is computing"
-        await pilot.press("left", "c")  # keys still work while UMAP runs
-        assert pane.by_cluster and pane.pending
+        await pilot.press("left", "c", "n", "n")  # keys still work while UMAP runs, and start no second one
+        assert pane.by_cluster and len(pane.pending) == 1
+        assert "computing" in text_of(pane.query_one("#caption", Static))
+        release.set()
         assert await wait_until(pilot, lambda: not pane.pending)
         await pilot.pause(0.2)
         caption = text_of(pane.query_one("#caption", Static))

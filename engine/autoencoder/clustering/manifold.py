@@ -51,15 +51,23 @@ def umap_embedding(features: np.ndarray, seed: int, n_components: int = 10, n_ne
         return reducer.fit_transform(x).astype(np.float32)
 
 
+EMBEDDING_INITS = 10
+"""Starts of the clusterer on an embedding; the best (likelihood, or inertia) is kept. One start of
+the mixture merges two digits and splits a third in two seeds of three on our codes (accuracy 0.81
+where the embedding allows 0.95); ten find the 0.95 every time, in well under a second (RESULTS.md)."""
+
+
 def cluster_embedding(embedding: np.ndarray, clusterer: str, seed: int) -> np.ndarray:
-    """Ten clusters of an embedding: a Gaussian mixture (full covariances) or k-means."""
+    """Ten clusters of an embedding: a Gaussian mixture (full covariances) or k-means, each the best
+    of EMBEDDING_INITS starts."""
     if clusterer == "gmm":
         from sklearn.mixture import GaussianMixture
 
-        return GaussianMixture(n_components=N_CLUSTERS, covariance_type="full", random_state=seed).fit_predict(embedding)
+        return GaussianMixture(n_components=N_CLUSTERS, covariance_type="full", n_init=EMBEDDING_INITS,
+                               random_state=seed).fit_predict(embedding)
     from sklearn.cluster import KMeans
 
-    return KMeans(n_clusters=N_CLUSTERS, n_init=4, random_state=seed).fit_predict(embedding)
+    return KMeans(n_clusters=N_CLUSTERS, n_init=EMBEDDING_INITS, random_state=seed).fit_predict(embedding)
 
 
 def pca(features: np.ndarray, components: int) -> np.ndarray:

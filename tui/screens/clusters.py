@@ -174,7 +174,8 @@ class ClustersPane(RunPane):
                     "pixels, then IDEC. " if not live else "Clustering is starting. ") + "acc: best one-to-one match."
         c = clusters.started.config
         ending = clusters.ending
-        return (f"Clustering {view.status(clusters)} · UMAP to {c['n_components']}-D, {c['n_neighbors']} neighbours, "
+        status = view.status(clusters).replace("clustering", "running")  # "clustering": this app's own job
+        return (f"Clustering {status} · UMAP to {c['n_components']}-D, {c['n_neighbors']} neighbours, "
                 f"min_dist {c['min_dist']:g}, then {c['clusterer'].upper() if c['clusterer'] == 'gmm' else 'k-means'} · "
                 f"IDEC gamma {c['gamma']:g} · acc: best one-to-one match of clusters to digits"
                 + (f" — {ending}" if ending else ""))

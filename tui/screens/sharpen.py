@@ -180,7 +180,7 @@ class SharpenPane(RunPane):
         config = sharpen.started.config
         dis = f" · dis_net {sharpen.dis.held_out_acc:.1%} on held-out blur" if sharpen.dis else ""
         message = sharpen.ending
-        status.update(f"[b]{record.run_dir}[/b]: sharpening {view.status(sharpen)} · "
+        status.update(f"[b]{record.run_dir}[/b]: sharpening {view.status(sharpen).replace('sharpening', 'running')} · "
                       f"{lambda_text(config['lam'], config['strategies'])}"
                       f" · from {config['init']} · {config.get('precision', 'fp32')}{dis} · latent {latent}"
                       " (n: next, v: digits/curves)"

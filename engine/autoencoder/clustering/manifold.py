@@ -8,8 +8,9 @@ digits' manifolds come close at their ends. UMAP keeps only who is whose near ne
 straightens each manifold and pulls it into one compact cluster, with gaps between digits that
 were only neighbours at a few ends; k-means or a Gaussian mixture then finds those clusters easily.
 
-umap-learn compiles its numba functions the first time they run (about 40 s on 2 cores); numba's
-cache is kept in a per-user folder, so that cost is paid once per machine, not once per process.
+umap-learn compiles its numba functions the first time they run; numba's cache is kept in a
+per-user folder, so most of that is paid once per machine (on 2 cores, 10,000 codes: the first UMAP
+29 s on a new machine, 17 s in a later process, 12 s warm; BENCHMARKS.md).
 umap is imported only here, and only when a UMAP is asked for.
 """
 

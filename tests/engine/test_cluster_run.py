@@ -113,3 +113,13 @@ def test_refusals_come_before_anything_is_written(sharpen_base, tmp_path):
     run_cluster(run_dir, ClusterConfig(methods=("kmeans",), seeds=1))
     with pytest.raises(RunError, match="already clustered"):
         run_cluster(run_dir, ClusterConfig(methods=("kmeans",)))
+
+
+def test_umap_can_embed_the_training_codes_too_and_still_scores_the_test_digits(sharpen_base):
+    run_dir = copy_of(sharpen_base, "cluster-fit-all")
+    seen = []
+    run_cluster(run_dir, ClusterConfig(methods=("umap",), seeds=1, fit_on="all"), callback=seen.append)
+    scored = {e.features: e for e in seen if isinstance(e, ev.MethodScores)}
+    assert set(scored) == {"latent-16", "pca-50"}
+    assert all(sum(map(sum, e.contingency)) == 400 for e in scored.values()), "400 test digits, not 800 codes"
+    assert ClusterRecord.read(run_dir).started.config["fit_on"] == "all"

@@ -175,7 +175,8 @@ class ClustersPane(RunPane):
         c = clusters.started.config
         ending = clusters.ending
         status = view.status(clusters).replace("clustering", "running")  # "clustering": this app's own job
-        return (f"Clustering {status} · UMAP to {c['n_components']}-D, {c['n_neighbors']} neighbours, "
+        fitted = " of all codes (training too)" if c.get("fit_on") == "all" else ""
+        return (f"Clustering {status} · UMAP{fitted} to {c['n_components']}-D, {c['n_neighbors']} neighbours, "
                 f"min_dist {c['min_dist']:g}, then {c['clusterer'].upper() if c['clusterer'] == 'gmm' else 'k-means'} · "
                 f"IDEC gamma {c['gamma']:g} · acc: best one-to-one match of clusters to digits"
                 + (f" — {ending}" if ending else ""))

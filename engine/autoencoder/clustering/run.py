@@ -145,18 +145,26 @@ def _cluster(plan: ClusterPlan, device, data, config: ClusterConfig, emit, cance
 
 def _score_fixed(methods, plain, train, config, data, device, record, emit, cancel) -> bool:
     """k-means and UMAP on each model's test codes and on the raw pixels, seed by seed, skipping
-    what the record already holds. False when stopped."""
+    what the record already holds; UMAP with the training codes too when config.fit_on is "all".
+    False when stopped."""
     if not methods:
         return True
-    pixels = as_float(data.test_x).cpu().numpy()
-    sources = []
+    n_test = len(data.test_y)
+    pixels = {"test": as_float(data.test_x).cpu().numpy()}
+    codes = {}
     for d, checkpoint in plain.items():
         model = make_autoencoder(train.arch, d).to(device)
         model.load_state_dict(checkpoint.models["autoencoder"])
-        sources.append((f"latent-{d}", d, encode_and_score(model, data.test_x)[1]))
+        codes[d] = {"test": encode_and_score(model, data.test_x)[1]}
+        if config.fit_on == "all" and "umap" in methods:
+            codes[d]["all"] = np.concatenate([encode_and_score(model, data.train_x)[1], codes[d]["test"]])
+    if config.fit_on == "all" and "umap" in methods:
+        pixels["all"] = np.concatenate([as_float(data.train_x).cpu().numpy(), pixels["test"]])
     for method in methods:
-        baseline = pixels if method == "kmeans" else pca(pixels, PCA_COMPONENTS)
-        for features, latent, x in [*sources, (PIXEL_FEATURES[method], None, baseline)]:
+        fit = config.fit_on if method == "umap" else "test"
+        baseline = pixels[fit] if method == "kmeans" else pca(pixels[fit], PCA_COMPONENTS)
+        sources = [*((f"latent-{d}", d, c[fit]) for d, c in codes.items()), (PIXEL_FEATURES[method], None, baseline)]
+        for features, latent, x in sources:
             for seed in config.seed_list:
                 if record.has(method, features, seed):
                     continue
@@ -165,8 +173,9 @@ def _score_fixed(methods, plain, train, config, data, device, record, emit, canc
                     return False
                 start = time.perf_counter()
                 scaling = train.kmeans_scaling if latent is not None else "none"
-                found = agreement(data.test_y, cluster_labels(method, x, seed, config, scaling))
-                emit(_scores(method, features, latent, seed, 0, found, time.perf_counter() - start))
+                labels = cluster_labels(method, x, seed, config, scaling)[-n_test:]  # the test digits come last
+                emit(_scores(method, features, latent, seed, 0, agreement(data.test_y, labels),
+                             time.perf_counter() - start))
     return True
 
 

@@ -118,15 +118,15 @@ def cmd_report(args, argv) -> int:
 
 
 def cmd_repair(args, argv) -> int:
-    """`bumptui repair RUN_DIR`: cut the run's logs (and its sharpening's) back to before their first
-    damaged line, after copying each whole log beside it."""
+    """`bumptui repair RUN_DIR`: cut the run's logs (and its sharpening's and clustering's) back to
+    before their first damaged line, after copying each whole log beside it."""
     from engine.autoencoder.runs.log import METRICS, repair_log
-    from engine.autoencoder.runs.rundir import RunLock, sharpen_dir
+    from engine.autoencoder.runs.rundir import RunLock, cluster_dir, sharpen_dir
 
     run_dir = Path(args.run_dir)
     read_config(run_dir)  # a clear error when this is not a run
     RunLock(run_dir).refuse_if_held()
-    for log in (run_dir / METRICS, sharpen_dir(run_dir) / METRICS):
+    for log in (run_dir / METRICS, sharpen_dir(run_dir) / METRICS, cluster_dir(run_dir) / METRICS):
         repaired = repair_log(log) if log.exists() else None
         if repaired is None:
             print(f"{log}: sound, left as it is" if log.exists() else f"{log}: none")

@@ -44,3 +44,20 @@ def test_each_mistake_is_one_sentence(sharpen_copy, capsys, tmp_path):
     one_sentence(in_process(capsys, "cluster", run, "--method", "dbscan"), "invalid choice: 'dbscan'")
     (sharpen_copy / "checkpoints" / "latent-16.pt").unlink()
     one_sentence(in_process(capsys, "cluster", run), "has no trained latent-16 model yet")
+
+
+def test_a_damaged_clustering_is_named_and_repair_cuts_its_log(sharpen_copy, capsys):
+    run = str(sharpen_copy)
+    assert in_process(capsys, "cluster", run, "--method", "kmeans", "--seeds", "1").returncode == 0
+    config_path = sharpen_copy / "cluster" / "config.json"
+    config = json.loads(config_path.read_text())
+    config_path.write_text(json.dumps({**config, "seeds": "three"}))
+    one_sentence(in_process(capsys, "cluster", run, "--resume"), "'seeds' must be a whole number")
+    config_path.write_text(json.dumps(config))
+    log = sharpen_copy / "cluster" / "metrics.jsonl"
+    lines = log.read_text().splitlines(keepends=True)
+    log.write_text("".join([lines[0], "{damaged\n", *lines[1:]]))
+    one_sentence(in_process(capsys, "cluster", run, "--resume"), "line 2 is not a valid event")
+    repaired = in_process(capsys, "repair", run)
+    assert repaired.returncode == 0 and "kept the 1 events before the damaged line 2" in repaired.stdout
+    assert in_process(capsys, "cluster", run, "--resume", "--json").returncode == 0

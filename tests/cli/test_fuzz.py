@@ -59,6 +59,10 @@ def command(places) -> st.SearchStrategy:
                "--from": ["plain", "scratch", "warm"], "--latent": SMALL_INTS, "--lr": NUMBERS, "--d-lr": NUMBERS,
                "--d-steps": SMALL_INTS, "--blur-kernel": SMALL_INTS, "--seed": SMALL_INTS, "--resume": None,
                "--json": None}
+    cluster = {"--method": ["kmeans", "umap", "idec", "all", "dbscan"], "--latent": SMALL_INTS, "--epochs": SMALL_INTS,
+               "--seeds": SMALL_INTS, "--n-neighbors": SMALL_INTS, "--components": SMALL_INTS,
+               "--min-dist": NUMBERS, "--clusterer": ["gmm", "kmeans", "hdbscan"], "--fit-on": ["test", "all", "x"],
+               "--gamma": NUMBERS, "--precision": ["auto", "fp16"], "--resume": None, "--json": None}
     return st.one_of(
         st.tuples(st.just(["critical-h"]), options({**BUMP, "--max-steps": SMALL_INTS})),
         st.tuples(st.just(["trajectory"]), options({**BUMP, "--height": NUMBERS, "--steps": SMALL_INTS})),
@@ -66,6 +70,7 @@ def command(places) -> st.SearchStrategy:
         st.tuples(run("locked", "file").map(lambda r: ["train", "--run-dir", r]), options(train)),
         st.tuples(run("missing", "empty").map(lambda r: ["train", "--resume", "--run-dir", r]), options(train)),
         st.tuples(run("locked", "file", "missing", "empty").map(lambda r: ["sharpen", r]), options(sharpen)),
+        st.tuples(run("locked", "file", "missing", "empty").map(lambda r: ["cluster", r]), options(cluster)),
         st.tuples(run("sound", "locked", "file", "missing", "empty").flatmap(
             lambda r: st.sampled_from([["report", r], ["compare", r], ["repair", r], ["report", r, "--json"]]))),
         st.tuples(run("file", "missing", "empty").map(lambda r: ["watch", r])),

@@ -9,6 +9,7 @@ Panes get that state as one RunView and say what they want with messages; only t
 
 from __future__ import annotations
 
+import time
 from functools import partial
 from importlib import import_module
 from pathlib import Path
@@ -45,7 +46,10 @@ SCREENS = {
     "overview": pane("overview", "OverviewPane"),
 }
 REFRESH_S = 0.25
-"""How often the panes are redrawn when their run has news, and a watched log is read."""
+"""How often a watched log is read, and the panes redrawn when their run has news."""
+JOB_REDRAW_S = 1.0
+"""While this app's own worker trains, sharpens or clusters, the panes are redrawn at most this
+often: a redraw holds Python's lock that the worker's batch loop needs (bench/tui_training.py)."""
 
 
 class BumptuiApp(App):
@@ -86,6 +90,7 @@ class BumptuiApp(App):
         self._tails: dict[Path, tuple[MetricsTail, Record]] = {}
         """Each followed metrics.jsonl, and the record its events go to."""
         self._dirty = False
+        self._drawn_at = 0.0
         self._watch_first = watch
 
     def on_mount(self) -> None:
@@ -158,9 +163,11 @@ class BumptuiApp(App):
             for event in events:
                 record.add(event)
             self._dirty |= bool(events)
-        if (self._dirty or force) and isinstance(self.screen, RunPane):
+        throttled = self.job is not None and time.monotonic() - self._drawn_at < JOB_REDRAW_S
+        if (force or (self._dirty and not throttled)) and isinstance(self.screen, RunPane):
             self.screen.show_run(self.view())
             self._dirty = False
+            self._drawn_at = time.monotonic()
 
     @on(RunPane.Shown)
     def _pane_shown(self) -> None:

@@ -135,8 +135,9 @@ async def test_train_from_the_pane_watch_it_fill_stop_it_and_quit_quickly(runs_r
     async with app.run_test(size=(120, 36)) as pilot:
         pane = await start_from_form(app, pilot, latent="2 16", epochs="50", subset="600", name="from-the-app")
         assert await wait_until(pilot, lambda: app.record is not None and len(app.record.epochs[16]) >= 1)
-        await pilot.pause(0.3)
-        assert {"2 train", "2 test", "16 train"} <= set(pane.query_one(LossChart).drawn)
+        # the pane redraws at most once a second while the app's own job runs
+        assert await wait_until(pilot, lambda: {"2 train", "2 test", "16 train"} <= set(pane.query_one(LossChart).drawn),
+                                timeout=5)
         await pilot.press("4")
         assert app.screen.query_one("#scores", DataTable).row_count >= 2
         await pilot.press("2", "ctrl+x")

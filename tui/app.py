@@ -19,15 +19,17 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from engine.autoencoder.clustering.record import ClusterRecord
-from engine.autoencoder.runs.record import Record, RunRecord, SharpenRecord
-from engine.autoencoder.runs.log import MetricsTail
-from engine.autoencoder.runs.rundir import RunError, read_train_config
+from typing import TYPE_CHECKING
 from tui.messages import (CLUSTERING, SHARPENING, TRAINING, ClusteringEvent, Job, RunView, SharpeningEvent,
                           TrainingEvent)
 from tui.panes import PANES
 from tui.screens.optimizer_lab import OptimizerLab
 from tui.screens.run_pane import RunPane
+
+if TYPE_CHECKING:  # the run records load with the first run, not the first frame
+    from engine.autoencoder.clustering.record import ClusterRecord
+    from engine.autoencoder.runs.log import MetricsTail
+    from engine.autoencoder.runs.record import Record, RunRecord, SharpenRecord
 
 
 def pane(module: str, name: str):
@@ -126,6 +128,8 @@ class BumptuiApp(App):
         return RunView(self.record, self.sharpen, self.clusters, self.overlay, self.job, self.runs_root)
 
     def _follow(self, record: Record) -> None:
+        from engine.autoencoder.runs.log import MetricsTail
+
         path = record.metrics_path(record.run_dir)
         self._tails[path] = (MetricsTail(path), record)
 
@@ -135,6 +139,9 @@ class BumptuiApp(App):
     def _show(self, run_dir: Path, follow: bool, read: bool = False) -> None:
         """Make run_dir the current run, with its sharpening and clustering: read as recorded so far
         (read), or empty for a job here to fill; their logs followed (follow) unless a job here writes them."""
+        from engine.autoencoder.clustering.record import ClusterRecord
+        from engine.autoencoder.runs.record import RunRecord, SharpenRecord
+
         self._unfollow(self.record, self.sharpen, self.clusters)
         self.record, self.sharpen, self.clusters = ((kind.read(run_dir) if read else kind(run_dir))
                                                     for kind in (RunRecord, SharpenRecord, ClusterRecord))
@@ -145,6 +152,8 @@ class BumptuiApp(App):
 
     def _open(self, run_dir: Path) -> None:
         """Show a run recorded in run_dir, and its sharpening, following their logs while they grow."""
+        from engine.autoencoder.runs.rundir import RunError, read_train_config
+
         try:
             read_train_config(run_dir)  # every field checked: a damaged config is one sentence, here too
         except RunError as err:
@@ -154,6 +163,8 @@ class BumptuiApp(App):
 
     def _tick(self, force: bool = False) -> None:
         for path, (tail, record) in list(self._tails.items()):
+            from engine.autoencoder.runs.log import RunError
+
             try:
                 events = tail.poll()
             except RunError as err:
@@ -178,6 +189,8 @@ class BumptuiApp(App):
         self.switch_mode("overview")
 
     def on_runs_pane_overlay(self, message) -> None:
+        from engine.autoencoder.runs.record import RunRecord
+
         self._unfollow(self.overlay)
         self.overlay = RunRecord(message.path)
         self._follow(self.overlay)
@@ -221,12 +234,14 @@ class BumptuiApp(App):
 
     def on_sharpen_pane_start(self, message) -> None:
         """Sharpen the current run's models (resume: continue its recorded sharpening)."""
+        from engine.autoencoder.runs.record import SharpenRecord
         from engine.autoencoder.sharpening.run import prepare_sharpen
 
         self._start_inside(SHARPENING, "sharpen", SharpenRecord, prepare_sharpen, self._sharpen, message)
 
     def on_clusters_pane_start(self, message) -> None:
         """Cluster the current run's codes (resume: continue its recorded clustering)."""
+        from engine.autoencoder.clustering.record import ClusterRecord
         from engine.autoencoder.clustering.run import prepare_cluster
 
         self._start_inside(CLUSTERING, "clusters", ClusterRecord, prepare_cluster, self._cluster, message)

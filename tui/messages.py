@@ -12,8 +12,11 @@ from pathlib import Path
 
 from textual.message import Message
 
-from engine.autoencoder.clustering.record import ClusterRecord
-from engine.autoencoder.runs.record import Record, RunRecord, SharpenRecord
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the records (and numpy's event path) load with the first run, not the first frame
+    from engine.autoencoder.clustering.record import ClusterRecord
+    from engine.autoencoder.runs.record import Record, RunRecord, SharpenRecord
 
 TRAINING = "training"
 SHARPENING = "sharpening"
@@ -51,14 +54,14 @@ class RunView:
     def status(self, record: Record) -> str:
         """finished, failed, stopped, dead, running (by another process), or training / sharpening /
         clustering when this app's own worker is at it."""
-        kind = KINDS.get(type(record), TRAINING)
+        kind = KINDS.get(type(record).__name__, TRAINING)
         if self.job == Job(kind, record.run_dir) and record.outcome is None:
             return kind
         return record.status()
 
 
-KINDS = {RunRecord: TRAINING, SharpenRecord: SHARPENING, ClusterRecord: CLUSTERING}
-"""The job that writes each kind of record."""
+KINDS = {"RunRecord": TRAINING, "SharpenRecord": SHARPENING, "ClusterRecord": CLUSTERING}
+"""The job that writes each kind of record, by the record's class name."""
 
 
 class JobEvent(Message):

@@ -181,6 +181,15 @@ def bf16_native(device) -> bool:
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
+def check_models(asked: tuple[int, ...] | None, run_latents: tuple[int, ...]) -> None:
+    """TrainingError naming the first latent size asked for (a sharpening's, a clustering's) that the
+    run has no model of; None asked, or no run to check against, asks for nothing."""
+    missing = [d for d in asked or () if run_latents and d not in run_latents]
+    if missing:
+        raise TrainingError(f"The run has no latent-{missing[0]} model; it has latent "
+                            f"{', '.join(map(str, run_latents))}.")
+
+
 def resolved_precision(precision: str, device) -> str:
     """fp32 or bf16: `auto` made concrete for the torch device (see PRECISIONS)."""
     if precision != "auto":
@@ -271,11 +280,7 @@ class SharpenConfig:
         lo, hi = self.blur_sigma
         if not (math.isfinite(lo) and math.isfinite(hi) and 0 < lo <= hi <= 10):
             raise TrainingError(f"The blur sigma range must satisfy 0 < low <= high <= 10, not {lo} to {hi}.")
-        if self.latent_dims is not None and run_latents:
-            missing = [d for d in self.latent_dims if d not in run_latents]
-            if missing:
-                raise TrainingError(f"The run has no latent-{missing[0]} model; it has latent "
-                                    f"{', '.join(map(str, run_latents))}.")
+        check_models(self.latent_dims, run_latents)
         return self
 
     def lam_for(self, strategy: int) -> float:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
-from engine.autoencoder.config import PRECISIONS, TrainingError, checked_fields
+from engine.autoencoder.config import PRECISIONS, TrainingError, check_models, checked_fields
 
 METHODS = ("kmeans", "umap", "idec")
 """kmeans: k-means on the codes; umap: the N2D recipe (UMAP of the codes, then a clusterer);
@@ -84,11 +84,7 @@ class ClusterConfig:
             raise TrainingError(f"gamma must be a number from 0 to 100, not {self.gamma}.")
         if not (math.isfinite(self.lr) and 0 < self.lr <= 1):
             raise TrainingError(f"The lr must be greater than 0 and at most 1, not {self.lr}.")
-        if self.latent_dims is not None and run_latents:
-            missing = [d for d in self.latent_dims if d not in run_latents]
-            if missing:
-                raise TrainingError(f"The run has no latent-{missing[0]} model; it has latent "
-                                    f"{', '.join(map(str, run_latents))}.")
+        check_models(self.latent_dims, run_latents)
         return self
 
     @property

@@ -33,7 +33,7 @@ from engine.autoencoder.clustering.record import ClusterRecord
 from engine.autoencoder.clustering.scores import N_CLUSTERS, agreement
 from engine.autoencoder.config import TrainConfig, model_seed, resolved_precision
 from engine.autoencoder.data import Cancelled, log_every, steps_per_epoch
-from engine.autoencoder.models import as_float, make_autoencoder
+from engine.autoencoder.models import as_float, in_chunks, make_autoencoder
 from engine.autoencoder.runs import events as ev
 from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from engine.autoencoder.runs.rundir import checkpoint_path, cluster_dir, idec_path, prepare_inside, recorded
@@ -91,8 +91,7 @@ class IdecModel:
         """The centres from k-means on the training codes of the unchanged model (IDEC's epoch 0)."""
         self.net.eval()
         with torch.no_grad():
-            codes = torch.cat([self.net.autoencoder.encode(as_float(train_x[i:i + 2000])).float().cpu()
-                               for i in range(0, len(train_x), 2000)]).numpy()
+            codes = in_chunks(lambda x: self.net.autoencoder.encode(as_float(x)).float().cpu(), train_x).numpy()
         centres = kmeans(codes, seed).cluster_centers_
         self.net.centres.data.copy_(torch.as_tensor(centres, dtype=torch.float32, device=self.device))
 
@@ -140,7 +139,7 @@ def _cluster(plan: ClusterPlan, device, data, config: ClusterConfig, emit, cance
             return None
         summary = record.summary()
         told(ev.Done({k: summary[k] for k in ("run_dir", "methods", "raw_pixels")}))
-        return record.summary()
+        return {**summary, "status": record.status()}  # finished, now that Done is recorded
 
 
 def _score_fixed(methods, plain, train, config, data, device, record, emit, cancel) -> bool:

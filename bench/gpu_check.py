@@ -2,9 +2,12 @@
 
     python bench/gpu_check.py [--device cuda]        on a CUDA machine: full data
     python bench/gpu_check.py --dry-run              on the CPU, a tiny subset: every step, quickly
+    python bench/gpu_check.py --quick                the end-to-end step clusters by IDEC alone
 
-Steps: the trainer's images/s on the device; what bounds a step (fused Adam, a larger batch); a full-data epoch of each of the three default
-models (target under 1 s for the three together on an H100/H200); `bumptui train` then
+Steps: the trainer's images/s on the device and a full-data epoch of each of the three default
+models (target under 1 s for the three together on an H100/H200); the trainer's CUDA graphs against
+the same steps run eagerly (same weights); what bounds a step (fused Adam, a larger batch, a CUDA
+graph); `bumptui train` then
 `bumptui sharpen` and `bumptui cluster`, one epoch each, end to end; a training killed with SIGKILL
 mid-run and resumed; the app's Train pane driving a run on the device, headless. Each step prints one line, `ok` or
 `FAILED` with why; the exit status is 0 only when every step is ok.
@@ -33,42 +36,81 @@ def cli(*args, timeout=600) -> subprocess.CompletedProcess:
                           timeout=timeout)
 
 
+def trainer_step(latent: int, dev, precision: str, graphs: bool):
+    import torch
+
+    from engine.autoencoder.models import make_autoencoder
+    from engine.autoencoder.training import TrainStep
+
+    torch.manual_seed(0)
+    model = make_autoencoder("mlp", latent).to(dev)
+    return TrainStep(model, torch.optim.Adam(model.parameters(), lr=1e-3, capturable=graphs), precision, graphs)
+
+
 def throughput(device: str, subset: int | None, steps: int) -> str:
     import torch
 
     from engine.autoencoder.config import TrainConfig
     from engine.autoencoder.data import DeviceData
-    from engine.autoencoder.models import make_autoencoder
     from engine.autoencoder.training import train_epoch
 
     dev = TrainConfig(device=device).torch_device()
+    graphs = dev.type == "cuda"  # as the trainer does
     data = DeviceData.load(dev, subset)
     x = data.train_x[: steps * 256]
 
-    def timed(model, optimizer, images, seed, precision) -> float:
+    def timed(step, images, seed) -> float:
         if dev.type == "cuda":
             torch.cuda.synchronize()
         start = time.perf_counter()
-        train_epoch(model, optimizer, images, 256, torch.Generator().manual_seed(seed), threading.Event(),
-                    lambda *a: None, precision)
+        train_epoch(step, images, 256, torch.Generator().manual_seed(seed), threading.Event(), lambda *a: None)
         if dev.type == "cuda":
             torch.cuda.synchronize()
         return time.perf_counter() - start
 
     lines = []
     for precision in ("fp32", "bf16"):
-        model = make_autoencoder("mlp", 16).to(dev)
-        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-        timed(model, optimizer, x[:512], 0, precision)  # warm-up: kernels, allocator, autocast caches
-        rate = len(x) / timed(model, optimizer, x, 1, precision)
+        step = trainer_step(16, dev, precision, graphs)
+        timed(step, x[:1280], 0)  # warm-up: kernels, allocator, autocast caches, the graph's capture
+        rate = len(x) / timed(step, x, 1)
         total = 0.0
         for d in (2, 16, 256):
-            model = make_autoencoder("mlp", d).to(dev)
-            optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-            total += timed(model, optimizer, data.train_x, 0, precision)
+            total += timed(trainer_step(d, dev, precision, graphs), data.train_x, 0)
         lines.append(f"{precision}: {rate:,.0f} images/s (MLP latent 16, batch 256, {dev}); one epoch of "
-                     f"{len(data.train_x):,} images for latent 2, 16 and 256 together {total:.2f} s")
+                     f"{len(data.train_x):,} images for latent 2, 16 and 256 together {total:.2f} s"
+                     + (f"; graphs failed: {step.graph_error}" if step.graph_error else ""))
     return "; ".join(lines) + " (target under 1 s for the three on an H100/H200 with full data)"
+
+
+def graphs_match_eager(device: str, subset: int | None, steps: int) -> str:
+    """The trainer's CUDA graphs change the speed, not the arithmetic: the same seeded model trained
+    the same steps eagerly and through its graphs ends with the same weights (within float noise)."""
+    import torch
+
+    from engine.autoencoder.config import TrainConfig
+    from engine.autoencoder.data import DeviceData
+    from engine.autoencoder.training import train_epoch
+
+    dev = TrainConfig(device=device).torch_device()
+    if dev.type != "cuda":
+        return "skipped: graphs are CUDA only"
+    data = DeviceData.load(dev, subset)
+    x = data.train_x[: steps * 256 + 100]  # a short last batch: a second graph
+    lines = []
+    for precision in ("fp32", "bf16"):
+        eager, graphed = trainer_step(16, dev, precision, False), trainer_step(16, dev, precision, True)
+        for step in (eager, graphed):
+            for epoch in range(2):
+                train_epoch(step, x, 256, torch.Generator().manual_seed(epoch), threading.Event(), lambda *a: None)
+        if graphed.graph_error:
+            raise RuntimeError(f"the capture failed: {graphed.graph_error}")
+        diff = max((a - b).abs().max().item() for a, b in zip(eager.model.parameters(), graphed.model.parameters()))
+        scale = max(p.abs().max().item() for p in eager.model.parameters())
+        if diff > 1e-3 * scale:
+            raise RuntimeError(f"{precision}: weights differ by {diff:.3g} (largest weight {scale:.3g})")
+        lines.append(f"{precision} largest weight difference {diff:.2g} (of {scale:.2g}), "
+                     f"{len(graphed._captured)} graphs")
+    return f"{2 * (steps + 1)} steps eager and through graphs: " + "; ".join(lines)
 
 
 def step_bound(device: str, subset: int | None, steps: int) -> str:
@@ -135,7 +177,7 @@ def step_bound(device: str, subset: int | None, steps: int) -> str:
     return "; ".join(lines)
 
 
-def end_to_end(device: str, tiny: list[str], runs: Path) -> str:
+def end_to_end(device: str, tiny: list[str], runs: Path, quick: bool) -> str:
     run = runs / "end-to-end"
     latents = ["--latent", "16"] if tiny else []  # a dry run: one model is enough to take every step
     trained = cli("train", "--device", device, "--epochs", "1", "--run-dir", str(run), "--json", *latents, *tiny)
@@ -147,9 +189,10 @@ def end_to_end(device: str, tiny: list[str], runs: Path) -> str:
         raise RuntimeError(f"sharpen: {sharpened.stderr.strip().splitlines()[-1:]}")
     sharpen_s = time.perf_counter() - start
     start = time.perf_counter()
-    # A dry run clusters by IDEC alone (its device path); UMAP's numba compile would only cost time.
+    # A dry or quick run clusters by IDEC alone (its device path); UMAP runs on the CPU and its numba
+    # compile costs minutes of a lent GPU.
     clustered = cli("cluster", str(run), "--epochs", "1", "--seeds", "1", "--json",
-                    *(["--method", "idec"] if tiny else []))
+                    *(["--method", "idec"] if tiny or quick else []))
     if clustered.returncode:
         raise RuntimeError(f"cluster: {clustered.stderr.strip().splitlines()[-1:]}")
     methods = json.loads(clustered.stdout)["methods"]
@@ -218,6 +261,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--device", default="cuda")
     parser.add_argument("--dry-run", action="store_true", help="on the CPU with a tiny subset: every step, quickly")
+    parser.add_argument("--quick", action="store_true", help="cluster by IDEC alone (UMAP's CPU minutes left out)")
     args = parser.parse_args()
     device = "cpu" if args.dry_run else args.device
     subset = "300" if args.dry_run else None
@@ -227,8 +271,9 @@ def main() -> int:
         runs = Path(tmp) / "runs"
         runs.mkdir()
         steps = [("throughput", lambda: throughput(device, int(subset) if subset else None, 4 if subset else 200)),
+                 ("graphs match eager", lambda: graphs_match_eager(device, int(subset) if subset else None, 4 if subset else 50)),
                  ("step bound", lambda: step_bound(device, None, 3 if subset else 300)),
-                 ("end to end", lambda: end_to_end(device, tiny, runs)),
+                 ("end to end", lambda: end_to_end(device, tiny, runs, args.quick)),
                  ("kill and resume", lambda: kill_and_resume(device, tiny, runs)),
                  ("app", lambda: app_drives_a_run(device, subset, runs))]
         for name, step in steps:

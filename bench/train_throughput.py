@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from engine.autoencoder.mnist import ASSETS_MNIST, FILES  # noqa: E402
 from engine.autoencoder.models import l1_loss, make_autoencoder  # noqa: E402
 from engine.autoencoder.data import DeviceData  # noqa: E402
-from engine.autoencoder.training import TrainConfig, train_epoch  # noqa: E402
+from engine.autoencoder.training import TrainConfig, TrainStep, train_epoch  # noqa: E402
 
 BATCH = 256
 LATENT = 16
@@ -71,38 +71,39 @@ def recipe_images_per_s(device, steps: int) -> float:
         return seen / (time.perf_counter() - start)
 
 
-def ours_images_per_s(data: DeviceData, device, steps: int, precision: str) -> float:
+def trainer_step(latent: int, device, precision: str) -> TrainStep:
+    """A fresh model's step as the trainer makes it on this device (a CUDA graph on CUDA)."""
     torch.manual_seed(0)
-    model = make_autoencoder("mlp", LATENT).to(device)
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    model = make_autoencoder("mlp", latent).to(device)
+    graphs = device.type == "cuda"
+    return TrainStep(model, torch.optim.Adam(model.parameters(), lr=1e-3, capturable=graphs), precision, graphs)
+
+
+def ours_images_per_s(data: DeviceData, device, steps: int, precision: str) -> float:
+    step = trainer_step(LATENT, device, precision)
     subset = data.train_x[: (steps + 5) * BATCH]
     sub = DeviceData(subset, data.train_y[: len(subset)], data.test_x, data.test_y)
     warm = DeviceData(subset[: 5 * BATCH], sub.train_y, data.test_x, data.test_y)
     gen = torch.Generator().manual_seed(0)
-    train_epoch(model, optimizer, warm.train_x, BATCH, gen, threading.Event(), lambda *a: None, precision)
+    train_epoch(step, warm.train_x, BATCH, gen, threading.Event(), lambda *a: None)
     sync(device)
     start = time.perf_counter()
-    train_epoch(model, optimizer, sub.train_x[5 * BATCH:], BATCH, gen, threading.Event(), lambda *a: None, precision)
+    train_epoch(step, sub.train_x[5 * BATCH:], BATCH, gen, threading.Event(), lambda *a: None)
     sync(device)
     return steps * BATCH / (time.perf_counter() - start)
 
 
 def model_alone_images_per_s(device, steps: int, precision: str) -> float:
-    """The same steps on one batch that never changes: the ceiling that any data path can reach."""
-    torch.manual_seed(0)
-    model = make_autoencoder("mlp", LATENT).to(device)
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    """The same steps on one float batch that never changes: the ceiling that any data path can
+    reach. On the CPU the step itself (no gather, no conversion); on CUDA the trainer's graph of it."""
+    step = trainer_step(LATENT, device, precision)
     x = torch.rand(BATCH, 784, device=device)
+    whole = torch.arange(BATCH, device=device)
     for i in range(steps + 5):
         if i == 5:
             sync(device)
             start = time.perf_counter()
-        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=precision == "bf16"):
-            out = model(x)
-        loss = l1_loss(out.float(), x)
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        optimizer.step()
+        step(x, whole) if step.graphs else step.eager(x)
     sync(device)
     return steps * BATCH / (time.perf_counter() - start)
 
@@ -125,13 +126,10 @@ def main() -> None:
         print(f"bumptui trainer, {p}: {ours[p]:,.0f} images/s; the model alone on one fixed batch, {p}: "
               f"{ceiling[p]:,.0f} images/s (fraction {ours[p] / ceiling[p]:.2f}, target >= 0.95)")
     for d in (2, 16, 256):
-        torch.manual_seed(0)
-        model = make_autoencoder("mlp", d).to(device)
-        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+        step = trainer_step(d, device, default)
         sync(device)
         start = time.perf_counter()
-        train_epoch(model, optimizer, data.train_x, BATCH, torch.Generator().manual_seed(0), threading.Event(),
-                    lambda *a: None, default)
+        train_epoch(step, data.train_x, BATCH, torch.Generator().manual_seed(0), threading.Event(), lambda *a: None)
         sync(device)
         print(f"full epoch, 60,000 images, latent {d:>3}, {default}: {time.perf_counter() - start:.2f} s")
     print(f"ratio {ours[default] / recipe:.2f}")

@@ -38,7 +38,7 @@ from engine.autoencoder.runs.rundir import (checkpoint_path, judge_path, pair_pa
 from engine.autoencoder.sharpening.comparison import CONTROL, PLAIN, PairKey, model_name
 from engine.autoencoder.sharpening.dis_net import DisNet, dis_accuracy, train_dis_net
 from engine.autoencoder.sharpening.strategies import Pair, StepLosses, evaluate, sharpen_epoch
-from engine.autoencoder.training import NonFiniteLoss, on_device, reported, restore_all, run_epochs
+from engine.autoencoder.training import NonFiniteLoss, make_capturable, on_device, reported, restore_all, run_epochs
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,7 @@ class SharpenedModel(Pair):
             # (a) trained on as it was training: a fresh Adam's first steps would shake it on their own.
             model.load_state_dict(plain.models["autoencoder"])
             g_opt.load_state_dict(copy.deepcopy(plain.optimizers["autoencoder"]))  # Adam's load keeps the tensors
+            make_capturable(g_opt, False)  # a training on CUDA saved it capturable (for its graphs); these steps are eager
             for group in g_opt.param_groups:
                 group["lr"] = config.lr
         dis = copy.deepcopy(scorer)

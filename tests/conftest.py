@@ -60,6 +60,17 @@ def failing_fsync_of(suffix: str, code: int = errno.ENOSPC):
     return fsync
 
 
+def as_saved_on_a_gpu(checkpoint_file: Path) -> None:
+    """Rewrite an autoencoder checkpoint the way a training on CUDA saves it: its Adam capturable
+    (for the trainer's CUDA graphs), which an Adam on the CPU refuses to step with."""
+    from engine.autoencoder.runs.checkpoint import load_checkpoint, save_checkpoint
+
+    checkpoint = load_checkpoint(checkpoint_file, "autoencoder")
+    for group in checkpoint.optimizers["autoencoder"]["param_groups"]:
+        group["capturable"] = True
+    save_checkpoint(checkpoint, checkpoint_file)
+
+
 def await_file_unlocked(run_dir: Path, timeout: float = 10.0) -> bool:
     """The run's lock file is gone within `timeout` seconds."""
     return wait_for(lambda: not (run_dir / "lock").exists(), timeout)

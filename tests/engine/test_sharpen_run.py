@@ -13,6 +13,7 @@ from engine.autoencoder.runs.record import SharpenRecord, meets_target
 from engine.autoencoder.sharpening.comparison import PairKey
 from engine.autoencoder.sharpening.run import run_sharpen
 from engine.autoencoder.config import SharpenConfig, TrainingError
+from tests.conftest import as_saved_on_a_gpu
 
 SHARPEN = SharpenConfig(epochs=2, dis_epochs=6, lam=0.05)
 
@@ -91,6 +92,16 @@ def test_a_stopped_sharpening_resumes_to_the_same_numbers_as_an_uninterrupted_on
     for key in (("s0", 2), ("s1", 2), ("s2", 2)):
         assert mine[key].sharpness == theirs[key].sharpness and mine[key].test_l1 == theirs[key].test_l1, key
         assert mine[key].images == theirs[key].images
+
+
+def test_a_run_trained_on_a_gpu_sharpens_on_the_cpu_to_the_same_numbers(sharpen_copy, sharpened):
+    # (a)'s Adam state is G's start; a training on CUDA saved it capturable, which the CPU's Adam refuses.
+    as_saved_on_a_gpu(checkpoint_path(sharpen_copy, 16))
+    run_sharpen(sharpen_copy, SHARPEN)
+    mine = {(e.model, e.epoch): e for e in scores(read_events(sharpen_dir(sharpen_copy)))}
+    theirs = {(e.model, e.epoch): e for e in scores(read_events(sharpen_dir(sharpened[0])))}
+    assert mine.keys() == theirs.keys()
+    assert all(mine[k].sharpness == theirs[k].sharpness and mine[k].test_l1 == theirs[k].test_l1 for k in mine)
 
 
 def test_sharpening_refuses_a_run_in_use_a_missing_model_and_bad_settings(sharpen_copy, runs_root):

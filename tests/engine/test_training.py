@@ -14,6 +14,7 @@ from engine.autoencoder.runs.log import read_events
 from engine.autoencoder.runs.checkpoint import load_checkpoint
 from engine.autoencoder.runs.rundir import checkpoint_path
 from engine.autoencoder.training import TrainConfig, run_training
+from tests.conftest import as_saved_on_a_gpu
 
 SMALL = TrainConfig(latent_dims=(2, 16, 256), epochs=2, batch_size=32, subset=4000, eval_every=99, judge_epochs=1)
 TINY = TrainConfig(latent_dims=(2,), epochs=1, batch_size=64, subset=1000, eval_every=9, judge_epochs=1)
@@ -192,4 +193,21 @@ def test_a_stopped_bf16_run_resumes_to_the_losses_of_an_uninterrupted_one(runs_r
 
     assert run_training(runs_root / "bf16-stopped", config, callback=stop_in_epoch_2, cancel=cancel) is None
     resumed = run_training(runs_root / "bf16-stopped", config, resume=True)
+    assert resumed["models"]["2"]["test_l1"] == whole["models"]["2"]["test_l1"]
+
+
+def test_a_run_stopped_on_a_gpu_resumes_on_the_cpu_to_the_losses_of_an_uninterrupted_one(runs_root):
+    # On CUDA the trainer's Adam is capturable (its steps are replayed as CUDA graphs) and the
+    # checkpoint says so; a run copied to a machine without a GPU must go on from it all the same.
+    config = replace(TINY, latent_dims=(2,), epochs=2)
+    whole = run_training(runs_root / "gpu-whole", config)
+    cancel = threading.Event()
+
+    def stop_in_epoch_2(event):
+        if isinstance(event, ev.StepLoss) and event.epoch == 2:
+            cancel.set()
+
+    assert run_training(runs_root / "gpu-stopped", config, callback=stop_in_epoch_2, cancel=cancel) is None
+    as_saved_on_a_gpu(checkpoint_path(runs_root / "gpu-stopped", 2))
+    resumed = run_training(runs_root / "gpu-stopped", config, resume=True)
     assert resumed["models"]["2"]["test_l1"] == whole["models"]["2"]["test_l1"]

@@ -77,7 +77,7 @@ def main() -> None:
     from engine.autoencoder.clustering.idec import Idec, idec_epoch
     from engine.autoencoder.clustering.kmeans import kmeans
     from engine.autoencoder.clustering.manifold import cluster_embedding
-    from engine.autoencoder.models import make_autoencoder
+    from engine.autoencoder.models import adam, make_autoencoder
 
     run_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else None
     codes, data, model = codes_of(run_dir)
@@ -107,7 +107,7 @@ def main() -> None:
     config = ClusterConfig()
     net = Idec(model if model is not None else make_autoencoder("mlp", 16), torch.as_tensor(
         kmeans(codes, 0).cluster_centers_, dtype=torch.float32))
-    optimizer = torch.optim.Adam(net.parameters(), lr=config.lr)
+    optimizer = adam(net, config.lr)
     state = {"step": 0, "changed": None}
     start = time.perf_counter()
     idec_epoch(net, optimizer, data.train_x, state, 256, config.gamma, config.update_interval,

@@ -39,13 +39,13 @@ def cli(*args, timeout=600) -> subprocess.CompletedProcess:
 def trainer_step(latent: int, dev, precision: str, graphs: bool, capturable: bool | None = None):
     import torch
 
-    from engine.autoencoder.models import make_autoencoder
+    from engine.autoencoder.models import adam, make_autoencoder
     from engine.autoencoder.training import TrainStep
 
     torch.manual_seed(0)
     model = make_autoencoder("mlp", latent).to(dev)
     capturable = graphs if capturable is None else capturable
-    return TrainStep(model, torch.optim.Adam(model.parameters(), lr=1e-3, capturable=capturable), precision, graphs)
+    return TrainStep(model, adam(model, 1e-3, graphs=capturable), precision, graphs)
 
 
 def throughput(device: str, subset: int | None, steps: int) -> str:

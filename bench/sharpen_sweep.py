@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine.autoencoder.sharpening.dis_net import dis_accuracy, train_dis_net  # noqa: E402
 from engine.autoencoder.judge import ensure_judge  # noqa: E402
-from engine.autoencoder.models import make_autoencoder  # noqa: E402
+from engine.autoencoder.models import adam, make_autoencoder  # noqa: E402
 from engine.autoencoder.config import DCGAN_BETAS, SharpenConfig  # noqa: E402
 from engine.autoencoder.data import DeviceData  # noqa: E402
 from engine.autoencoder.runs.checkpoint import load_checkpoint  # noqa: E402
@@ -64,8 +64,8 @@ def main() -> None:
                     continue
                 model = copy.deepcopy(plain)
                 d_net = copy.deepcopy(dis)
-                g_opt = torch.optim.Adam(model.parameters(), lr=config.lr)
-                d_opt = torch.optim.Adam(d_net.parameters(), lr=2e-4, betas=DCGAN_BETAS)
+                g_opt = adam(model, config.lr)
+                d_opt = adam(d_net, 2e-4, DCGAN_BETAS)
                 gen = torch.Generator().manual_seed(config.seed)
                 for _ in range(args.epochs):
                     sharpen_epoch(Pair(strategy, model, g_opt, d_net, d_opt, gen), data.train_x, config.batch_size,

@@ -9,7 +9,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from engine.autoencoder.models import DigitJudge, as_float, in_chunks
+from engine.autoencoder.models import DigitJudge, adam, as_float, in_chunks
 from engine.autoencoder.data import Cancelled, shuffled_batches
 from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 
@@ -27,7 +27,7 @@ def judge_predictions(judge: nn.Module, images: torch.Tensor) -> np.ndarray:
 def train_judge(data, device, epochs: int, seed: int, cancel: threading.Event) -> nn.Module | None:
     torch.manual_seed(seed)
     judge = DigitJudge().to(device)
-    optimizer = torch.optim.Adam(judge.parameters(), lr=JUDGE_LR)
+    optimizer = adam(judge, JUDGE_LR)
     generator = torch.Generator().manual_seed(seed)
     try:
         for _ in range(epochs):

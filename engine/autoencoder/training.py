@@ -21,7 +21,7 @@ from engine.autoencoder.config import TrainConfig, TrainingError, model_seed
 from engine.autoencoder.data import Cancelled, DeviceData, log_every, shown_digits, shuffled_batches, steps_per_epoch
 from engine.autoencoder.judge import ensure_judge, judge_predictions
 from engine.autoencoder.mnist import SIDE
-from engine.autoencoder.models import EVAL_BATCH, as_float, as_uint8_digits, l1_loss, make_autoencoder
+from engine.autoencoder.models import EVAL_BATCH, adam, as_float, as_uint8_digits, fit_adam, l1_loss, make_autoencoder
 from engine.autoencoder.runs import events as ev
 from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from engine.autoencoder.mnist import DataError
@@ -45,7 +45,7 @@ class TrainStep:
     step of that size is captured once in a CUDA graph and replayed, following PyTorch's whole-network
     capture recipe. A step of these small models is ~100 kernels whose launch from Python is most of
     its time on a GPU (BENCHMARKS: 2.9 ms a step on an H200 eager, ~1 ms replayed). The arithmetic is
-    the same kernels on the same tensors; the optimizer must be capturable (make_capturable). If a
+    the same kernels on the same tensors; the optimizer must be capturable (models.adam with graphs). If a
     capture fails, the step stays eager from then on and `graph_error` says why."""
 
     WARMUP = 3
@@ -101,18 +101,6 @@ class TrainStep:
         self._captured[size] = (graph, static_x, static_loss, grads)
         graph.replay()
         return static_loss
-
-
-def make_capturable(optimizer, capturable: bool) -> None:
-    """Set Adam's `capturable` (needed inside a CUDA graph) and move its step counters where that
-    setting wants them: on the parameters' device when capturable, on the CPU when not. A checkpoint
-    carries the setting of the device it was saved on; this makes it the one of the device it runs on."""
-    for group in optimizer.param_groups:
-        group["capturable"] = capturable
-        for param in group["params"]:
-            state = optimizer.state.get(param, {})
-            if "step" in state:
-                state["step"] = state["step"].to(param.device if capturable else "cpu", torch.float32)
 
 
 def train_epoch(step: TrainStep, train_x, batch_size, generator, cancel: threading.Event,
@@ -174,7 +162,7 @@ class Model:
         self.latent = latent
         self.net = make_autoencoder(config.arch, latent).to(device)
         graphs = device.type == "cuda"
-        self.optimizer = torch.optim.Adam(self.net.parameters(), lr=config.lr, capturable=graphs)
+        self.optimizer = adam(self.net, config.lr, graphs=graphs)
         self.step = TrainStep(self.net, self.optimizer, config.precision, graphs)
         self.generator = torch.Generator().manual_seed(model_seed(config.seed, latent))
         self.epoch = 0
@@ -188,7 +176,7 @@ class Model:
     def restore(self, checkpoint: Checkpoint) -> None:
         self.net.load_state_dict(checkpoint.models["autoencoder"])
         self.optimizer.load_state_dict(checkpoint.optimizers["autoencoder"])
-        make_capturable(self.optimizer, self.step.graphs)
+        fit_adam(self.optimizer, self.step.graphs)
         self.generator.set_state(checkpoint.generators["order"])
         self.epoch = int(checkpoint.counters["epoch"])
 

@@ -33,7 +33,7 @@ from engine.autoencoder.clustering.record import ClusterRecord
 from engine.autoencoder.clustering.scores import N_CLUSTERS, agreement
 from engine.autoencoder.config import TrainConfig, model_seed, resolved_precision
 from engine.autoencoder.data import Cancelled, log_every, steps_per_epoch
-from engine.autoencoder.models import as_float, in_chunks, make_autoencoder
+from engine.autoencoder.models import adam, as_float, fit_adam, in_chunks, make_autoencoder
 from engine.autoencoder.runs import events as ev
 from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from engine.autoencoder.runs.rundir import checkpoint_path, cluster_dir, idec_path, prepare_inside, recorded
@@ -83,7 +83,7 @@ class IdecModel:
         autoencoder = make_autoencoder(train.arch, latent).to(device)
         autoencoder.load_state_dict(plain.models["autoencoder"])
         self.net = Idec(autoencoder, torch.zeros(N_CLUSTERS, latent, device=device))
-        self.optimizer = torch.optim.Adam(self.net.parameters(), lr=config.lr)
+        self.optimizer = adam(self.net, config.lr)
         self.generator = torch.Generator().manual_seed(model_seed(config.seed, latent))
         self.state: dict = {"step": 0, "changed": None}
 
@@ -108,6 +108,7 @@ class IdecModel:
     def restore(self, checkpoint: Checkpoint) -> None:
         self.net.load_state_dict(checkpoint.models["idec"])
         self.optimizer.load_state_dict(checkpoint.optimizers["idec"])
+        fit_adam(self.optimizer)
         self.generator.set_state(checkpoint.generators["order"])
         target = checkpoint.models["target"]
         self.state = {"step": int(checkpoint.counters["step"]), "changed": checkpoint.counters["changed"],

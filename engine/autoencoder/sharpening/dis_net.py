@@ -13,7 +13,7 @@ from torch import nn
 
 from engine.autoencoder.config import BLUR_KERNEL, BLUR_SIGMA, DCGAN_BETAS
 from engine.autoencoder.data import Cancelled, shuffled_batches
-from engine.autoencoder.models import as_float, as_images, in_chunks
+from engine.autoencoder.models import adam, as_float, as_images, in_chunks
 from engine.autoencoder.sharpening.blur import blur
 
 
@@ -46,7 +46,7 @@ def train_dis_net(train_x: torch.Tensor, epochs: int = 1, batch_size: int = 128,
     """dis_net trained on uint8 images (n, 784); None if cancelled. Adam with DCGAN's betas."""
     torch.manual_seed(seed)
     dis = DisNet().to(train_x.device)
-    optimizer = torch.optim.Adam(dis.parameters(), lr=lr, betas=DCGAN_BETAS)
+    optimizer = adam(dis, lr, DCGAN_BETAS)
     generator = torch.Generator().manual_seed(seed)  # the order and the blur's draws
     loss_fn = nn.BCEWithLogitsLoss()
     try:

@@ -29,7 +29,7 @@ from engine.autoencoder.config import (DCGAN_BETAS, SharpenConfig, TrainConfig, 
 from engine.autoencoder.data import log_every, shown_digits, steps_per_epoch
 from engine.autoencoder.judge import ensure_judge
 from engine.autoencoder.mnist import SIDE
-from engine.autoencoder.models import as_float, make_autoencoder
+from engine.autoencoder.models import adam, as_float, fit_adam, make_autoencoder
 from engine.autoencoder.runs import events as ev
 from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from engine.autoencoder.runs.record import LOSS_FIELDS
@@ -38,7 +38,7 @@ from engine.autoencoder.runs.rundir import (checkpoint_path, judge_path, pair_pa
 from engine.autoencoder.sharpening.comparison import CONTROL, PLAIN, PairKey, model_name
 from engine.autoencoder.sharpening.dis_net import DisNet, dis_accuracy, train_dis_net
 from engine.autoencoder.sharpening.strategies import Pair, StepLosses, evaluate, sharpen_epoch
-from engine.autoencoder.training import NonFiniteLoss, make_capturable, on_device, reported, restore_all, run_epochs
+from engine.autoencoder.training import NonFiniteLoss, on_device, reported, restore_all, run_epochs
 
 
 @dataclass(frozen=True)
@@ -66,16 +66,16 @@ class SharpenedModel(Pair):
                  scorer: DisNet, device):
         torch.manual_seed(model_seed(train.seed, latent))  # the plain model's initial weights, for init="scratch"
         model = make_autoencoder(train.arch, latent).to(device)
-        g_opt = torch.optim.Adam(model.parameters(), lr=config.lr)
+        g_opt = adam(model, config.lr)
         if config.init == "plain":
             # (a) trained on as it was training: a fresh Adam's first steps would shake it on their own.
             model.load_state_dict(plain.models["autoencoder"])
             g_opt.load_state_dict(copy.deepcopy(plain.optimizers["autoencoder"]))  # Adam's load keeps the tensors
-            make_capturable(g_opt, False)  # a training on CUDA saved it capturable (for its graphs); these steps are eager
+            fit_adam(g_opt)  # saved with the options of the training's device (capturable on CUDA); these steps are eager
             for group in g_opt.param_groups:
                 group["lr"] = config.lr
         dis = copy.deepcopy(scorer)
-        super().__init__(strategy, model, g_opt, dis, torch.optim.Adam(dis.parameters(), lr=config.d_lr, betas=DCGAN_BETAS),
+        super().__init__(strategy, model, g_opt, dis, adam(dis, config.d_lr, DCGAN_BETAS),
                          generator=torch.Generator().manual_seed(model_seed(config.seed, latent * 10) + strategy),
                          # the same for every strategy of a model: they all see the same batches in the same order
                          order=torch.Generator().manual_seed(model_seed(config.seed, latent)))
@@ -94,6 +94,8 @@ class SharpenedModel(Pair):
         self.g_opt.load_state_dict(checkpoint.optimizers["G"])
         self.dis.load_state_dict(checkpoint.models["D"])
         self.d_opt.load_state_dict(checkpoint.optimizers["D"])
+        fit_adam(self.g_opt)
+        fit_adam(self.d_opt)
         self.generator.set_state(checkpoint.generators["blur"])
         self.order.set_state(checkpoint.generators["order"])
         self.epoch = int(checkpoint.counters["epoch"])

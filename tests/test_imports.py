@@ -57,7 +57,7 @@ def test_import_linter_contracts_hold():
     assert "3 kept, 0 broken" in result.stdout
 
 
-def test_first_frame_of_the_app_does_not_import_torch_or_umap():
+def test_first_frame_of_the_app_does_not_import_torch_umap_or_numpy():
     code = (
         "from tui.app import BumptuiApp\n"
         "app = BumptuiApp()\n"
@@ -68,4 +68,4 @@ def test_first_frame_of_the_app_does_not_import_torch_or_umap():
         "        await pilot.pause()\n"
         "asyncio.run(main())\n"
     )
-    assert not {"torch", "umap", "numba", "sklearn"} & top_level(modules_after(code))
+    assert not {"torch", "umap", "numba", "sklearn", "numpy"} & top_level(modules_after(code))

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-
-import numpy as np
+from typing import TYPE_CHECKING
 
 from engine.bump.landscape import KINK_RTOL, BumpLandscape
 from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig, ParameterError
+
+if TYPE_CHECKING:  # numpy loads with the first escape map, not with the optimizer lab's first frame
+    import numpy as np
 
 DEFAULT_MAX_STEPS = 1000
 MAX_STEPS_LIMIT = 1_000_000
@@ -155,6 +157,8 @@ def escape_map(
 
     The wall paths of all `values` run side by side as arrays; heights then only need comparing.
     """
+    import numpy as np
+
     heights = np.asarray(heights, dtype=float)
     values = np.asarray(values, dtype=float)
     for v in (values.min(), values.max()):

@@ -18,13 +18,23 @@ Every slope is +1 or -1, so the gradient is +1 or -1 everywhere except at a kink
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # numpy loads with the first array, not with the optimizer lab's first frame
+    import numpy as np
 
 # Kinks are decided with a relative tolerance so that 0.3 + 0.3 + 0.3 + 0.3 lands on 1.2; it is
 # far below the escape search's 1e-9, so it never moves the critical height by a visible amount.
 KINK_RTOL = 1e-12
+
+
+def is_array(x) -> bool:
+    """x is a numpy array (the escape map's vectorised path). Told apart without importing numpy,
+    which the optimizer lab's first frame does not need: until numpy is imported nothing is one."""
+    numpy = sys.modules.get("numpy")
+    return numpy is not None and isinstance(x, numpy.ndarray)
 
 
 def near(x: float, point: float) -> bool:
@@ -86,7 +96,7 @@ class BumpLandscape:
 
     def gradient(self, x):
         """dF/dx: -1 or +1, and 0 at a kink. Takes a float or a numpy array."""
-        if isinstance(x, np.ndarray):
+        if is_array(x):
             return self._gradient_array(x)
         for kink in self.kinks:
             if near(x, kink):
@@ -100,6 +110,8 @@ class BumpLandscape:
         return 1.0
 
     def _gradient_array(self, x: np.ndarray) -> np.ndarray:
+        import numpy as np
+
         lo, peak, glob = self.kinks
         g = np.where(x < lo, -1.0, np.where(x < peak, 1.0, np.where(x < glob, -1.0, 1.0)))
         for kink in self.kinks:

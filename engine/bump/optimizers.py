@@ -13,7 +13,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, fields
 
-import numpy as np
+from engine.bump.landscape import is_array
+
 
 STATE_FIELDS = ("m", "v", "m_hat", "v_hat")
 """The state columns of the lab's table; each optimizer fills the ones it has."""
@@ -66,7 +67,9 @@ class OptimizerConfig:
 
 def _ratio(num, den):
     """num / den, taking 0 / 0 as 0: with eps = 0 a zero second moment means no step at all."""
-    if isinstance(den, np.ndarray) or isinstance(num, np.ndarray):
+    if is_array(den) or is_array(num):
+        import numpy as np
+
         num, den = np.broadcast_arrays(np.asarray(num, float), np.asarray(den, float))
         return np.divide(num, den, out=np.zeros(num.shape), where=den != 0)
     return num / den if den != 0 else 0.0
@@ -125,7 +128,12 @@ class Optimizer:
     """step(state, g, x, t, config) -> (new_state, dx)."""
 
     def initial_state(self, like=0.0) -> dict:
-        zero = np.zeros_like(like, dtype=float) if isinstance(like, np.ndarray) else 0.0
+        if is_array(like):
+            import numpy as np
+
+            zero = np.zeros_like(like, dtype=float)
+        else:
+            zero = 0.0
         return {k: zero for k in self.state_fields if k in ("m", "v")}
 
 

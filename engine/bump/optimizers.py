@@ -24,6 +24,14 @@ class ParameterError(ValueError):
     """A parameter a user chose is out of range; the message is one sentence that says so."""
 
 
+MAX_LR = 1e6
+MIN_EPS = 1e-300
+"""With lr <= MAX_LR and eps 0 or >= MIN_EPS one step cannot overflow a float: Adam's |m_hat| <= 1
+on this landscape, so a step is at most lr / eps = 1e306. (eps = 5e-324 with a zero second moment
+at a kink made a step of 6e323, an infinite x.) Enormous but finite steps stay allowed: the
+escape search handles a bump cleared by one."""
+
+
 @dataclass(frozen=True)
 class OptimizerConfig:
     """Hyper-parameters shared by the optimizers; each reads the ones it uses."""
@@ -53,6 +61,8 @@ class OptimizerConfig:
                 raise ParameterError(f"{f.name} must be a finite number, not {value}.")
         if self.lr <= 0:
             raise ParameterError(f"The learning rate must be greater than 0, not {self.lr:g}.")
+        if self.lr > MAX_LR:
+            raise ParameterError(f"The learning rate must be at most {MAX_LR:,.0f}, not {self.lr:g}.")
         for beta in ("beta1", "beta2"):
             if not 0 <= getattr(self, beta) < 1:
                 raise ParameterError(
@@ -60,6 +70,9 @@ class OptimizerConfig:
                 )
         if self.eps < 0:
             raise ParameterError(f"eps must be 0 or more, not {self.eps:g}.")
+        if 0 < self.eps < MIN_EPS:
+            raise ParameterError(f"eps must be 0 or at least {MIN_EPS:g}, not {self.eps:g}: a smaller one makes "
+                                 f"a step too large for a float wherever the second moment is 0.")
         if self.weight_decay < 0:
             raise ParameterError(f"The weight decay must be 0 or more, not {self.weight_decay:g}.")
         return self

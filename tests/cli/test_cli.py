@@ -59,6 +59,8 @@ def test_trajectory_gd_has_no_moment_fields(capsys):
         (["critical-h", "--beta1", "1"], "beta1 must be in [0, 1)"),
         (["critical-h", "--beta2", "-0.1"], "beta2 must be in [0, 1)"),
         (["critical-h", "--eps", "-1"], "eps must be 0 or more"),
+        (["trajectory", "--eps", "1e-310"], "eps must be 0 or at least 1e-300"),
+        (["critical-h", "--lr", "1e9"], "learning rate must be at most 1,000,000"),
         (["trajectory", "--steps", "0"], "number of steps must be from 1 to 1,000,000"),
         (["critical-h", "--max-steps", "0"], "step limit must be from 1 to 1,000,000"),
         (["critical-h", "--distance", "inf"], "distance L"),

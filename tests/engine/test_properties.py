@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from engine.bump.escape import critical_height
 from engine.bump.landscape import BumpLandscape
-from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig
+from engine.bump.optimizers import MIN_EPS, OPTIMIZERS, OptimizerConfig
 from engine.bump.trajectory import Trajectory
 
 configs = st.builds(
@@ -16,7 +16,7 @@ configs = st.builds(
     lr=st.floats(1e-4, 3.0),
     beta1=st.floats(0.0, 0.9999),
     beta2=st.floats(0.0, 0.99999),
-    eps=st.one_of(st.just(0.0), st.floats(0.0, 1.0)),
+    eps=st.one_of(st.just(0.0), st.floats(MIN_EPS, 1.0)),
     weight_decay=st.floats(0.0, 0.5),
 )
 landscapes = st.builds(BumpLandscape, bump_height=st.floats(0.01, 3.0), distance=st.floats(0.05, 3.0))

@@ -182,16 +182,21 @@ def test_auto_precision_is_resolved_before_it_is_recorded(runs_root):
     assert stored == ("bf16" if bf16_native(torch.device("cpu")) else "fp32")
 
 
-def test_a_stopped_bf16_run_resumes_to_the_losses_of_an_uninterrupted_one(runs_root):
-    config = replace(TINY, latent_dims=(2,), epochs=2, precision="bf16")
-    whole = run_training(runs_root / "bf16-whole", config)
+def stop_in_epoch_2(run_dir, config) -> None:
+    """Train run_dir with config and stop it during its second epoch (its first checkpoint kept)."""
     cancel = threading.Event()
 
-    def stop_in_epoch_2(event):
+    def stop(event):
         if isinstance(event, ev.StepLoss) and event.epoch == 2:
             cancel.set()
 
-    assert run_training(runs_root / "bf16-stopped", config, callback=stop_in_epoch_2, cancel=cancel) is None
+    assert run_training(run_dir, config, callback=stop, cancel=cancel) is None
+
+
+def test_a_stopped_bf16_run_resumes_to_the_losses_of_an_uninterrupted_one(runs_root):
+    config = replace(TINY, latent_dims=(2,), epochs=2, precision="bf16")
+    whole = run_training(runs_root / "bf16-whole", config)
+    stop_in_epoch_2(runs_root / "bf16-stopped", config)
     resumed = run_training(runs_root / "bf16-stopped", config, resume=True)
     assert resumed["models"]["2"]["test_l1"] == whole["models"]["2"]["test_l1"]
 
@@ -201,13 +206,7 @@ def test_a_run_stopped_on_a_gpu_resumes_on_the_cpu_to_the_losses_of_an_uninterru
     # checkpoint says so; a run copied to a machine without a GPU must go on from it all the same.
     config = replace(TINY, latent_dims=(2,), epochs=2)
     whole = run_training(runs_root / "gpu-whole", config)
-    cancel = threading.Event()
-
-    def stop_in_epoch_2(event):
-        if isinstance(event, ev.StepLoss) and event.epoch == 2:
-            cancel.set()
-
-    assert run_training(runs_root / "gpu-stopped", config, callback=stop_in_epoch_2, cancel=cancel) is None
+    stop_in_epoch_2(runs_root / "gpu-stopped", config)
     as_saved_on_a_gpu(checkpoint_path(runs_root / "gpu-stopped", 2))
     resumed = run_training(runs_root / "gpu-stopped", config, resume=True)
     assert resumed["models"]["2"]["test_l1"] == whole["models"]["2"]["test_l1"]

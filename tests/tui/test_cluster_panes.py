@@ -78,7 +78,7 @@ async def test_cluster_from_the_pane_then_stop_and_resume_idec(sharpen_copy):
 
         (cluster_dir(sharpen_copy)).rename(sharpen_copy / "k-means-only")  # a second clustering: IDEC alone
         pane.query_one("#method", Select).value = "idec"
-        pane.query_one("#epochs").value = "30"
+        pane.query_one("#epochs").value = "1000"  # long enough to be stopped and resumed on a fast machine
         await pilot.press("ctrl+s")
         assert await wait_until(pilot, lambda: app.clusters.steps.get(16))
         await pilot.press("ctrl+x")

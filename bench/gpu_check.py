@@ -141,7 +141,8 @@ def step_bound(device: str, subset: int | None, steps: int) -> str:
         try:
             model = make_autoencoder("mlp", 16).to(dev)
             optimizer = torch.optim.Adam(model.parameters(), lr=1e-3,
-                                         fused=(kind == "fused") if dev.type == "cuda" else None,
+                                         # None, not False: an explicit False turns the default foreach off too
+                                         fused=True if kind == "fused" and dev.type == "cuda" else None,
                                          capturable=kind == "graph")
             images = x[:batch].clone()
 

@@ -100,7 +100,8 @@ def adam_options(device, graphs: bool = False) -> dict:
     instead of a dozen (a bf16 step of the default MLP here: 10.9 -> 8.5 ms; BENCHMARKS). Elsewhere
     PyTorch's default. The algorithm is the same; only the rounding of its last bits differs."""
     kind = torch.device(device).type
-    return {"capturable": kind == "cuda" and graphs, "fused": kind == "cpu"}
+    # fused None, not False: an explicit False also turns PyTorch's default foreach off (a loop per tensor).
+    return {"capturable": kind == "cuda" and graphs, "fused": True if kind == "cpu" else None}
 
 
 def adam(module: nn.Module, lr: float, betas: tuple[float, float] = (0.9, 0.999),

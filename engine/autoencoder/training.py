@@ -44,7 +44,7 @@ class TrainStep:
     graphs=True (the trainer's choice on CUDA): after WARMUP eager steps of a batch size, the whole
     step of that size is captured once in a CUDA graph and replayed, following PyTorch's whole-network
     capture recipe. A step of these small models is ~100 kernels whose launch from Python is most of
-    its time on a GPU (BENCHMARKS: 2.9 ms a step on an H200 eager, ~1 ms replayed). The arithmetic is
+    its time on a GPU (BENCHMARKS: about 2.9 ms a step on an H200 eager, 0.5 ms replayed). The arithmetic is
     the same kernels on the same tensors; the optimizer must be capturable (models.adam with graphs). If a
     capture fails, the step stays eager from then on and `graph_error` says why."""
 

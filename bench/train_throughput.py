@@ -32,7 +32,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine.autoencoder.mnist import ASSETS_MNIST, FILES  # noqa: E402
-from engine.autoencoder.models import adam, l1_loss, make_autoencoder  # noqa: E402
+from engine.autoencoder.models import l1_loss, make_autoencoder  # noqa: E402
 from engine.autoencoder.data import DeviceData  # noqa: E402
 from engine.autoencoder.training import TrainConfig, TrainStep, train_epoch  # noqa: E402
 
@@ -87,9 +87,9 @@ def trainer_step(latent: int, device, precision: str, optimizer: str = "ours") -
     optimizer "default": PyTorch's default Adam instead of the trainer's (CPU only)."""
     torch.manual_seed(0)
     model = make_autoencoder("mlp", latent).to(device)
-    graphs = device.type == "cuda"
-    opt = adam(model, 1e-3, graphs=graphs) if optimizer == "ours" else torch.optim.Adam(model.parameters(), lr=1e-3)
-    return TrainStep(model, opt, precision, graphs and optimizer == "ours")
+    if optimizer == "ours":
+        return TrainStep.for_model(model, 1e-3, precision)
+    return TrainStep(model, torch.optim.Adam(model.parameters(), lr=1e-3), precision)
 
 
 def ours(data: DeviceData, device, steps: int, precision: str, optimizer: str = "ours"):

@@ -111,11 +111,12 @@ def adam(module: nn.Module, lr: float, betas: tuple[float, float] = (0.9, 0.999)
     return torch.optim.Adam(params, lr=lr, betas=betas, **adam_options(params[0].device, graphs))
 
 
-def fit_adam(optimizer: torch.optim.Adam, graphs: bool = False) -> None:
-    """After load_state_dict: the options of the device the weights are on now, not the ones the
-    state was saved with (a training on CUDA saves a capturable Adam, which the CPU refuses to
-    step), and the step counters where those options want them: on the weights' device when
-    capturable or fused, on the CPU otherwise."""
+def load_adam(optimizer: torch.optim.Adam, state: dict, graphs: bool = False) -> None:
+    """Load a saved Adam state, then give it the options of the device the weights are on now,
+    not the ones it was saved with (a training on CUDA saves a capturable Adam, which the CPU
+    refuses to step), and its step counters where those options want them: on the weights'
+    device when capturable or fused, on the CPU otherwise."""
+    optimizer.load_state_dict(state)
     for group in optimizer.param_groups:
         options = adam_options(group["params"][0].device, graphs)
         group.update(options)

@@ -21,7 +21,7 @@ from engine.autoencoder.config import TrainConfig, TrainingError, model_seed
 from engine.autoencoder.data import Cancelled, DeviceData, log_every, shown_digits, shuffled_batches, steps_per_epoch
 from engine.autoencoder.judge import ensure_judge, judge_predictions
 from engine.autoencoder.mnist import SIDE
-from engine.autoencoder.models import EVAL_BATCH, adam, as_float, as_uint8_digits, fit_adam, l1_loss, make_autoencoder
+from engine.autoencoder.models import EVAL_BATCH, adam, as_float, as_uint8_digits, l1_loss, load_adam, make_autoencoder
 from engine.autoencoder.runs import events as ev
 from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from engine.autoencoder.mnist import DataError
@@ -49,6 +49,12 @@ class TrainStep:
     capture fails, the step stays eager from then on and `graph_error` says why."""
 
     WARMUP = 3
+
+    @classmethod
+    def for_model(cls, model, lr: float, precision: str) -> "TrainStep":
+        """The trainer's step for a model on its device: CUDA graphs on CUDA, with the Adam they need."""
+        graphs = next(model.parameters()).device.type == "cuda"
+        return cls(model, adam(model, lr, graphs=graphs), precision, graphs)
 
     def __init__(self, model, optimizer, precision: str = "fp32", graphs: bool = False):
         self.model, self.optimizer, self.precision = model, optimizer, precision
@@ -161,9 +167,8 @@ class Model:
         torch.manual_seed(model_seed(config.seed, latent))
         self.latent = latent
         self.net = make_autoencoder(config.arch, latent).to(device)
-        graphs = device.type == "cuda"
-        self.optimizer = adam(self.net, config.lr, graphs=graphs)
-        self.step = TrainStep(self.net, self.optimizer, config.precision, graphs)
+        self.step = TrainStep.for_model(self.net, config.lr, config.precision)
+        self.optimizer = self.step.optimizer
         self.generator = torch.Generator().manual_seed(model_seed(config.seed, latent))
         self.epoch = 0
         self.final: dict | None = None
@@ -175,8 +180,7 @@ class Model:
 
     def restore(self, checkpoint: Checkpoint) -> None:
         self.net.load_state_dict(checkpoint.models["autoencoder"])
-        self.optimizer.load_state_dict(checkpoint.optimizers["autoencoder"])
-        fit_adam(self.optimizer, self.step.graphs)
+        load_adam(self.optimizer, checkpoint.optimizers["autoencoder"], self.step.graphs)
         self.generator.set_state(checkpoint.generators["order"])
         self.epoch = int(checkpoint.counters["epoch"])
 

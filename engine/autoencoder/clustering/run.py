@@ -33,7 +33,7 @@ from engine.autoencoder.clustering.record import ClusterRecord
 from engine.autoencoder.clustering.scores import N_CLUSTERS, agreement
 from engine.autoencoder.config import TrainConfig, model_seed, resolved_precision
 from engine.autoencoder.data import Cancelled, log_every, steps_per_epoch
-from engine.autoencoder.models import adam, as_float, fit_adam, in_chunks, make_autoencoder
+from engine.autoencoder.models import adam, as_float, in_chunks, load_adam, make_autoencoder
 from engine.autoencoder.runs import events as ev
 from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from engine.autoencoder.runs.rundir import checkpoint_path, cluster_dir, idec_path, prepare_inside, recorded
@@ -107,8 +107,7 @@ class IdecModel:
 
     def restore(self, checkpoint: Checkpoint) -> None:
         self.net.load_state_dict(checkpoint.models["idec"])
-        self.optimizer.load_state_dict(checkpoint.optimizers["idec"])
-        fit_adam(self.optimizer)
+        load_adam(self.optimizer, checkpoint.optimizers["idec"])
         self.generator.set_state(checkpoint.generators["order"])
         target = checkpoint.models["target"]
         self.state = {"step": int(checkpoint.counters["step"]), "changed": checkpoint.counters["changed"],

@@ -29,7 +29,7 @@ from engine.autoencoder.config import (DCGAN_BETAS, SharpenConfig, TrainConfig, 
 from engine.autoencoder.data import log_every, shown_digits, steps_per_epoch
 from engine.autoencoder.judge import ensure_judge
 from engine.autoencoder.mnist import SIDE
-from engine.autoencoder.models import adam, as_float, fit_adam, make_autoencoder
+from engine.autoencoder.models import adam, as_float, load_adam, make_autoencoder
 from engine.autoencoder.runs import events as ev
 from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from engine.autoencoder.runs.record import LOSS_FIELDS
@@ -70,8 +70,8 @@ class SharpenedModel(Pair):
         if config.init == "plain":
             # (a) trained on as it was training: a fresh Adam's first steps would shake it on their own.
             model.load_state_dict(plain.models["autoencoder"])
-            g_opt.load_state_dict(copy.deepcopy(plain.optimizers["autoencoder"]))  # Adam's load keeps the tensors
-            fit_adam(g_opt)  # saved with the options of the training's device (capturable on CUDA); these steps are eager
+            # Adam's load keeps the tensors (hence the copy); saved with the training device's options, run eagerly here
+            load_adam(g_opt, copy.deepcopy(plain.optimizers["autoencoder"]))
             for group in g_opt.param_groups:
                 group["lr"] = config.lr
         dis = copy.deepcopy(scorer)
@@ -91,11 +91,9 @@ class SharpenedModel(Pair):
 
     def restore(self, checkpoint: Checkpoint) -> None:
         self.model.load_state_dict(checkpoint.models["G"])
-        self.g_opt.load_state_dict(checkpoint.optimizers["G"])
+        load_adam(self.g_opt, checkpoint.optimizers["G"])
         self.dis.load_state_dict(checkpoint.models["D"])
-        self.d_opt.load_state_dict(checkpoint.optimizers["D"])
-        fit_adam(self.g_opt)
-        fit_adam(self.d_opt)
+        load_adam(self.d_opt, checkpoint.optimizers["D"])
         self.generator.set_state(checkpoint.generators["blur"])
         self.order.set_state(checkpoint.generators["order"])
         self.epoch = int(checkpoint.counters["epoch"])

@@ -151,6 +151,16 @@ async def test_train_from_the_pane_watch_it_fill_stop_it_and_quit_quickly(runs_r
     assert json.loads((runs_root / "from-the-app" / "config.json").read_text())["latent_dims"] == [2, 16]
 
 
+async def test_the_stop_button_stops_the_training_as_ctrl_x_does(runs_root):
+    app = BumptuiApp(runs_root=runs_root)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await start_from_form(app, pilot, latent="2", epochs="50", subset="600", name="stop-button")
+        assert await wait_until(pilot, lambda: app.record is not None and len(app.record.epochs[2]) >= 1)
+        await pilot.click("#stop")
+        assert await wait_until(pilot, lambda: isinstance(app.record.outcome, ev.Stopped), timeout=10)
+        assert app.job is None
+
+
 async def test_quitting_while_training_returns_within_2_s_and_leaves_it_resumable(runs_root):
     app = BumptuiApp(runs_root=runs_root)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -105,10 +105,6 @@ class ClustersPane(RunPane):
     def action_resume(self) -> None:
         self.post_message(self.Start(None, resume=True))
 
-    @on(Button.Pressed, "#stop")
-    def action_stop(self) -> None:
-        self.post_message(self.Stop())
-
     def rows(self, record: RunRecord, clusters: ClusterRecord | None) -> list[tuple[str, list[str]]]:
         """(key, cells) per row: each model's methods, then the raw-pixel baselines; what the
         clustering has not scored yet comes from the training's own k-means evaluations."""

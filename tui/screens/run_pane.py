@@ -34,6 +34,15 @@ class RunPane(Screen):
         self.view = RunView()
         """The latest view the app handed down."""
 
+    def action_stop(self) -> None:
+        """ctrl+x or the Stop button of a pane with a form: the app stops what it runs."""
+        self.post_message(self.Stop())
+
+    def on_button_pressed(self, event) -> None:
+        # By id, not @on(Button.Pressed, "#stop"): that would load Button with the first frame.
+        if event.button.id == "stop":
+            self.action_stop()
+
     def action_leave_field(self) -> None:
         """Out of any form field, so that the digit keys switch panes again."""
         self.set_focus(None)

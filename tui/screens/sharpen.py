@@ -135,10 +135,6 @@ class SharpenPane(RunPane):
     def action_resume(self) -> None:
         self.post_message(self.Start(None, resume=True))
 
-    @on(Button.Pressed, "#stop")
-    def action_stop(self) -> None:
-        self.post_message(self.Stop())
-
     def action_next_model(self) -> None:
         sharpen = self.view.sharpen
         latents = sharpen.latents if sharpen else []

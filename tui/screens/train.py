@@ -139,10 +139,6 @@ class TrainPane(RunPane):
         self.set_focus(None)  # out of the form: the digit keys switch panes again
         self.post_message(self.Start(config, name))
 
-    @on(Button.Pressed, "#stop")
-    def action_stop(self) -> None:
-        self.post_message(self.Stop())
-
     def action_resume(self) -> None:
         error = self.query_one("#error", Static)
         if self.view.record is None:

@@ -50,7 +50,7 @@ def codes_of(run_dir: Path | None):
     from engine.autoencoder.data import DeviceData
     from engine.autoencoder.models import as_float, make_autoencoder
     from engine.autoencoder.runs.checkpoint import load_checkpoint
-    from engine.autoencoder.runs.rundir import checkpoint_path, read_train_config
+    from engine.autoencoder.jobs.train.kind import checkpoint_path, read_train_config
     from engine.autoencoder.training import encode_and_score
 
     data = DeviceData.load(torch.device("cpu"), None)
@@ -73,7 +73,7 @@ def main() -> None:
     import numpy as np
     import torch
 
-    from engine.autoencoder.clustering.config import ClusterConfig
+    from engine.autoencoder.jobs.cluster.config import ClusterConfig
     from engine.autoencoder.clustering.idec import Idec, idec_epoch
     from engine.autoencoder.clustering.kmeans import kmeans
     from engine.autoencoder.clustering.manifold import cluster_embedding

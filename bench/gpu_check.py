@@ -51,7 +51,7 @@ def trainer_step(latent: int, dev, precision: str, graphs: bool, capturable: boo
 def throughput(device: str, subset: int | None, steps: int) -> str:
     import torch
 
-    from engine.autoencoder.config import TrainConfig
+    from engine.autoencoder.jobs.train.config import TrainConfig
     from engine.autoencoder.data import DeviceData
     from engine.autoencoder.training import train_epoch
 
@@ -90,7 +90,7 @@ def graphs_match_eager(device: str, subset: int | None, steps: int) -> str:
     on the device; L1's sign gradients and Adam's normalisation grow that difference over steps.)"""
     import torch
 
-    from engine.autoencoder.config import TrainConfig
+    from engine.autoencoder.jobs.train.config import TrainConfig
     from engine.autoencoder.data import DeviceData
     from engine.autoencoder.training import train_epoch
 
@@ -126,7 +126,7 @@ def step_bound(device: str, subset: int | None, steps: int) -> str:
     graph and replayed, which removes the Python launch cost; steps/s and images/s of each."""
     import torch
 
-    from engine.autoencoder.config import TrainConfig
+    from engine.autoencoder.jobs.train.config import TrainConfig
     from engine.autoencoder.models import as_float, make_autoencoder
 
     dev = TrainConfig(device=device).torch_device()
@@ -212,7 +212,8 @@ def end_to_end(device: str, tiny: list[str], runs: Path, quick: bool) -> str:
 
 
 def kill_and_resume(device: str, tiny: list[str], runs: Path) -> str:
-    from engine.autoencoder.runs import events as ev
+    from engine.autoencoder.jobs.train.events import RunStarted, StepLoss
+    from engine.autoencoder.runs.events import Done
     from engine.autoencoder.runs.log import read_events
 
     run = runs / "killed"
@@ -222,7 +223,7 @@ def kill_and_resume(device: str, tiny: list[str], runs: Path) -> str:
     deadline = time.monotonic() + 600
     while time.monotonic() < deadline and proc.poll() is None:
         try:
-            if any(isinstance(e, ev.StepLoss) and e.epoch == 2 for e in read_events(run)):
+            if any(isinstance(e, StepLoss) and e.epoch == 2 for e in read_events(run)):
                 break
         except Exception:
             pass
@@ -234,7 +235,7 @@ def kill_and_resume(device: str, tiny: list[str], runs: Path) -> str:
     resumed = cli("train", "--resume", "--run-dir", str(run), "--json")
     if resumed.returncode:
         raise RuntimeError(f"resume: {resumed.stderr.strip().splitlines()[-1:]}")
-    restart = [e for e in read_events(run) if isinstance(e, ev.RunStarted)][-1]
+    restart = [e for e in read_events(run) if isinstance(e, RunStarted)][-1]
     return (f"killed in epoch 2, resumed after epoch {restart.resumed_epochs['16']} "
             f"(stale lock of {restart.stale_lock_pid} taken over), finished 3 epochs")
 
@@ -242,7 +243,7 @@ def kill_and_resume(device: str, tiny: list[str], runs: Path) -> str:
 def app_drives_a_run(device: str, subset: str | None, runs: Path) -> str:
     from textual.widgets import Input, Select
 
-    from engine.autoencoder.runs import events as ev
+    from engine.autoencoder.runs.events import Done
     from tui.app import BumptuiApp
 
     async def drive() -> str:
@@ -258,7 +259,7 @@ def app_drives_a_run(device: str, subset: str | None, runs: Path) -> str:
             while time.monotonic() < deadline and not (app.record and app.record.outcome):
                 await pilot.pause(0.2)
             outcome = app.record.outcome if app.record else None
-            if not isinstance(outcome, ev.Done):
+            if not isinstance(outcome, Done):
                 raise RuntimeError(f"the app's run ended with {outcome!r}; notices: {app.notices[-1:]}")
             return f"the Train pane trained on {app.record.started.device} to the end"
 

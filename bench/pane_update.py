@@ -19,9 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.autoencoder.runs import events as ev  # noqa: E402
+from engine.autoencoder.jobs.train.events import ClusterScores, EpochEnd, LatentSnapshot, Reconstructions, RunStarted, StepLoss  # noqa: E402
 from engine.autoencoder.runs.log import read_events  # noqa: E402
-from engine.autoencoder.runs.record import RunRecord  # noqa: E402
+from engine.autoencoder.jobs.train.record import RunRecord  # noqa: E402
 from tui.app import BumptuiApp  # noqa: E402
 from textual.scroll_view import ScrollView  # noqa: E402
 
@@ -33,20 +33,20 @@ def long_record() -> RunRecord:
     """The fixture's scores and pictures, stretched to 100 epochs of three models."""
     base = read_events(FIXTURE)
     record = RunRecord(FIXTURE)
-    started = next(e for e in base if isinstance(e, ev.RunStarted))
-    record.add(ev.RunStarted(started.run_dir, {**started.config, "latent_dims": [2, 16, 256], "epochs": 100},
+    started = next(e for e in base if isinstance(e, RunStarted))
+    record.add(RunStarted(started.run_dir, {**started.config, "latent_dims": [2, 16, 256], "epochs": 100},
                              "cpu", {}, None))
-    snap = next(e for e in base if isinstance(e, ev.LatentSnapshot))
-    recon = next(e for e in base if isinstance(e, ev.Reconstructions))
-    scores = next(e for e in base if isinstance(e, ev.ClusterScores) and e.latent is not None)
+    snap = next(e for e in base if isinstance(e, LatentSnapshot))
+    recon = next(e for e in base if isinstance(e, Reconstructions))
+    scores = next(e for e in base if isinstance(e, ClusterScores) and e.latent is not None)
     for epoch in range(1, 101):
         for d in (2, 16, 256):
             for step in range(1, 21):
-                record.add(ev.StepLoss(d, epoch, step, 20, 0.2 / (epoch + step / 20)))
-            record.add(ev.EpochEnd(d, epoch, 0.1 / epoch, 0.1 / epoch, 4.0, 15000.0))
-            record.add(ev.LatentSnapshot(d, epoch, snap.xy * 2, snap.labels * 2, snap.projection))
-            record.add(ev.Reconstructions(d, epoch, recon.labels, recon.originals, recon.images, recon.judged, 0.9))
-            record.add(ev.ClusterScores(d, epoch, *[getattr(scores, k) for k in ("purity", "nmi", "ari", "acc")],
+                record.add(StepLoss(d, epoch, step, 20, 0.2 / (epoch + step / 20)))
+            record.add(EpochEnd(d, epoch, 0.1 / epoch, 0.1 / epoch, 4.0, 15000.0))
+            record.add(LatentSnapshot(d, epoch, snap.xy * 2, snap.labels * 2, snap.projection))
+            record.add(Reconstructions(d, epoch, recon.labels, recon.originals, recon.images, recon.judged, 0.9))
+            record.add(ClusterScores(d, epoch, *[getattr(scores, k) for k in ("purity", "nmi", "ari", "acc")],
                                         scores.contingency, False))
     return record
 
@@ -64,12 +64,12 @@ async def measure() -> dict[str, float]:
             times = []
             for i in range(15):
                 # A new epoch arrives: each pane must redraw (the panes skip redraws of what they show).
-                record.add(ev.StepLoss(2, 100, 20, 20, 0.001 * i))
+                record.add(StepLoss(2, 100, 20, 20, 0.001 * i))
                 epoch = 101 + i
                 for d in (2, 16, 256):
-                    record.add(ev.LatentSnapshot(d, epoch, record.snapshots[d][100].xy, record.snapshots[d][100].labels, "pca"))
+                    record.add(LatentSnapshot(d, epoch, record.snapshots[d][100].xy, record.snapshots[d][100].labels, "pca"))
                     r = record.reconstructions[d][100]
-                    record.add(ev.Reconstructions(d, epoch, r.labels, r.originals, r.images, r.judged, 0.9))
+                    record.add(Reconstructions(d, epoch, r.labels, r.originals, r.images, r.judged, 0.9))
                 start = time.perf_counter()
                 screen.show_run(app.view())
                 for widget in screen.query("*"):  # what the compositor would draw next

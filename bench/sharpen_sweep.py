@@ -25,12 +25,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from engine.autoencoder.sharpening.dis_net import dis_accuracy, train_dis_net  # noqa: E402
 from engine.autoencoder.judge import ensure_judge  # noqa: E402
 from engine.autoencoder.models import adam, make_autoencoder  # noqa: E402
-from engine.autoencoder.config import DCGAN_BETAS, SharpenConfig  # noqa: E402
+from engine.autoencoder.sharpening import DCGAN_BETAS  # noqa: E402
+from engine.autoencoder.jobs.sharpen.config import SharpenConfig  # noqa: E402
 from engine.autoencoder.data import DeviceData  # noqa: E402
 from engine.autoencoder.runs.checkpoint import load_checkpoint  # noqa: E402
-from engine.autoencoder.runs.rundir import checkpoint_path, judge_path, read_config  # noqa: E402
+from engine.autoencoder.jobs.train.kind import checkpoint_path  # noqa: E402
+from engine.autoencoder.runs.rundir import judge_path, read_config  # noqa: E402
 from engine.autoencoder.sharpening.strategies import Pair, compare, sharpen_epoch  # noqa: E402
-from engine.autoencoder.training import TrainConfig  # noqa: E402
+from engine.autoencoder.jobs.train.config import TrainConfig  # noqa: E402
 
 
 def main() -> None:

@@ -34,7 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from engine.autoencoder.mnist import ASSETS_MNIST, FILES  # noqa: E402
 from engine.autoencoder.models import l1_loss, make_autoencoder  # noqa: E402
 from engine.autoencoder.data import DeviceData  # noqa: E402
-from engine.autoencoder.training import TrainConfig, TrainStep, train_epoch  # noqa: E402
+from engine.autoencoder.jobs.train.config import TrainConfig  # noqa: E402
+from engine.autoencoder.training import TrainStep, train_epoch  # noqa: E402
 
 BATCH = 256
 LATENT = 16

@@ -30,10 +30,11 @@ LATENTS, EPOCHS, SUBSET = "2 16", 3, 20000
 
 
 def images_per_s(run_dir: Path) -> float:
-    from engine.autoencoder.runs import events as ev
+    from engine.autoencoder.jobs.train.events import EpochEnd
+    from engine.autoencoder.runs.events import Done, Failed, Stopped
     from engine.autoencoder.runs.log import read_events
 
-    ends = [e for e in read_events(run_dir) if isinstance(e, ev.EpochEnd)]
+    ends = [e for e in read_events(run_dir) if isinstance(e, EpochEnd)]
     return len(ends) * SUBSET / sum(e.seconds for e in ends)
 
 
@@ -44,7 +45,7 @@ def cli(root: Path, name: str, latents: str, epochs: int) -> None:
 
 
 async def with_app(root: Path, name: str) -> None:
-    from engine.autoencoder.runs import events as ev
+    from engine.autoencoder.runs.events import Done, Failed, Stopped
     from tui.app import BumptuiApp
 
     app = BumptuiApp(runs_root=root)
@@ -53,7 +54,7 @@ async def with_app(root: Path, name: str) -> None:
         for key, value in {"latent": LATENTS, "epochs": str(EPOCHS), "subset": str(SUBSET), "name": name}.items():
             app.screen.query_one(f"#{key}").value = value
         await pilot.press("ctrl+s")
-        while app.record is None or not isinstance(app.record.outcome, (ev.Done, ev.Failed, ev.Stopped)):
+        while app.record is None or not isinstance(app.record.outcome, (Done, Failed, Stopped)):
             await pilot.pause(0.2)
 
 

@@ -24,7 +24,8 @@ from engine.autoencoder.clustering.scores import agreement  # noqa: E402
 from engine.autoencoder.data import DeviceData  # noqa: E402
 from engine.autoencoder.models import make_autoencoder  # noqa: E402
 from engine.autoencoder.runs.checkpoint import load_checkpoint  # noqa: E402
-from engine.autoencoder.runs.rundir import checkpoint_path, idec_path, read_train_config  # noqa: E402
+from engine.autoencoder.jobs.train.kind import checkpoint_path, read_train_config  # noqa: E402
+from engine.autoencoder.jobs.cluster.kind import idec_path  # noqa: E402
 from engine.autoencoder.training import encode_and_score  # noqa: E402
 
 DEFAULT = {"n_components": 10, "n_neighbors": 20, "min_dist": 0.0}

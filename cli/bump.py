@@ -24,14 +24,14 @@ def _optimizer_options(p: argparse.ArgumentParser, default: str) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
-def add_parsers(sub) -> None:
-    crit = sub.add_parser("critical-h", help="the tallest bump the optimizer gets over, by bisection")
-    _optimizer_options(crit, "adam")
-    crit.add_argument("--max-steps", type=int, default=DEFAULT_MAX_STEPS)
-    traj = sub.add_parser("trajectory", help="every step of one optimizer on one bump")
-    _optimizer_options(traj, "adam")
-    traj.add_argument("--height", type=float, default=0.5, help="h, the bump's height (default 0.5)")
-    traj.add_argument("--steps", type=int, default=20)
+def add_parser(sub, name: str, help: str) -> None:
+    p = sub.add_parser(name, help=help)
+    _optimizer_options(p, "adam")
+    if name == "critical-h":
+        p.add_argument("--max-steps", type=int, default=DEFAULT_MAX_STEPS)
+    else:
+        p.add_argument("--height", type=float, default=0.5, help="h, the bump's height (default 0.5)")
+        p.add_argument("--steps", type=int, default=20)
 
 
 def _config(args) -> OptimizerConfig:

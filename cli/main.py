@@ -1,26 +1,38 @@
-"""The `bumptui` command: the app with no sub-command, or one command of a family, dispatched by name."""
+"""The `bumptui` command: the app with no command, or one command, dispatched by name.
+
+Only the chosen command's module is imported (and so only its engine: the job kinds bring torch),
+so that `bumptui` opens the app after argparse and the app alone, and `bumptui critical-h` answers
+in a blink. Each module builds its command's parser (`add_parser(sub, name, help)`) and runs it
+(`COMMANDS[name](args, argv) -> exit code`); the job kinds' commands come from the registry.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from importlib import import_module
 from pathlib import Path
 
-from cli import bump, cluster, sharpen, train
-from engine.bump.optimizers import ParameterError
+from engine.autoencoder.jobs import registry
+from engine.errors import UserError
 
-FAMILIES = (bump, train, sharpen, cluster)
-"""Each adds its sub-commands to the parser and maps their names to functions (args, argv) -> exit code."""
+PIXELS = "digits in real pixels where the terminal draws them (kitty, sixel, iTerm2; key x on Digits)"
+BUMP = {
+    "critical-h": ("cli.bump", "the tallest bump the optimizer gets over, by bisection"),
+    "trajectory": ("cli.bump", "every step of one optimizer on one bump"),
+}
+RUNS = {
+    "report": ("cli.train", "a run's scores as a table, and PNG grids of its reconstructions"),
+    "repair": ("cli.train", "keep the events of a run's damaged log before the damage (a backup first)"),
+    "compare": ("cli.sharpen", "plain (a) vs strategy 1 vs strategy 2 of a sharpened run, and PNG grids"),
+    "watch": ("cli.main", "open the app on a run started elsewhere, following it live"),
+}
 
 
-def USER_ERRORS() -> tuple[type, ...]:
-    """The exception types that carry a sentence for the user (imported late: some bring torch)."""
-    errors: list[type] = [ParameterError]
-    for module, name in (("engine.autoencoder.mnist", "DataError"), ("engine.autoencoder.runs.log", "RunError"),
-                         ("engine.autoencoder.config", "TrainingError")):
-        if module in sys.modules:
-            errors.append(getattr(sys.modules[module], name))
-    return tuple(errors)
+def commands() -> dict[str, tuple[str, str]]:
+    """Each command: the module that builds and runs it, and its line in `bumptui --help`; every
+    registered kind of job is one."""
+    return {**BUMP, **{name: ("cli.jobs", entry.help) for name, entry in registry.KINDS.items()}, **RUNS}
 
 
 class Parser(argparse.ArgumentParser):
@@ -31,20 +43,42 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = Parser(
-        prog="bumptui",
-        description="Optimizer and autoencoder labs in the terminal. With no command, opens the app.",
-    )
-    pixels = "digits in real pixels where the terminal draws them (kitty, sixel, iTerm2; key x on Digits)"
-    parser.add_argument("--pixels", action="store_true", help=pixels)
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError, version as installed
+
+    try:
+        return installed("bumptui")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
+def chosen(argv: list[str]) -> str | None:
+    """The command named in argv: its first word that is not an option."""
+    return next((a for a in argv if not a.startswith("-")), None)
+
+
+def build_parser(argv: list[str]) -> argparse.ArgumentParser:
+    """The parser, with the chosen command's options (the others are listed by name only)."""
+    parser = Parser(prog="bumptui",
+                    description="Optimizer and autoencoder labs in the terminal. With no command, opens the app.")
+    parser.add_argument("--version", action="version", version=f"bumptui {version()}")
+    parser.add_argument("--pixels", action="store_true", help=PIXELS)
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
-    for family in FAMILIES:
-        family.add_parsers(sub)
-    watch = sub.add_parser("watch", help="open the app on a run started elsewhere, following it live")
-    watch.add_argument("run_dir")
-    watch.add_argument("--pixels", action="store_true", default=argparse.SUPPRESS, help=pixels)
+    name = chosen(argv)
+    if name not in commands() and (name is not None or {"-h", "--help"} & set(argv)):
+        registry.add_installed()  # a kind an installed package adds
+    for command, (module, help) in commands().items():
+        if command == name:
+            import_module(module).add_parser(sub, command, help)
+        else:
+            sub.add_parser(command, help=help, add_help=False)
     return parser
+
+
+def add_parser(sub, name: str, help: str) -> None:
+    watch = sub.add_parser("watch", help=help)
+    watch.add_argument("run_dir")
+    watch.add_argument("--pixels", action="store_true", default=argparse.SUPPRESS, help=PIXELS)
 
 
 def cmd_app(args, argv) -> int:
@@ -65,21 +99,17 @@ def cmd_watch(args, argv) -> int:
     return 0
 
 
-COMMANDS = {None: cmd_app, "watch": cmd_watch}
-for _family in FAMILIES:
-    COMMANDS.update(_family.COMMANDS)
-
-
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    args = build_parser().parse_args(argv)
+    args = build_parser(argv).parse_args(argv)
     try:
-        return COMMANDS[args.command](args, argv)
-    except ValueError as err:
-        # ParameterError, DataError, RunError and TrainingError: a user's mistake, told in one sentence.
-        if not isinstance(err, USER_ERRORS()):
-            raise
-        print(f"bumptui: {err}", file=sys.stderr)
+        if args.command is None:
+            return cmd_app(args, argv)
+        if args.command == "watch":
+            return cmd_watch(args, argv)
+        return import_module(commands()[args.command][0]).COMMANDS[args.command](args, argv)
+    except UserError as err:
+        print(f"bumptui: {err}", file=sys.stderr)  # a user's mistake, told in one sentence
         return 2
     except BrokenPipeError:
         # The reader (`| head`) left early; that is not an error of ours.

@@ -7,11 +7,20 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
-from engine.autoencoder.config import lambda_text
-from engine.autoencoder.runs import events as ev
+from engine.autoencoder.jobs.cluster import events as cluster_ev
+from engine.autoencoder.jobs.sharpen import events as sharpen_ev
+from engine.autoencoder.jobs.sharpen.config import lambda_text
+from engine.autoencoder.jobs.train import events as train_ev
+from engine.autoencoder.runs import events as common_ev
 from engine.autoencoder.runs.log import METRICS
 from engine.autoencoder.sharpening.comparison import MODEL_NAMES, PLAIN, PairKey
+
+ev = SimpleNamespace(**{name: getattr(module, name) for module in (common_ev, train_ev, sharpen_ev, cluster_ev)
+                        for name in dir(module) if name[0].isupper()})
+"""The built-in kinds' events by name, as the displays below match on them (another kind's events
+get its plain lines only, through their `line` where they have one)."""
 
 PLAIN_LINE_EVERY_S = 5.0
 """Plain progress lines (stderr not a terminal) are at most this often, so a log stays readable."""
@@ -19,33 +28,32 @@ DETACH_WAIT_S = 60.0
 """How long `--detach` waits for the child to start recording before it gives up waiting."""
 
 
-def run_job(job, plan, args, resume_command: str, what: str) -> dict | int:
-    """run_training or run_sharpen on its checked plan, with a progress display: its summary, or the
-    exit code when it did not finish (130 after ctrl+c, 1 when it stopped or failed, with the reason
-    on stderr)."""
+def run_job(kind, plan, args) -> dict | int:
+    """A kind's checked plan run with a progress display: its summary, or the exit code when it did
+    not finish (130 after ctrl+c, 1 when it stopped or failed, with the reason on stderr)."""
     progress = Progress(plan.config, json_out=args.json)
     try:
-        summary = job(plan, callback=progress, data_dir=args.data_dir)
+        summary = kind.start(plan, callback=progress, data_dir=args.data_dir)
     except KeyboardInterrupt:
         progress.close()
-        print(f"Stopped. Continue with: {resume_command}", file=sys.stderr)
+        print(f"Stopped. Continue with: {kind.resume_command(plan.run_dir)}", file=sys.stderr)
         return 130
     progress.close()
     if summary is None:
-        print(f"bumptui: {progress.failure or f'{what} did not finish.'}", file=sys.stderr)
+        print(f"bumptui: {progress.failure or f'{kind.doing} did not finish.'}", file=sys.stderr)
         return 1
     return summary
 
 
-def detach(run_dir: Path, argv: list[str], folder: Path | None = None, what: str = "Training", hint: str = "") -> int:
+def detach(kind, run_dir: Path, argv: list[str]) -> int:
     """Start the same command without --detach in a new session, logging to <folder>/<command>.log
-    (folder: run_dir, or where the command records itself), and return once it has started."""
-    folder = folder or run_dir
+    (where the kind records itself), and return once it has started."""
+    folder = kind.folder(run_dir)
     folder.mkdir(parents=True, exist_ok=True)
     child_args = [a for a in argv if a != "--detach"]
-    if argv[0] == "train" and "--run-dir" not in child_args:
+    if not kind.inside_run and "--run-dir" not in child_args:
         child_args += ["--run-dir", str(run_dir)]
-    log_path = folder / f"{argv[0]}.log"
+    log_path = folder / f"{kind.name}.log"
     with open(log_path, "ab") as log:
         proc = subprocess.Popen([sys.executable, "-m", "cli", *child_args], stdin=subprocess.DEVNULL,
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -59,7 +67,8 @@ def detach(run_dir: Path, argv: list[str], folder: Path | None = None, what: str
             break
         time.sleep(0.1)
     print(run_dir)
-    print(f"{what} in process {proc.pid}; follow it with: bumptui watch {run_dir}{hint}  (log: {log_path})",
+    print(f"{kind.doing.capitalize()} in process {proc.pid}; follow it with: bumptui watch {run_dir}{kind.watch_hint}"
+          f"  (log: {log_path})",
           file=sys.stderr)
     return 0
 
@@ -191,7 +200,7 @@ class Progress:
                 return event.reason
             case ev.Failed():
                 return event.message
-        return ""
+        return event.line() if hasattr(event, "line") else ""
 
     def close(self) -> None:
         if self.bar is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from engine.autoencoder.jobs.cluster.config import method_name
 from engine.autoencoder.sharpening.comparison import COMPARISON_COLUMNS, comparison_rows, fmt
 
 
@@ -25,15 +26,7 @@ def print_comparison(summary: dict) -> None:
         print(" ".join(f"{c:>{w}}" for c, w in zip(row, widths)))
 
 
-METHOD_NAMES = {"kmeans": "k-means", "umap": "UMAP+GMM", "idec": "IDEC"}
 FEATURE_NAMES = {"pixels": "pixels", "pca-50": "PCA-50 px"}
-
-
-def method_name(method: str, config: dict | None) -> str:
-    """k-means, UMAP+GMM (or UMAP+k-means, as the run's clusterer was), IDEC."""
-    if method == "umap" and config and config.get("clusterer") == "kmeans":
-        return "UMAP+k-means"
-    return METHOD_NAMES[method]
 
 
 def print_clusters(summary: dict) -> None:

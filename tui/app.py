@@ -1,10 +1,11 @@
 """The bumptui app. Its first frame imports no torch: the worker thread loads it when a job starts.
 
-The optimizer lab is one pane; the autoencoder panes (Train, Latent, Clusters, Reconstructions,
-Runs, Sharpen) all show the app's current run, a RunRecord (and the SharpenRecord of its
-sharpening) that the app folds events into, whether they come from its own worker thread (as
-messages) or from the metrics.jsonl of a run started elsewhere (tailed a few times a second).
-Panes get that state as one RunView and say what they want with messages; only the app changes it.
+The optimizer lab is one pane; the autoencoder panes (Train, Latent, Clusters, Digits, Runs,
+Sharpen, Overview) all show the app's current run: one record per kind of job (its training, its
+sharpening, its clustering, ...) that the app folds events into, whether they come from its own
+worker thread (as JobEvents) or from the metrics.jsonl of a job started elsewhere (tailed a few
+times a second). Panes get that state as one RunView and say what they want with messages (any
+kind's job starts with RunPane.Start); only the app changes it.
 """
 
 from __future__ import annotations
@@ -20,33 +21,26 @@ from textual.binding import Binding
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from typing import TYPE_CHECKING
-from tui.messages import (CLUSTERING, SHARPENING, TRAINING, ClusteringEvent, Job, RunView, SharpeningEvent,
-                          TrainingEvent)
+from tui.messages import Job, JobEvent, RunView
 from tui.panes import PANES
-from tui.screens.optimizer_lab import OptimizerLab
 from tui.screens.run_pane import RunPane
 
 if TYPE_CHECKING:  # the run records load with the first run, not the first frame
-    from engine.autoencoder.clustering.record import ClusterRecord
+    from engine.autoencoder.jobs.cluster.record import ClusterRecord
+    from engine.autoencoder.jobs.sharpen.record import SharpenRecord
+    from engine.autoencoder.jobs.train.record import RunRecord
     from engine.autoencoder.runs.log import MetricsTail
-    from engine.autoencoder.runs.record import Record, RunRecord, SharpenRecord
+    from engine.autoencoder.runs.record import Record
 
 
-def pane(module: str, name: str):
+def pane(target: str):
     """A pane's screen, imported when it is first shown: the first frame needs only the lab."""
-    return lambda: getattr(import_module(f"tui.screens.{module}"), name)()
+    module, _, name = target.partition(":")
+    return lambda: getattr(import_module(module), name)()
 
 
-SCREENS = {
-    "optimizer": OptimizerLab,
-    "train": pane("train", "TrainPane"),
-    "latent": pane("latent", "LatentPane"),
-    "clusters": pane("clusters", "ClustersPane"),
-    "digits": pane("reconstructions", "ReconstructionsPane"),
-    "runs": pane("runs", "RunsPane"),
-    "sharpen": pane("sharpen", "SharpenPane"),
-    "overview": pane("overview", "OverviewPane"),
-}
+JOB = "job"
+"""The worker group of the app's one job at a time."""
 REFRESH_S = 0.25
 """How often a watched log is read, and the panes redrawn when their run has news."""
 JOB_REDRAW_S = 1.0
@@ -56,16 +50,16 @@ often: a redraw holds Python's lock that the worker's batch loop needs (bench/tu
 
 class BumptuiApp(App):
     TITLE = "bumptui"
-    MODES = SCREENS
+    MODES = {name: pane(target) for name, (_, _, target) in PANES.items()}
     DEFAULT_MODE = "optimizer"
     BINDINGS = [
         *[Binding(str(i), f"switch_mode('{name}')", title, show=False, id=f"app.pane.{name}")
-          for i, (name, (_, title)) in enumerate(PANES.items(), start=1)],
+          for i, (name, (_, title, _)) in enumerate(PANES.items(), start=1)],
         # F1..F8 switch panes from anywhere, a form field included: tmux and SSH deliver them as
         # they are, while alt+digit arrives as a character typed into the field.
         *[Binding(f"f{i}", f"switch_mode('{name}')", "Panes" if i == 1 else title, show=i == 1,
                   key_display="F1-8" if i == 1 else None, priority=True, id=f"app.pane_f.{name}")
-          for i, (name, (_, title)) in enumerate(PANES.items(), start=1)],
+          for i, (name, (_, title, _)) in enumerate(PANES.items(), start=1)],
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", show=False, id="app.quit"),
     ]
@@ -77,14 +71,11 @@ class BumptuiApp(App):
 
             detect()
         self.runs_root = Path(runs_root)
-        self.record: RunRecord | None = None
-        """The run the autoencoder panes show."""
+        self.records: dict[str, Record] = {}
+        """The run the autoencoder panes show: per kind of job (the registry's names), its record of
+        it ("train": the training; the others empty until one is recorded)."""
         self.overlay: RunRecord | None = None
         """A second run overlaid on the loss chart."""
-        self.sharpen: SharpenRecord | None = None
-        """The sharpening of the current run (empty until one is recorded)."""
-        self.clusters: ClusterRecord | None = None
-        """The clustering of the current run (empty until one is recorded)."""
         self.job: Job | None = None
         """What this app's worker thread is doing."""
         self.notices: list[str] = []
@@ -107,7 +98,7 @@ class BumptuiApp(App):
 
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)
-        for i, (name, (_, title)) in enumerate(PANES.items(), start=1):
+        for i, (name, (_, title, _)) in enumerate(PANES.items(), start=1):
             yield SystemCommand(f"Pane: {title}", f"Switch to the {title} pane (key {i} or F{i})",
                                 lambda name=name: self.switch_mode(name))
         for binding in screen.BINDINGS:  # every action of the pane, found by its name
@@ -124,8 +115,21 @@ class BumptuiApp(App):
 
     # --- the current run, handed down -------------------------------------------------------
 
+    @property
+    def record(self) -> RunRecord | None:
+        """The current run's training."""
+        return self.records.get("train")
+
+    @property
+    def sharpen(self) -> SharpenRecord | None:
+        return self.records.get("sharpen")
+
+    @property
+    def clusters(self) -> ClusterRecord | None:
+        return self.records.get("cluster")
+
     def view(self) -> RunView:
-        return RunView(self.record, self.sharpen, self.clusters, self.overlay, self.job, self.runs_root)
+        return RunView(dict(self.records), self.overlay, self.job, self.runs_root)
 
     def _follow(self, record: Record) -> None:
         from engine.autoencoder.runs.log import MetricsTail
@@ -137,22 +141,22 @@ class BumptuiApp(App):
         self._tails = {k: v for k, v in self._tails.items() if v[1] not in records}
 
     def _show(self, run_dir: Path, follow: bool, read: bool = False) -> None:
-        """Make run_dir the current run, with its sharpening and clustering: read as recorded so far
+        """Make run_dir the current run, with every job recorded inside it: read as recorded so far
         (read), or empty for a job here to fill; their logs followed (follow) unless a job here writes them."""
-        from engine.autoencoder.clustering.record import ClusterRecord
-        from engine.autoencoder.runs.record import RunRecord, SharpenRecord
+        from engine.autoencoder.jobs import registry
 
-        self._unfollow(self.record, self.sharpen, self.clusters)
-        self.record, self.sharpen, self.clusters = ((kind.read(run_dir) if read else kind(run_dir))
-                                                    for kind in (RunRecord, SharpenRecord, ClusterRecord))
+        self._unfollow(*self.records.values())
+        self.records = {kind.name: kind.record.read(run_dir) if read else kind.record(run_dir)
+                        for kind in registry.kinds()}
         if follow:
-            for record in (self.record, self.sharpen, self.clusters):
+            for record in self.records.values():
                 self._follow(record)
         self._tick(force=True)
 
     def _open(self, run_dir: Path) -> None:
         """Show a run recorded in run_dir, and its sharpening, following their logs while they grow."""
-        from engine.autoencoder.runs.rundir import RunError, read_train_config
+        from engine.autoencoder.jobs.train.kind import read_train_config
+        from engine.autoencoder.runs.log import RunError
 
         try:
             read_train_config(run_dir)  # every field checked: a damaged config is one sentence, here too
@@ -189,144 +193,89 @@ class BumptuiApp(App):
         self.switch_mode("overview")
 
     def on_runs_pane_overlay(self, message) -> None:
-        from engine.autoencoder.runs.record import RunRecord
+        from engine.autoencoder.jobs.train.record import RunRecord
 
         self._unfollow(self.overlay)
         self.overlay = RunRecord(message.path)
         self._follow(self.overlay)
         self._tick(force=True)
 
-    # --- jobs: training and sharpening in a worker thread each -------------------------------
+    # --- jobs: any kind, one at a time, in one worker thread ----------------------------------
 
     def _busy(self) -> bool:
         if self.job is not None:
-            self.notify(f"This app is {self.job.kind} {self.job.run_dir}; stop that first.", severity="warning")
+            self.notify(f"This app is {self.job.doing} {self.job.run_dir}; stop that first.", severity="warning")
         return self.job is not None
 
-    def on_train_pane_start(self, message) -> None:
-        from engine.autoencoder.runs.rundir import prepare_run_dir
+    @on(RunPane.Start)
+    def start_job(self, message: RunPane.Start) -> None:
+        """Check a pane's request for a job of any kind, then run it in the worker: a training in a
+        run directory of its own becomes the current run; a job inside a run works on the current one."""
+        from engine.autoencoder.jobs import registry
+        from engine.errors import UserError
 
-        if self._busy():
-            return
-        try:
-            plan = prepare_run_dir(self.runs_root / message.name, message.config, resume=False)
-        except ValueError as err:  # RunError, TrainingError: one sentence
-            self.notify(str(err), severity="error")
-            return
-        self.job = Job(TRAINING, plan.run_dir)
-        self._show(plan.run_dir, follow=False)
-        self._train(plan)
-
-    def on_train_pane_resume(self, message) -> None:
-        from engine.autoencoder.config import TrainConfig
-        from engine.autoencoder.runs.rundir import prepare_run_dir
-
-        if self._busy():
-            return
-        try:
-            plan = prepare_run_dir(message.run_dir, TrainConfig(epochs=message.epochs), resume=True)
-        except ValueError as err:
-            self.notify(str(err), severity="error")
-            return
-        self.job = Job(TRAINING, plan.run_dir)
-        self._show(plan.run_dir, follow=False, read=True)  # what is recorded so far, then the job's events
-        self._train(plan)
-
-    def on_sharpen_pane_start(self, message) -> None:
-        """Sharpen the current run's models (resume: continue its recorded sharpening)."""
-        from engine.autoencoder.runs.record import SharpenRecord
-        from engine.autoencoder.sharpening.run import prepare_sharpen
-
-        self._start_inside(SHARPENING, "sharpen", SharpenRecord, prepare_sharpen, self._sharpen, message)
-
-    def on_clusters_pane_start(self, message) -> None:
-        """Cluster the current run's codes (resume: continue its recorded clustering)."""
-        from engine.autoencoder.clustering.record import ClusterRecord
-        from engine.autoencoder.clustering.run import prepare_cluster
-
-        self._start_inside(CLUSTERING, "clusters", ClusterRecord, prepare_cluster, self._cluster, message)
-
-    def _start_inside(self, kind: str, attribute: str, record_type, prepare, worker, message) -> None:
-        """A job recorded inside the current run (a sharpening, a clustering): checked, then its
-        record (what is recorded so far when resuming) filled by the worker's events."""
-        if self.record is None:
+        kind = registry.kind(message.kind)
+        run_dir = message.run_dir or (self.record.run_dir if self.record is not None else None)
+        if run_dir is None:
             self.notify("Open a trained run first (Runs pane, 6).", severity="warning")
             return
         if self._busy():
             return
         try:
-            plan = prepare(self.record.run_dir, message.config, message.resume)
-        except ValueError as err:
+            plan = kind.prepare(run_dir, message.config, message.resume)
+        except UserError as err:  # one sentence
             self.notify(str(err), severity="error")
             return
-        self._unfollow(getattr(self, attribute))
-        setattr(self, attribute, record_type.read(plan.run_dir) if plan.resume else record_type(plan.run_dir))
-        self.job = Job(kind, plan.run_dir)
-        worker(plan)
-        self._tick(force=True)
+        self.job = Job(kind.name, kind.doing, plan.run_dir)
+        if kind.inside_run:  # its record so far (resuming) or an empty one, filled by the worker's events
+            self._unfollow(self.records.get(kind.name))
+            self.records[kind.name] = kind.record.read(plan.run_dir) if plan.resume else kind.record(plan.run_dir)
+            self._tick(force=True)
+        else:
+            self._show(plan.run_dir, follow=False, read=plan.resume)
+        self._run(kind.name, plan)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group=TRAINING)
-    def _train(self, plan):
-        from engine.autoencoder.training import run_training
+    @work(thread=True, exclusive=True, exit_on_error=False, group=JOB)
+    def _run(self, name: str, plan):
+        from engine.autoencoder.jobs import registry
 
         cancel = get_current_worker().cancelled_event  # one mechanism from the Stop key to the batch loop
-        return run_training(plan, cancel=cancel, callback=lambda e: self.post_message(TrainingEvent(plan.run_dir, e)))
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group=SHARPENING)
-    def _sharpen(self, plan):
-        from engine.autoencoder.sharpening.run import run_sharpen
-
-        cancel = get_current_worker().cancelled_event
-        return run_sharpen(plan, cancel=cancel, callback=lambda e: self.post_message(SharpeningEvent(plan.run_dir, e)))
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group=CLUSTERING)
-    def _cluster(self, plan):
-        from engine.autoencoder.clustering.run import run_cluster
-
-        cancel = get_current_worker().cancelled_event
-        return run_cluster(plan, cancel=cancel, callback=lambda e: self.post_message(ClusteringEvent(plan.run_dir, e)))
+        return registry.kind(name).start(plan, cancel=cancel,
+                                         callback=lambda e: self.post_message(JobEvent(name, plan.run_dir, e)))
 
     @on(RunPane.Stop)
     def stop_job(self) -> None:
         if self.job is None:
             self.notify("Nothing is running.", severity="warning")
             return
-        self.workers.cancel_group(self, self.job.kind)  # the batch loop sees it within one batch
+        self.workers.cancel_group(self, JOB)  # the batch loop sees it within one batch
 
-    def on_training_event(self, message: TrainingEvent) -> None:
-        self._add(self.record, message.run_dir, message.event)
-
-    def on_sharpening_event(self, message: SharpeningEvent) -> None:
-        self._add(self.sharpen, message.run_dir, message.event)
-
-    def on_clustering_event(self, message: ClusteringEvent) -> None:
-        self._add(self.clusters, message.run_dir, message.event)
-
-    def _add(self, record: Record | None, run_dir: Path, event) -> None:
-        if record is not None and record.run_dir == run_dir:
-            record.add(event)
+    def on_job_event(self, message: JobEvent) -> None:
+        record = self.records.get(message.kind)
+        if record is not None and record.run_dir == message.run_dir:
+            record.add(message.event)
             self._dirty = True
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        from engine.autoencoder.jobs import registry
+
         job = self.job
-        if job is None or event.worker.group != job.kind or event.state not in (
+        if job is None or event.worker.group != JOB or event.state not in (
                 WorkerState.SUCCESS, WorkerState.ERROR, WorkerState.CANCELLED):
             return
         self.job = None
-        what = job.kind.capitalize()
+        what = job.doing.capitalize()
         if event.state == WorkerState.ERROR:
             self.notify(f"{what} stopped: {event.worker.error}", severity="error", timeout=10)
         elif event.state == WorkerState.SUCCESS and event.worker.result is not None:
             self.notify(f"{what} finished.")
-        elif job.kind == TRAINING:
-            self.notify(f"Training stopped; resume it here (ctrl+r on the Train pane) or with "
-                        f"bumptui train --resume --run-dir {job.run_dir}.")
         else:
-            command = "sharpen" if job.kind == SHARPENING else "cluster"
-            self.notify(f"{what} stopped; resume it here (ctrl+r) or with bumptui {command} {job.run_dir} --resume.")
+            kind = registry.kind(job.kind)
+            where = "" if kind.inside_run else " on the Train pane"
+            self.notify(f"{what} stopped; resume it here (ctrl+r{where}) or with {kind.resume_command(job.run_dir)}.")
         self._tick(force=True)
 
     async def action_quit(self) -> None:
         if self.job is not None:
-            self.workers.cancel_group(self, self.job.kind)  # the batch loop sees it within one batch
+            self.workers.cancel_group(self, JOB)  # the batch loop sees it within one batch
         self.exit()

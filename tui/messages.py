@@ -1,85 +1,83 @@
-"""What the app's workers and panes tell it, and the one view of the current run it hands the panes.
+"""What the app's worker and panes tell it, and the one view of the current run it hands the panes.
 
 State goes down as a RunView; intents come up as messages nested in the pane that sends them
-(TrainPane.Start, SharpenPane.Start, RunsPane.Open, ...), and engine events from a worker thread
-as one message type per job.
+(RunPane.Start, RunsPane.Open, ...), and a job's engine events from the worker thread as JobEvents.
+A job is known by its kind's name in the registry ("train", "sharpen", "cluster", ...).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from typing import TYPE_CHECKING
-
 if TYPE_CHECKING:  # the records (and numpy's event path) load with the first run, not the first frame
-    from engine.autoencoder.clustering.record import ClusterRecord
-    from engine.autoencoder.runs.record import Record, RunRecord, SharpenRecord
-
-TRAINING = "training"
-SHARPENING = "sharpening"
-CLUSTERING = "clustering"
-LIVE = ("running", TRAINING, SHARPENING, CLUSTERING)
-"""The statuses of a record that is still being written."""
-
+    from engine.autoencoder.jobs.cluster.record import ClusterRecord
+    from engine.autoencoder.jobs.sharpen.record import SharpenRecord
+    from engine.autoencoder.jobs.train.record import RunRecord
+    from engine.autoencoder.runs.record import Record
 
 @dataclass(frozen=True)
 class Job:
     """What the app's worker thread is doing, and to which run."""
 
     kind: str
-    """TRAINING, SHARPENING or CLUSTERING."""
+    """The kind's name in the registry."""
+    doing: str
+    """What the app says it is doing: "training", "sharpening", ..."""
     run_dir: Path
 
 
 @dataclass(frozen=True)
 class RunView:
-    """What the autoencoder panes show: the app's current run, its sharpening and clustering, a run
-    overlaid on the loss chart, and what the app itself is running."""
+    """What the autoencoder panes show: the app's current run and every job recorded inside it (one
+    record per kind), a run overlaid on the loss chart, and what the app itself is running."""
 
-    record: RunRecord | None = None
-    sharpen: SharpenRecord | None = None
-    clusters: ClusterRecord | None = None
+    records: dict = field(default_factory=dict)
+    """kind name -> its Record of the current run."""
     overlay: RunRecord | None = None
     """A second run drawn on the loss chart beside the current one."""
     job: Job | None = None
     runs_root: Path = Path("runs")
 
+    @property
+    def record(self) -> RunRecord | None:
+        """The current run's training."""
+        return self.records.get("train")
+
+    @property
+    def sharpen(self) -> SharpenRecord | None:
+        return self.records.get("sharpen")
+
+    @property
+    def clusters(self) -> ClusterRecord | None:
+        return self.records.get("cluster")
+
     def is_live(self, record: Record) -> bool:
         """Whether the record is still being written, by this app's worker or another process."""
-        return self.status(record) in LIVE
+        return self.live(self.status(record))
+
+    def live(self, status: str) -> bool:
+        """Whether a record with this status (see `status`) is still being written."""
+        return status == "running" or (self.job is not None and status == self.job.doing)
 
     def status(self, record: Record) -> str:
-        """finished, failed, stopped, dead, running (by another process), or training / sharpening /
-        clustering when this app's own worker is at it."""
-        kind = KINDS.get(type(record).__name__, TRAINING)
-        if self.job == Job(kind, record.run_dir) and record.outcome is None:
-            return kind
+        """finished, failed, stopped, dead, running (by another process), or what this app's own
+        worker is doing to it ("training", "sharpening", "clustering", ...)."""
+        kind = next((k for k, r in self.records.items() if r is record), None)
+        if self.job is not None and kind == self.job.kind and self.job.run_dir == record.run_dir \
+                and record.outcome is None:
+            return self.job.doing
         return record.status()
 
 
-KINDS = {"RunRecord": TRAINING, "SharpenRecord": SHARPENING, "ClusterRecord": CLUSTERING}
-"""The job that writes each kind of record, by the record's class name."""
-
-
 class JobEvent(Message):
-    """One engine event of a job the app runs, posted from its worker thread."""
+    """One engine event of the job the app runs, posted from its worker thread."""
 
-    def __init__(self, run_dir: Path, event: object) -> None:
+    def __init__(self, kind: str, run_dir: Path, event: object) -> None:
         super().__init__()
+        self.kind: str = kind
         self.run_dir: Path = run_dir
         self.event: object = event
-
-
-class TrainingEvent(JobEvent):
-    """An event of the training the app runs."""
-
-
-class SharpeningEvent(JobEvent):
-    """An event of the sharpening the app runs."""
-
-
-class ClusteringEvent(JobEvent):
-    """An event of the clustering the app runs."""

@@ -1,17 +1,18 @@
-"""The app's panes in key order: mode name -> (short label for the pane bar, title). No screens are
-imported here, so the pane bar and the app can both read it without loading every pane."""
+"""The app's panes in key order: mode name -> (short label for the pane bar, title, where its screen
+is, "module:Class"). No screens are imported here, so the pane bar and the app can both read it
+without loading every pane; the app imports a pane's screen when it is first shown."""
 
 from __future__ import annotations
 
 PANES = {
-    "optimizer": ("Lab", "Optimizer lab"),
-    "train": ("Train", "Train"),
-    "latent": ("Latent", "Latent"),
-    "clusters": ("Clusters", "Clusters"),
-    "digits": ("Digits", "Reconstructions"),
-    "runs": ("Runs", "Runs"),
-    "sharpen": ("Sharpen", "Sharpen"),
-    "overview": ("Overview", "Overview"),
+    "optimizer": ("Lab", "Optimizer lab", "tui.screens.optimizer_lab:OptimizerLab"),
+    "train": ("Train", "Train", "tui.screens.train:TrainPane"),
+    "latent": ("Latent", "Latent", "tui.screens.latent:LatentPane"),
+    "clusters": ("Clusters", "Clusters", "tui.screens.clusters:ClustersPane"),
+    "digits": ("Digits", "Reconstructions", "tui.screens.reconstructions:ReconstructionsPane"),
+    "runs": ("Runs", "Runs", "tui.screens.runs:RunsPane"),
+    "sharpen": ("Sharpen", "Sharpen", "tui.screens.sharpen:SharpenPane"),
+    "overview": ("Overview", "Overview", "tui.screens.overview:OverviewPane"),
 }
 
 

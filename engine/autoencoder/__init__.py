@@ -1,2 +1,4 @@
-"""The MNIST autoencoder lab: data, models, the L1 training loop, the judge, and PNG grids;
-clustering/ scores codes against digits, sharpening/ retrains with dis_net, runs/ records it all."""
+"""The MNIST autoencoder lab. The science: data, models, the L1 training step (training.py), the
+judge, PNG grids; clustering/ scores codes against digits; sharpening/ retrains with dis_net. Below
+it all, settings.py (each setting declared once); runs/ records any job (layout, lock, log,
+checkpoints, the Record base); jobs/ runs them: one kind interface, one runner, a package per kind."""

@@ -21,6 +21,10 @@ class Cancelled(Exception):
     """The user asked to stop; raised between two batches."""
 
 
+class NonFiniteLoss(Exception):
+    """A loss became infinite or NaN; the message says where."""
+
+
 @dataclass
 class DeviceData:
     """All images as one uint8 tensor per split on the training device, (n, 784)."""

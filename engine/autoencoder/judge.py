@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -11,7 +10,6 @@ from torch import nn
 
 from engine.autoencoder.models import DigitJudge, adam, as_float, in_chunks
 from engine.autoencoder.data import Cancelled, shuffled_batches
-from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 
 JUDGE_BATCH = 128
 JUDGE_LR = 1e-3
@@ -40,25 +38,3 @@ def train_judge(data, device, epochs: int, seed: int, cancel: threading.Event) -
     except Cancelled:
         return None
     return judge
-
-
-def ensure_judge(path: Path, data, device, epochs: int, seed: int, cancel: threading.Event):
-    """(judge, its accuracy on the real test digits, whether it came from the cache).
-    The judge is None when `cancel` was set while training it."""
-    judge = DigitJudge().to(device)
-    if path.exists():
-        try:
-            cached = load_checkpoint(path, "judge")
-            judge.load_state_dict(cached.models["judge"])
-            return judge, float(cached.scores["test_acc"]), True
-        except Exception:  # a damaged cache is only a cache: train a new one over it
-            pass
-    judge = train_judge(data, device, epochs, seed, cancel)
-    if judge is None:
-        return None, 0.0, False
-    test_x = as_float(data.test_x)
-    acc = float((judge_predictions(judge, test_x) == data.test_y).mean())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    save_checkpoint(Checkpoint("judge", {"judge": judge.state_dict()}, counters={"epoch": epochs},
-                               scores={"test_acc": acc}), path)
-    return judge, acc, False

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.errors import UserError
+
 ASSETS_MNIST = Path(__file__).resolve().parents[2] / "assets" / "mnist"
 
 # SHA-256 of the decompressed files of the original release; see assets/mnist/README.md.
@@ -29,7 +31,7 @@ SIDE = 28
 PIXELS = SIDE * SIDE
 
 
-class DataError(ValueError):
+class DataError(UserError):
     """The data a user pointed at is missing or damaged; the message says which file and how."""
 
 

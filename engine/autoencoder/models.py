@@ -20,6 +20,12 @@ EVAL_BATCH = 2000
 """Images per forward pass when a model is only evaluated (no graph kept)."""
 
 
+def model_seed(seed: int, latent: int) -> int:
+    """The seed of the latent-`latent` model of a run seeded `seed`: its initial weights and its
+    shuffles, different for each model and the same in every run with that seed."""
+    return seed * 1000 + latent
+
+
 def as_float(x_uint8: torch.Tensor) -> torch.Tensor:
     """uint8 pixels as floats in [0, 1], the models' input (a new tensor; the data is untouched)."""
     return x_uint8.float().div_(255.0)

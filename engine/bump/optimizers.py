@@ -14,13 +14,14 @@ import math
 from dataclasses import dataclass, fields
 
 from engine.bump.landscape import is_array
+from engine.errors import UserError
 
 
 STATE_FIELDS = ("m", "v", "m_hat", "v_hat")
 """The state columns of the lab's table; each optimizer fills the ones it has."""
 
 
-class ParameterError(ValueError):
+class ParameterError(UserError):
     """A parameter a user chose is out of range; the message is one sentence that says so."""
 
 

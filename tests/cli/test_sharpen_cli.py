@@ -53,14 +53,14 @@ def test_sharpen_and_compare_name_a_missing_run(tmp_path, capsys):
 
 
 def test_sharpen_detach_returns_at_once_and_the_sharpening_carries_on(sharpen_copy):
-    from engine.autoencoder.runs import events as ev
+    from engine.autoencoder.runs.events import Done
     from engine.autoencoder.runs.log import read_events
-    from engine.autoencoder.runs.rundir import sharpen_dir
+    from engine.autoencoder.jobs.sharpen.kind import SHARPEN
     from tests.conftest import wait_for
 
     result = bumptui("sharpen", str(sharpen_copy), "--epochs", "1", "--dis-epochs", "6", "--detach")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(sharpen_copy) and "bumptui watch" in result.stderr
-    assert wait_for(lambda: any(isinstance(e, ev.Done) for e in read_events(sharpen_dir(sharpen_copy))), timeout=180)
+    assert wait_for(lambda: any(isinstance(e, Done) for e in read_events(SHARPEN.folder(sharpen_copy))), timeout=180)
     assert wait_for(lambda: not (sharpen_copy / "lock").exists(), timeout=10)
-    assert "lambda 0.001 (1), 0.01 (2)" in (sharpen_dir(sharpen_copy) / "sharpen.log").read_text()
+    assert "lambda 0.001 (1), 0.01 (2)" in (SHARPEN.folder(sharpen_copy) / "sharpen.log").read_text()

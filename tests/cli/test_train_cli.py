@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from engine.autoencoder.runs import events as ev
+from engine.autoencoder.jobs.train.events import EpochEnd, RunStarted, StepLoss
+
+from engine.autoencoder.runs.events import Done, Failed
 from engine.autoencoder.runs.log import read_events
-from engine.autoencoder.training import TrainConfig, run_training
+from engine.autoencoder.jobs.train.config import TrainConfig
+from engine.autoencoder.jobs.train.run import run_training
 from tests.conftest import ROOT, bumptui, in_process, one_sentence, wait_for
 
 TINY = ["--subset", "3000", "--batch-size", "32", "--eval-every", "9"]
@@ -59,7 +62,7 @@ def test_kill_9_then_resume_gives_the_uninterrupted_losses(runs_root):
 
     def in_epoch_2():
         try:
-            return any(isinstance(e, ev.StepLoss) and e.epoch == 2 for e in read_events(killed))
+            return any(isinstance(e, StepLoss) and e.epoch == 2 for e in read_events(killed))
         except FileNotFoundError:
             return False
 
@@ -71,10 +74,10 @@ def test_kill_9_then_resume_gives_the_uninterrupted_losses(runs_root):
     resumed = json.loads(result.stdout)
     assert resumed["models"]["2"]["test_l1"] == reference["models"]["2"]["test_l1"]
     events = read_events(killed)
-    restart = [e for e in events if isinstance(e, ev.RunStarted)][-1]
+    restart = [e for e in events if isinstance(e, RunStarted)][-1]
     assert restart.stale_lock_pid == proc.pid and restart.resumed_epochs == {"2": 1}
-    whole = {e.epoch: e.train_l1 for e in read_events(runs / "kill-whole") if isinstance(e, ev.EpochEnd)}
-    again = {e.epoch: e.train_l1 for e in events if isinstance(e, ev.EpochEnd)}
+    whole = {e.epoch: e.train_l1 for e in read_events(runs / "kill-whole") if isinstance(e, EpochEnd)}
+    again = {e.epoch: e.train_l1 for e in events if isinstance(e, EpochEnd)}
     assert again == whole
 
 
@@ -106,7 +109,7 @@ def test_detach_returns_at_once_and_the_run_carries_on(runs_root):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == str(run_dir)
     assert time.monotonic() - start < 60
-    assert wait_for(lambda: any(isinstance(e, ev.Done) for e in read_events(run_dir)), timeout=180)
+    assert wait_for(lambda: any(isinstance(e, Done) for e in read_events(run_dir)), timeout=180)
     assert not (run_dir / "lock").exists()
 
 
@@ -156,9 +159,9 @@ def test_resuming_a_log_damaged_in_the_middle_is_refused_until_it_is_repaired(tm
     assert in_process(capsys, "repair", str(run)).returncode == 0
     assert len(read_events(run)) == 5
     assert [p.name for p in run.glob("metrics.jsonl.damaged-*")], "the damaged log is kept"
-    from engine.autoencoder.runs.rundir import prepare_run_dir
+    from engine.autoencoder.jobs.train.kind import TRAIN
 
-    assert prepare_run_dir(run, None, resume=True).resume, "the repaired run can be resumed"
+    assert TRAIN.prepare(run, None, resume=True).resume, "the repaired run can be resumed"
 
 
 def test_a_full_disk_while_training_is_one_sentence_and_exit_2(tmp_path, capsys, monkeypatch, runs_root):
@@ -176,4 +179,4 @@ def test_a_full_disk_while_training_is_one_sentence_and_exit_2(tmp_path, capsys,
     assert result.stderr.strip().splitlines()[-1] == (f"bumptui: {run}/checkpoints/latent-2.pt could not be written: the "
                                                       "disk is full; nothing was saved there. Free space or fix "
                                                       "permissions, then resume the run.")
-    assert isinstance(read_events(run)[-1], ev.Failed), "the log says how the run ended"
+    assert isinstance(read_events(run)[-1], Failed), "the log says how the run ended"

@@ -6,7 +6,7 @@ import pytest
 import torch
 from torch import nn
 
-from engine.autoencoder.clustering.config import ClusterConfig
+from engine.autoencoder.jobs.cluster.config import ClusterConfig
 from engine.autoencoder.clustering.idec import (Idec, clustering_loss, idec_epoch, soft_assignment,
                                                 target_distribution)
 from engine.autoencoder.clustering.kmeans import kmeans

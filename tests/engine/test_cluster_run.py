@@ -7,13 +7,26 @@ import threading
 import pytest
 import torch
 
-from engine.autoencoder.clustering.config import ClusterConfig
-from engine.autoencoder.clustering.record import ClusterRecord
-from engine.autoencoder.clustering.run import run_cluster
-from engine.autoencoder.config import TrainingError
-from engine.autoencoder.runs import events as ev
+from engine.autoencoder.jobs.cluster.config import ClusterConfig
+from engine.autoencoder.jobs.cluster.record import ClusterRecord
+from engine.autoencoder.jobs.cluster.run import run_cluster
+from engine.autoencoder.jobs.cluster.config import ClusterError
+from engine.autoencoder.jobs.cluster.events import ClusterStarted, IdecStep, MethodScores
+from engine.autoencoder.runs.events import Done, Stopped
 from engine.autoencoder.runs.log import read_events
-from engine.autoencoder.runs.rundir import RunError, RunLock, checkpoint_path, cluster_dir, idec_path
+from engine.autoencoder.runs.log import RunError
+
+
+from engine.autoencoder.runs.lock import RunLock
+
+
+from engine.autoencoder.jobs.train.kind import checkpoint_path
+
+
+from engine.autoencoder.jobs.cluster.kind import CLUSTER
+
+
+from engine.autoencoder.jobs.cluster.kind import idec_path
 
 
 def copy_of(base, name):
@@ -37,23 +50,23 @@ def clustered(sharpen_base):
 
 def test_every_method_is_scored_on_the_codes_and_on_raw_pixels_and_recorded(clustered):
     run_dir, seen = clustered
-    assert isinstance(seen[0], ev.ClusterStarted) and isinstance(seen[-1], ev.Done)
-    assert read_events(cluster_dir(run_dir)) == seen
-    scored = {(e.method, e.features, e.seed, e.epoch) for e in seen if isinstance(e, ev.MethodScores)}
+    assert isinstance(seen[0], ClusterStarted) and isinstance(seen[-1], Done)
+    assert read_events(CLUSTER.folder(run_dir)) == seen
+    scored = {(e.method, e.features, e.seed, e.epoch) for e in seen if isinstance(e, MethodScores)}
     assert scored == {*((m, f, s, 0) for m in ("kmeans", "umap") for s in (0, 1)
                         for f in ("latent-16", "pixels" if m == "kmeans" else "pca-50")),
                       *(("idec", "latent-16", 0, e) for e in (0, 1, 2))}
     for e in seen:
-        if isinstance(e, ev.MethodScores):
+        if isinstance(e, MethodScores):
             assert sum(map(sum, e.contingency)) == 400, "every test digit is in one cluster"
             assert 0 < e.acc <= e.purity <= 1
-    steps = [e for e in seen if isinstance(e, ev.IdecStep)]
+    steps = [e for e in seen if isinstance(e, IdecStep)]
     assert {e.epoch for e in steps} == {1, 2} and steps[-1].step == steps[-1].steps_per_epoch
     summary = ClusterRecord.read(run_dir).summary()
     assert set(summary["methods"]) == {"kmeans", "umap", "idec"} and set(summary["raw_pixels"]) == {"kmeans", "umap"}
     idec = summary["methods"]["idec"]["16"]
     assert idec["epochs"] == 2 and [h["epoch"] for h in idec["history"]] == [0, 1, 2]
-    km = [e.acc for e in seen if isinstance(e, ev.MethodScores) and e.method == "kmeans" and e.features == "latent-16"]
+    km = [e.acc for e in seen if isinstance(e, MethodScores) and e.method == "kmeans" and e.features == "latent-16"]
     assert summary["methods"]["kmeans"]["16"]["acc"] == pytest.approx(sum(km) / 2)
     assert summary["methods"]["kmeans"]["16"]["spread"]["acc"] == pytest.approx(max(km) - min(km))
 
@@ -76,11 +89,11 @@ def test_idec_stopped_and_resumed_repeats_the_uninterrupted_run_bit_for_bit(shar
     cancel = threading.Event()
 
     def stop_in_epoch_2(event):
-        if isinstance(event, ev.IdecStep) and event.epoch == 2:
+        if isinstance(event, IdecStep) and event.epoch == 2:
             cancel.set()
 
     assert run_cluster(resumed, config, callback=stop_in_epoch_2, cancel=cancel) is None
-    assert isinstance(read_events(cluster_dir(resumed))[-1], ev.Stopped)
+    assert isinstance(read_events(CLUSTER.folder(resumed))[-1], Stopped)
     assert not (resumed / "lock").exists()
     assert run_cluster(resumed, resume=True) is not None
     a, b = idec_state(straight), idec_state(resumed)
@@ -90,7 +103,7 @@ def test_idec_stopped_and_resumed_repeats_the_uninterrupted_run_bit_for_bit(shar
     assert a["counters"] == b["counters"]
 
     def final(run_dir):
-        return [e for e in read_events(cluster_dir(run_dir)) if isinstance(e, ev.MethodScores) and e.epoch == 2]
+        return [e for e in read_events(CLUSTER.folder(run_dir)) if isinstance(e, MethodScores) and e.epoch == 2]
 
     assert [e.contingency for e in final(straight)] == [e.contingency for e in final(resumed)]
 
@@ -99,9 +112,9 @@ def test_refusals_come_before_anything_is_written(sharpen_base, tmp_path):
     run_dir = copy_of(sharpen_base, "cluster-refusals")
     with pytest.raises(RunError, match="no clustering to resume"):
         run_cluster(run_dir, resume=True)
-    with pytest.raises(TrainingError, match="no latent-2 model"):
+    with pytest.raises(ClusterError, match="no latent-2 model"):
         run_cluster(run_dir, ClusterConfig(latent_dims=(2,)))
-    with pytest.raises(TrainingError, match="seeds must be from 1 to 10"):
+    with pytest.raises(ClusterError, match="seeds must be from 1 to 10"):
         run_cluster(run_dir, ClusterConfig(seeds=0))
     lock = RunLock(run_dir).acquire()
     try:
@@ -109,7 +122,7 @@ def test_refusals_come_before_anything_is_written(sharpen_base, tmp_path):
             run_cluster(run_dir, ClusterConfig(methods=("kmeans",)))
     finally:
         lock.release()
-    assert not cluster_dir(run_dir).exists()
+    assert not CLUSTER.folder(run_dir).exists()
     run_cluster(run_dir, ClusterConfig(methods=("kmeans",), seeds=1))
     with pytest.raises(RunError, match="already clustered"):
         run_cluster(run_dir, ClusterConfig(methods=("kmeans",)))
@@ -119,7 +132,7 @@ def test_umap_can_embed_the_training_codes_too_and_still_scores_the_test_digits(
     run_dir = copy_of(sharpen_base, "cluster-fit-all")
     seen = []
     run_cluster(run_dir, ClusterConfig(methods=("umap",), seeds=1, fit_on="all"), callback=seen.append)
-    scored = {e.features: e for e in seen if isinstance(e, ev.MethodScores)}
+    scored = {e.features: e for e in seen if isinstance(e, MethodScores)}
     assert set(scored) == {"latent-16", "pca-50"}
     assert all(sum(map(sum, e.contingency)) == 400 for e in scored.values()), "400 test digits, not 800 codes"
     assert ClusterRecord.read(run_dir).started.config["fit_on"] == "all"

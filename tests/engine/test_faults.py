@@ -8,10 +8,12 @@ import os
 import pytest
 import torch
 
-from engine.autoencoder.runs import events as ev
+from engine.autoencoder.jobs.train.events import JudgeReady, StepLoss
+
+from engine.autoencoder.runs.events import to_record
 from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from engine.autoencoder.runs.log import METRICS, MetricsWriter, read_events, repair_log
-from engine.autoencoder.runs.rundir import RunError
+from engine.autoencoder.runs.log import RunError
 
 from tests.conftest import failing_fsync_of
 
@@ -43,12 +45,12 @@ def test_a_failed_checkpoint_write_names_the_path_and_what_is_intact(tmp_path, m
 @pytest.mark.parametrize("code, words", [(errno.ENOSPC, "the disk is full"), (errno.EACCES, "permission is denied")])
 def test_a_log_line_that_cannot_be_written_is_cut_and_the_log_ends_whole(tmp_path, monkeypatch, code, words):
     writer = MetricsWriter(tmp_path / METRICS)
-    first = [ev.JudgeReady(0.9, False, "j.pt"), ev.StepLoss(2, 1, 1, 10, 0.3)]
+    first = [JudgeReady(0.9, False, "j.pt"), StepLoss(2, 1, 1, 10, 0.3)]
     for event in first:
         writer.write(event)
     monkeypatch.setattr(os, "fsync", failing_fsync_of(METRICS, code))
     with pytest.raises(RunError, match=words) as refused:
-        writer.write(ev.StepLoss(2, 1, 2, 10, 0.25))
+        writer.write(StepLoss(2, 1, 2, 10, 0.25))
     assert "last complete line is intact" in str(refused.value)
     monkeypatch.setattr(os, "fsync", REAL_FSYNC)
     writer.close()
@@ -58,18 +60,18 @@ def test_a_log_line_that_cannot_be_written_is_cut_and_the_log_ends_whole(tmp_pat
 
 def test_a_torn_last_line_of_a_dead_writer_is_cut_before_the_next_one_appends(tmp_path):
     log = tmp_path / METRICS
-    whole = json.dumps(ev.to_record(ev.JudgeReady(0.9, False, "j.pt"))) + "\n"
+    whole = json.dumps(to_record(JudgeReady(0.9, False, "j.pt"))) + "\n"
     log.write_text(whole + '{"event": "StepLo')
     writer = MetricsWriter(log)
-    writer.write(ev.StepLoss(2, 1, 1, 10, 0.3))
+    writer.write(StepLoss(2, 1, 1, 10, 0.3))
     writer.close()
-    assert read_events(tmp_path) == [ev.JudgeReady(0.9, False, "j.pt"), ev.StepLoss(2, 1, 1, 10, 0.3)]
+    assert read_events(tmp_path) == [JudgeReady(0.9, False, "j.pt"), StepLoss(2, 1, 1, 10, 0.3)]
 
 
 def test_repair_keeps_the_events_before_the_damage_and_a_backup_of_all(tmp_path):
     log = tmp_path / METRICS
-    events = [ev.StepLoss(2, 1, step, 10, 0.1 * step) for step in range(1, 6)]
-    lines = [json.dumps(ev.to_record(e)) + "\n" for e in events]
+    events = [StepLoss(2, 1, step, 10, 0.1 * step) for step in range(1, 6)]
+    lines = [json.dumps(to_record(e)) + "\n" for e in events]
     lines[3] = "{not json\n"
     log.write_text("".join(lines))
     kept, line, backup = repair_log(log)

@@ -5,18 +5,23 @@ import sys
 import pytest
 import torch
 
-from engine.autoencoder.runs import events as ev
+from engine.autoencoder.jobs.train.events import ClusterScores, EpochEnd, StepLoss
+
+from engine.autoencoder.runs.events import Stopped, to_record
 from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
 from engine.autoencoder.runs.log import METRICS, MetricsTail, MetricsWriter
-from engine.autoencoder.runs.rundir import RunError, RunLock
+from engine.autoencoder.runs.log import RunError
+
+
+from engine.autoencoder.runs.lock import RunLock
 
 
 def sample_events():
     return [
-        ev.StepLoss(2, 1, 10, 47, 0.125),
-        ev.EpochEnd(2, 1, 0.13, 0.11, 1.5, 2000.0),
-        ev.ClusterScores(None, 0, 0.6, 0.5, 0.4, 0.55, [[1, 2], [3, 4]], False),
-        ev.Stopped("stopped during epoch 2 of the latent-2 model"),
+        StepLoss(2, 1, 10, 47, 0.125),
+        EpochEnd(2, 1, 0.13, 0.11, 1.5, 2000.0),
+        ClusterScores(None, 0, 0.6, 0.5, 0.4, 0.55, [[1, 2], [3, 4]], False),
+        Stopped("stopped during epoch 2 of the latent-2 model"),
     ]
 
 
@@ -47,7 +52,7 @@ def test_a_torn_last_line_is_skipped_and_read_on_the_next_poll_at_every_byte_off
 
 def test_a_bad_line_in_the_middle_names_the_file_and_line(tmp_path):
     path = tmp_path / METRICS
-    lines = [json.dumps(ev.to_record(e)) for e in sample_events()]
+    lines = [json.dumps(to_record(e)) for e in sample_events()]
     lines[1] = lines[1][:20]
     path.write_text("\n".join(lines) + "\n")
     with pytest.raises(RunError, match=rf"{METRICS} line 2 is not a valid event"):
@@ -73,7 +78,7 @@ def test_a_crash_inside_torch_save_keeps_the_previous_checkpoint(tmp_path, monke
 
 
 def test_a_lock_held_by_a_live_process_refuses_a_second_writer(tmp_path):
-    code = ("import sys, time; from pathlib import Path; from engine.autoencoder.runs.rundir import RunLock;"
+    code = ("import sys, time; from pathlib import Path; from engine.autoencoder.runs.lock import RunLock;"
             f"RunLock(Path({str(tmp_path)!r})).acquire(); print('locked', flush=True); time.sleep(60)")
     holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     try:

@@ -8,7 +8,7 @@ import torch
 from engine.autoencoder.sharpening.dis_net import DisNet
 from engine.autoencoder.mnist import load_mnist
 from engine.autoencoder.models import l1_loss, make_autoencoder
-from engine.autoencoder.config import SharpenConfig
+from engine.autoencoder.jobs.sharpen.config import SharpenConfig
 from engine.autoencoder.sharpening.strategies import STRATEGY_STEPS, Pair, d_step_blur, d_step_fake, g_step, sharpen_batch
 
 

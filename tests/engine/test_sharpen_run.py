@@ -6,20 +6,27 @@ import threading
 import pytest
 import torch
 
-from engine.autoencoder.runs import events as ev
+from engine.autoencoder.jobs.sharpen.events import DisReady, SharpenScores, SharpenStep
+
+from engine.autoencoder.runs.events import Done, Stopped
 from engine.autoencoder.runs.log import read_events
-from engine.autoencoder.runs.rundir import RunError, RunLock, checkpoint_path, pair_path, scorer_path, sharpen_dir
-from engine.autoencoder.runs.record import SharpenRecord, meets_target
+from engine.autoencoder.runs.log import RunError
+from engine.autoencoder.runs.lock import RunLock
+from engine.autoencoder.jobs.train.kind import checkpoint_path
+from engine.autoencoder.jobs.sharpen.kind import pair_path, scorer_path
+from engine.autoencoder.jobs.sharpen.kind import SHARPEN as SHARPEN_KIND
+from engine.autoencoder.jobs.sharpen.record import SharpenRecord, meets_target
 from engine.autoencoder.sharpening.comparison import PairKey
-from engine.autoencoder.sharpening.run import run_sharpen
-from engine.autoencoder.config import SharpenConfig, TrainingError
+from engine.autoencoder.jobs.sharpen.run import run_sharpen
+from engine.autoencoder.jobs.sharpen.config import SharpenConfig
+from engine.autoencoder.jobs.sharpen.config import SharpenError
 from tests.conftest import as_saved_on_a_gpu
 
 SHARPEN = SharpenConfig(epochs=2, dis_epochs=6, lam=0.05)
 
 
 def scores(events, model=None):
-    return [e for e in events if isinstance(e, ev.SharpenScores) and (model is None or e.model == model)]
+    return [e for e in events if isinstance(e, SharpenScores) and (model is None or e.model == model)]
 
 
 @pytest.fixture(scope="module")
@@ -38,17 +45,17 @@ def sharpened(sharpen_base):
 
 def test_a_sharpening_scores_plain_and_both_strategies_on_the_same_digits(sharpened):
     sharpen_copy, seen, plain_bytes = sharpened
-    assert isinstance(seen[-1], ev.Done)
-    assert read_events(sharpen_dir(sharpen_copy)) == seen, "everything it reported is in the run's sharpen log"
+    assert isinstance(seen[-1], Done)
+    assert read_events(SHARPEN_KIND.folder(sharpen_copy)) == seen, "everything it reported is in the run's sharpen log"
     assert [(e.model, e.epoch) for e in scores(seen)] == [("a", 0), ("s0", 1), ("s1", 1), ("s2", 1),
                                                   ("s0", 2), ("s1", 2), ("s2", 2)]
     first = scores(seen)[0]
     for e in scores(seen):
         assert e.labels == first.labels and e.originals == first.originals, "the same test digits for every model"
         assert 0 <= e.clear_score <= 1 and 0 < e.sharpness and 0 <= e.judge_acc <= 1 and e.test_l1 > 0
-    dis = [e for e in seen if isinstance(e, ev.DisReady)][0]
+    dis = [e for e in seen if isinstance(e, DisReady)][0]
     assert dis.held_out_acc > 0.8, "the scorer tells blurred from clear well above chance"
-    steps = [e for e in seen if isinstance(e, ev.SharpenStep)]
+    steps = [e for e in seen if isinstance(e, SharpenStep)]
     assert {(e.strategy, e.epoch) for e in steps} == {(s, e) for s in (0, 1, 2) for e in (1, 2)}
     assert all(0 <= e.d_acc <= 1 and e.d_loss >= 0 and e.g_adv >= 0 for e in steps if e.strategy)
     assert all(e.d_loss is None and e.d_acc is None for e in steps if e.strategy == 0), "the control trains no D"
@@ -77,18 +84,18 @@ def test_a_stopped_sharpening_resumes_to_the_same_numbers_as_an_uninterrupted_on
     cancel = threading.Event()
 
     def stop_after_first_epoch(event):
-        if isinstance(event, ev.SharpenScores) and event.model == "s2" and event.epoch == 1:
+        if isinstance(event, SharpenScores) and event.model == "s2" and event.epoch == 1:
             cancel.set()
 
     assert run_sharpen(sharpen_copy, SHARPEN, callback=stop_after_first_epoch, cancel=cancel) is None
-    assert isinstance(read_events(sharpen_dir(sharpen_copy))[-1], ev.Stopped)
+    assert isinstance(read_events(SHARPEN_KIND.folder(sharpen_copy))[-1], Stopped)
     with pytest.raises(RunError, match="already sharpened"):
         run_sharpen(sharpen_copy, SHARPEN)
     resumed = []
     run_sharpen(sharpen_copy, None, resume=True, callback=resumed.append)
     assert resumed[0].resumed_epochs == {"s0-16": 1, "s1-16": 1, "s2-16": 1}
-    mine = {(e.model, e.epoch): e for e in scores(read_events(sharpen_dir(sharpen_copy)))}
-    theirs = {(e.model, e.epoch): e for e in scores(read_events(sharpen_dir(straight)))}
+    mine = {(e.model, e.epoch): e for e in scores(read_events(SHARPEN_KIND.folder(sharpen_copy)))}
+    theirs = {(e.model, e.epoch): e for e in scores(read_events(SHARPEN_KIND.folder(straight)))}
     for key in (("s0", 2), ("s1", 2), ("s2", 2)):
         assert mine[key].sharpness == theirs[key].sharpness and mine[key].test_l1 == theirs[key].test_l1, key
         assert mine[key].images == theirs[key].images
@@ -98,8 +105,8 @@ def test_a_run_trained_on_a_gpu_sharpens_on_the_cpu_to_the_same_numbers(sharpen_
     # (a)'s Adam state is G's start; a training on CUDA saved it capturable, which the CPU's Adam refuses.
     as_saved_on_a_gpu(checkpoint_path(sharpen_copy, 16))
     run_sharpen(sharpen_copy, SHARPEN)
-    mine = {(e.model, e.epoch): e for e in scores(read_events(sharpen_dir(sharpen_copy)))}
-    theirs = {(e.model, e.epoch): e for e in scores(read_events(sharpen_dir(sharpened[0])))}
+    mine = {(e.model, e.epoch): e for e in scores(read_events(SHARPEN_KIND.folder(sharpen_copy)))}
+    theirs = {(e.model, e.epoch): e for e in scores(read_events(SHARPEN_KIND.folder(sharpened[0])))}
     assert mine.keys() == theirs.keys()
     assert all(mine[k].sharpness == theirs[k].sharpness and mine[k].test_l1 == theirs[k].test_l1 for k in mine)
 
@@ -111,7 +118,7 @@ def test_sharpening_refuses_a_run_in_use_a_missing_model_and_bad_settings(sharpe
             run_sharpen(sharpen_copy, SHARPEN)
     finally:
         lock.release()
-    with pytest.raises(TrainingError, match="no latent-2 model"):
+    with pytest.raises(SharpenError, match="no latent-2 model"):
         run_sharpen(sharpen_copy, SharpenConfig(latent_dims=(2,)))
     checkpoint_path(sharpen_copy, 16).unlink()
     with pytest.raises(RunError, match="no trained latent-16 model"):
@@ -120,7 +127,7 @@ def test_sharpening_refuses_a_run_in_use_a_missing_model_and_bad_settings(sharpe
         run_sharpen(sharpen_copy, None, resume=True)
     with pytest.raises(RunError, match="no run directory"):
         run_sharpen(runs_root / "nowhere", SHARPEN)
-    assert not sharpen_dir(sharpen_copy).exists(), "a refused request writes nothing"
+    assert not SHARPEN_KIND.folder(sharpen_copy).exists(), "a refused request writes nothing"
 
 
 @pytest.mark.parametrize("bad, message", [
@@ -129,7 +136,7 @@ def test_sharpening_refuses_a_run_in_use_a_missing_model_and_bad_settings(sharpe
     (dict(d_steps=0), "d steps"),
 ])
 def test_bad_sharpen_settings_get_one_sentence(bad, message):
-    with pytest.raises(TrainingError, match=message):
+    with pytest.raises(SharpenError, match=message):
         SharpenConfig(**bad).validated()
 
 
@@ -138,8 +145,10 @@ def test_from_scratch_starts_each_strategy_at_the_plain_runs_initial_weights_not
 
     from engine.autoencoder.sharpening.dis_net import DisNet
     from engine.autoencoder.runs.checkpoint import Checkpoint
-    from engine.autoencoder.sharpening.run import SharpenedModel
-    from engine.autoencoder.training import Model, TrainConfig
+    from engine.autoencoder.jobs.sharpen.run import SharpenedModel
+    from engine.autoencoder.jobs.train.run import Model
+
+    from engine.autoencoder.jobs.train.config import TrainConfig
 
     train = TrainConfig(latent_dims=(16,), seed=3)
     plain = Model(16, train, torch.device("cpu"))
@@ -159,7 +168,7 @@ def test_from_scratch_starts_each_strategy_at_the_plain_runs_initial_weights_not
 def test_a_damaged_strategy_checkpoint_is_named_in_one_sentence_on_resume(sharpen_copy):
     cancel = threading.Event()
     run_sharpen(sharpen_copy, SHARPEN, cancel=cancel,
-                callback=lambda e: cancel.set() if isinstance(e, ev.SharpenScores) and e.model == "s2" else None)
+                callback=lambda e: cancel.set() if isinstance(e, SharpenScores) and e.model == "s2" else None)
     path = pair_path(sharpen_copy, PairKey(1, 16))
     path.write_bytes(path.read_bytes()[:100])
     with pytest.raises(RunError, match=f"{path.name} is damaged"):
@@ -168,7 +177,7 @@ def test_a_damaged_strategy_checkpoint_is_named_in_one_sentence_on_resume(sharpe
 
 
 def test_sharpening_records_the_precision_it_ran_in_and_bf16_learns_as_fp32(sharpen_base):
-    from engine.autoencoder.config import bf16_native
+    from engine.autoencoder.settings import bf16_native
     from engine.autoencoder.runs.rundir import read_config
 
     recorded, final = {}, {}
@@ -179,8 +188,8 @@ def test_sharpening_records_the_precision_it_ran_in_and_bf16_learns_as_fp32(shar
         summary = run_sharpen(run_dir, SharpenConfig(epochs=1, dis_epochs=2, strategies=(2,), lam=0.05,
                                                      precision=precision))
         assert summary is not None
-        recorded[precision] = read_config(sharpen_dir(run_dir))["precision"]
-        final[precision] = scores(read_events(sharpen_dir(run_dir)), "s2")[-1].test_l1
+        recorded[precision] = read_config(SHARPEN_KIND.folder(run_dir))["precision"]
+        final[precision] = scores(read_events(SHARPEN_KIND.folder(run_dir)), "s2")[-1].test_l1
     native = "bf16" if bf16_native(torch.device("cpu")) else "fp32"
     assert recorded == {"fp32": "fp32", "bf16": "bf16", "auto": native}, "auto is recorded as what it resolved to"
     assert final["auto"] == final[native], "auto runs exactly what it resolved to"

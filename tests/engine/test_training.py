@@ -7,13 +7,16 @@ import numpy as np
 import pytest
 import torch
 
-from engine.autoencoder.runs import events as ev
+from engine.autoencoder.jobs.train.events import EpochEnd, LatentSnapshot, Reconstructions, RunStarted, StepLoss
+
+from engine.autoencoder.runs.events import Done, Failed, Stopped, decode_images
 from engine.autoencoder.mnist import load_mnist
 from engine.autoencoder.models import adam, adam_options, l1_loss, make_autoencoder
 from engine.autoencoder.runs.log import read_events
 from engine.autoencoder.runs.checkpoint import load_checkpoint
-from engine.autoencoder.runs.rundir import checkpoint_path
-from engine.autoencoder.training import TrainConfig, run_training
+from engine.autoencoder.jobs.train.kind import checkpoint_path
+from engine.autoencoder.jobs.train.config import TrainConfig
+from engine.autoencoder.jobs.train.run import run_training
 from tests.conftest import as_saved_on_a_gpu
 
 SMALL = TrainConfig(latent_dims=(2, 16, 256), epochs=2, batch_size=32, subset=4000, eval_every=99, judge_epochs=1)
@@ -29,7 +32,7 @@ def small_run(runs_root):
 
 
 def epoch_ends(events, latent):
-    return [e for e in events if isinstance(e, ev.EpochEnd) and e.latent == latent]
+    return [e for e in events if isinstance(e, EpochEnd) and e.latent == latent]
 
 
 def test_the_loss_is_the_users_l1():
@@ -55,8 +58,8 @@ def test_no_latent_size_sits_at_the_median_image_after_one_epoch(small_run):
     collapse_l1 = np.abs(test - median).mean()
     for d in SMALL.latent_dims:
         assert epoch_ends(events, d)[0].test_l1 < 0.95 * collapse_l1, d
-        shown = [e for e in events if isinstance(e, ev.Reconstructions) and e.latent == d and e.epoch == 1][0]
-        images = ev.decode_images(shown.images).reshape(20, -1) / 255.0
+        shown = [e for e in events if isinstance(e, Reconstructions) and e.latent == d and e.epoch == 1][0]
+        images = decode_images(shown.images).reshape(20, -1) / 255.0
         assert images.std(axis=0).mean() > 0.08, "reconstructions differ from digit to digit"
 
 
@@ -74,11 +77,11 @@ def test_summary_and_events_carry_every_score(small_run):
         assert 0.1 < m["acc"] <= m["purity"] <= 1
         assert checkpoint_path(run_dir, d).exists()
     assert summary["raw_pixels"]["acc"] > 0.4
-    assert isinstance(events[-1], ev.Done)
+    assert isinstance(events[-1], Done)
     assert read_events(run_dir) == events, "the log holds exactly what the callback saw"
-    snap = [e for e in events if isinstance(e, ev.LatentSnapshot) and e.latent == 2][0]
+    snap = [e for e in events if isinstance(e, LatentSnapshot) and e.latent == 2][0]
     assert snap.projection == "latent" and len(snap.xy) == len(snap.labels) == 2000
-    assert [e for e in events if isinstance(e, ev.LatentSnapshot) and e.latent == 16][0].projection == "pca"
+    assert [e for e in events if isinstance(e, LatentSnapshot) and e.latent == 16][0].projection == "pca"
 
 
 @pytest.mark.parametrize("precision", ["fp32", "bf16"])
@@ -87,11 +90,11 @@ def test_two_cpu_runs_with_the_same_seed_give_identical_losses(runs_root, precis
     config = replace(TINY, precision=precision)
     run_training(runs_root / f"seed-a-{precision}", config, callback=a.append)
     run_training(runs_root / f"seed-b-{precision}", config, callback=b.append)
-    losses = [[e.loss for e in run if isinstance(e, ev.StepLoss)] for run in (a, b)]
+    losses = [[e.loss for e in run if isinstance(e, StepLoss)] for run in (a, b)]
     assert losses[0] == losses[1] and len(losses[0]) == 16
     other = []
     run_training(runs_root / f"seed-c-{precision}", replace(config, seed=1), callback=other.append)
-    assert [e.loss for e in other if isinstance(e, ev.StepLoss)] != losses[0]
+    assert [e.loss for e in other if isinstance(e, StepLoss)] != losses[0]
 
 
 def test_cancel_stops_within_a_batch_and_keeps_the_run_resumable(runs_root):
@@ -100,14 +103,14 @@ def test_cancel_stops_within_a_batch_and_keeps_the_run_resumable(runs_root):
 
     def on_event(e):
         seen.append(e)
-        if isinstance(e, ev.StepLoss) and e.epoch == 2:
+        if isinstance(e, StepLoss) and e.epoch == 2:
             cancel.set()
 
     config = replace(TINY, epochs=3)
     assert run_training(runs_root / "cancel", config, callback=on_event, cancel=cancel) is None
-    stops = [e for e in seen if isinstance(e, ev.Stopped)]
+    stops = [e for e in seen if isinstance(e, Stopped)]
     assert len(stops) == 1 and "epoch 2" in stops[0].reason
-    steps_in_2 = [e for e in seen if isinstance(e, ev.StepLoss) and e.epoch == 2]
+    steps_in_2 = [e for e in seen if isinstance(e, StepLoss) and e.epoch == 2]
     assert len(steps_in_2) == 1, "no batch ran after the cancel"
     assert load_checkpoint(checkpoint_path(runs_root / "cancel", 2), "autoencoder").counters["epoch"] == 1
     assert not (runs_root / "cancel" / "lock").exists()
@@ -129,13 +132,13 @@ def test_a_non_finite_loss_stops_the_run_with_a_message(runs_root, monkeypatch):
     monkeypatch.setattr(training, "l1_loss", poisoned)
     seen = []
     assert run_training(runs_root / "nan", replace(TINY, epochs=2), callback=seen.append) is None
-    failed = [e for e in seen if isinstance(e, ev.Failed)]
+    failed = [e for e in seen if isinstance(e, Failed)]
     assert len(failed) == 1 and "NaN" in failed[0].message and "latent-2" in failed[0].message
 
 
 def test_every_architecture_a_config_accepts_can_be_built():
     from engine.autoencoder.models import AUTOENCODERS
-    from engine.autoencoder.config import ARCHITECTURES
+    from engine.autoencoder.jobs.train.config import ARCHITECTURES
 
     assert set(AUTOENCODERS) == set(ARCHITECTURES)
 
@@ -148,8 +151,8 @@ def test_the_conv_variant_encodes_and_decodes_to_the_image_shape():
 
 
 def test_a_gpu_is_named_by_its_index_and_a_missing_one_is_one_sentence(monkeypatch):
-    import engine.autoencoder.config as config
-    from engine.autoencoder.config import TrainingError
+    import engine.autoencoder.jobs.train.config as config
+    from engine.autoencoder.jobs.train.config import TrainingError
 
     monkeypatch.setattr(config, "cuda_count", lambda: 2)
     assert TrainConfig(device="cuda:1").validated().device == "cuda:1"
@@ -168,14 +171,14 @@ def test_bf16_autocast_learns_as_fp32_does_and_records_what_it_used(runs_root):
     bf16 = run_training(runs_root / "precision-bf16", replace(base, precision="bf16"))
     a, b = fp32["models"]["16"]["test_l1"], bf16["models"]["16"]["test_l1"]
     assert abs(a - b) / a < 0.03, (a, b)
-    started = [e for e in read_events(runs_root / "precision-bf16") if isinstance(e, ev.RunStarted)][0]
+    started = [e for e in read_events(runs_root / "precision-bf16") if isinstance(e, RunStarted)][0]
     assert started.config["precision"] == "bf16"
 
 
 def test_auto_precision_is_resolved_before_it_is_recorded(runs_root):
     import json
 
-    from engine.autoencoder.config import bf16_native
+    from engine.autoencoder.settings import bf16_native
 
     run_training(runs_root / "precision-auto", replace(TINY, precision="auto"))
     stored = json.loads((runs_root / "precision-auto" / "config.json").read_text())["precision"]
@@ -187,7 +190,7 @@ def stop_in_epoch_2(run_dir, config) -> None:
     cancel = threading.Event()
 
     def stop(event):
-        if isinstance(event, ev.StepLoss) and event.epoch == 2:
+        if isinstance(event, StepLoss) and event.epoch == 2:
             cancel.set()
 
     assert run_training(run_dir, config, callback=stop, cancel=cancel) is None

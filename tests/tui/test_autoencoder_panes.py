@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from engine.autoencoder.runs import events as ev
+from engine.autoencoder.jobs.train.events import EpochEnd, Reconstructions
+
+from engine.autoencoder.runs.events import Done, Failed, Stopped
 from engine.autoencoder.runs.log import read_events
 from tui.app import BumptuiApp
 from tui.screens.latent import LatentPane
@@ -32,7 +34,7 @@ async def test_watch_shows_the_recorded_loss_curves_and_its_state():
         await pilot.press("2")
         drawn = app.screen.query_one(LossChart).drawn
         assert set(drawn) == {"2 train", "2 test", "16 train", "16 test"}
-        tests = [e.test_l1 for e in fixture_events() if isinstance(e, ev.EpochEnd) and e.latent == 16]
+        tests = [e.test_l1 for e in fixture_events() if isinstance(e, EpochEnd) and e.latent == 16]
         assert drawn["16 test"] == ([1, 2, 3], tests)
         assert "finished" in text_of(app.screen.query_one("#status", Static))
         await pilot.press("ctrl+l")
@@ -61,7 +63,7 @@ async def test_reconstructions_pane_marks_what_the_judge_misreads():
         pane = app.screen
         assert isinstance(pane, ReconstructionsPane)
         for d in (2, 16):
-            shown = [e for e in fixture_events() if isinstance(e, ev.Reconstructions) and e.latent == d][-1]
+            shown = [e for e in fixture_events() if isinstance(e, Reconstructions) and e.latent == d][-1]
             assert pane.wrong[d] == np.flatnonzero(np.array(shown.judged) != np.array(shown.labels)).tolist()
         await pilot.press("left_square_bracket")
         assert "Epoch 2 of 3" in text_of(pane.query_one("#caption", Static))
@@ -102,7 +104,7 @@ async def test_a_torn_last_line_waits_for_the_rest(tmp_path):
         assert "finished" not in text_of(app.screen.query_one("#status", Static))
         (run / "metrics.jsonl").write_bytes(full)
         await pilot.pause(0.6)
-        assert isinstance(app.record.outcome, ev.Done)
+        assert isinstance(app.record.outcome, Done)
         assert "finished" in text_of(app.screen.query_one("#status", Static))
 
 
@@ -141,13 +143,13 @@ async def test_train_from_the_pane_watch_it_fill_stop_it_and_quit_quickly(runs_r
         await pilot.press("4")
         assert app.screen.query_one("#scores", DataTable).row_count >= 2
         await pilot.press("2", "ctrl+x")
-        assert await wait_until(pilot, lambda: isinstance(app.record.outcome, ev.Stopped), timeout=10)
+        assert await wait_until(pilot, lambda: isinstance(app.record.outcome, Stopped), timeout=10)
         assert await wait_until(pilot, lambda: "stopped" in text_of(pane.query_one("#status", Static)), timeout=2)
         start = time.monotonic()
         await pilot.press("q")
     assert time.monotonic() - start < 2.0
     events = read_events(runs_root / "from-the-app")
-    assert any(isinstance(e, ev.Stopped) for e in events), "the run directory records the stop"
+    assert any(isinstance(e, Stopped) for e in events), "the run directory records the stop"
     assert json.loads((runs_root / "from-the-app" / "config.json").read_text())["latent_dims"] == [2, 16]
 
 
@@ -157,7 +159,7 @@ async def test_the_stop_button_stops_the_training_as_ctrl_x_does(runs_root):
         await start_from_form(app, pilot, latent="2", epochs="50", subset="600", name="stop-button")
         assert await wait_until(pilot, lambda: app.record is not None and len(app.record.epochs[2]) >= 1)
         await pilot.click("#stop")
-        assert await wait_until(pilot, lambda: isinstance(app.record.outcome, ev.Stopped), timeout=10)
+        assert await wait_until(pilot, lambda: isinstance(app.record.outcome, Stopped), timeout=10)
         assert app.job is None
 
 
@@ -170,15 +172,17 @@ async def test_quitting_while_training_returns_within_2_s_and_leaves_it_resumabl
         await pilot.press("q")
     assert time.monotonic() - start < 2.0
     assert await_file_unlocked(runs_root / "quit-mid-run")
-    from engine.autoencoder.training import TrainConfig, run_training
+    from engine.autoencoder.jobs.train.config import TrainConfig
 
-    done = max(e.epoch for e in read_events(runs_root / "quit-mid-run") if isinstance(e, ev.EpochEnd))
+    from engine.autoencoder.jobs.train.run import run_training
+
+    done = max(e.epoch for e in read_events(runs_root / "quit-mid-run") if isinstance(e, EpochEnd))
     summary = run_training(runs_root / "quit-mid-run", TrainConfig(epochs=done + 1), resume=True)
     assert summary["models"]["2"]["epochs"] == done + 1
 
 
 async def test_a_failure_inside_training_shows_an_error_and_the_app_stays_usable(runs_root, monkeypatch):
-    import engine.autoencoder.training as training
+    import engine.autoencoder.jobs.train.run as training
 
     def broken(*args, **kwargs):
         raise RuntimeError("the device fell over")
@@ -188,7 +192,7 @@ async def test_a_failure_inside_training_shows_an_error_and_the_app_stays_usable
     async with app.run_test(size=(80, 24)) as pilot:
         await start_from_form(app, pilot, latent="2", epochs="1", subset="600", name="broken")
         assert await wait_until(pilot, lambda: any("the device fell over" in n for n in app.notices))
-        assert isinstance(app.record.outcome, ev.Failed)
+        assert isinstance(app.record.outcome, Failed)
         await pilot.press("1", "space")
         assert isinstance(app.screen, OptimizerLab) and app.screen.trajectories[0].t == 1
 

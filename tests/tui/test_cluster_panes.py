@@ -6,10 +6,12 @@ import time
 
 from textual.widgets import DataTable, Select, Static
 
-from engine.autoencoder.clustering.record import ClusterRecord
-from engine.autoencoder.runs import events as ev
+from engine.autoencoder.jobs.cluster.record import ClusterRecord
+from engine.autoencoder.jobs.cluster.events import ClusterStarted
+from engine.autoencoder.jobs.train.events import ClusterScores
+from engine.autoencoder.runs.events import Done, Stopped
 from engine.autoencoder.runs.log import read_events
-from engine.autoencoder.runs.rundir import cluster_dir
+from engine.autoencoder.jobs.cluster.kind import CLUSTER
 from tests.conftest import await_file_unlocked
 from tests.tui.conftest import FIXTURE, text_of, three_model_run, wait_until, watching
 from tui.app import BumptuiApp
@@ -56,7 +58,7 @@ async def test_an_unclustered_run_shows_its_training_k_means_and_says_how_to_clu
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("4")
         pane = app.screen
-        final16 = [e for e in read_events(FIXTURE) if isinstance(e, ev.ClusterScores) and e.latent == 16][-1]
+        final16 = [e for e in read_events(FIXTURE) if isinstance(e, ClusterScores) and e.latent == 16][-1]
         shown = rows(pane)
         assert [(r[0], r[1], r[7]) for r in shown][:2] == [("latent 2", "k-means", "training ep 3"),
                                                            ("latent 16", "k-means", "training ep 3")]
@@ -71,31 +73,31 @@ async def test_cluster_from_the_pane_then_stop_and_resume_idec(sharpen_copy):
         pane = app.screen
         pane.query_one("#method", Select).value = "kmeans"
         await pilot.press("ctrl+s")
-        assert await wait_until(pilot, lambda: isinstance(app.clusters.outcome, ev.Done) and app.job is None)
+        assert await wait_until(pilot, lambda: isinstance(app.clusters.outcome, Done) and app.job is None)
         await pilot.pause(0.3)
         assert ("latent 16", "k-means", "3 seeds") in [(r[0], r[1], r[7]) for r in rows(pane)]
         assert any("Clustering finished" in n for n in app.notices)
 
-        (cluster_dir(sharpen_copy)).rename(sharpen_copy / "k-means-only")  # a second clustering: IDEC alone
+        (CLUSTER.folder(sharpen_copy)).rename(sharpen_copy / "k-means-only")  # a second clustering: IDEC alone
         pane.query_one("#method", Select).value = "idec"
         pane.query_one("#epochs").value = "1000"  # long enough to be stopped and resumed on a fast machine
         await pilot.press("ctrl+s")
         assert await wait_until(pilot, lambda: app.clusters.steps.get(16))
         await pilot.press("ctrl+x")
-        assert await wait_until(pilot, lambda: isinstance(app.clusters.outcome, ev.Stopped), timeout=10)
+        assert await wait_until(pilot, lambda: isinstance(app.clusters.outcome, Stopped), timeout=10)
         assert any("bumptui cluster" in n and "--resume" in n for n in app.notices)
         await pilot.press("ctrl+r")
         assert await wait_until(pilot, lambda: app.clusters.started and app.clusters.started.resumed_epochs is not None
-                                and sum(isinstance(e, ev.ClusterStarted) for e in read_events(cluster_dir(sharpen_copy))) == 2)
+                                and sum(isinstance(e, ClusterStarted) for e in read_events(CLUSTER.folder(sharpen_copy))) == 2)
         start = time.monotonic()
         await pilot.press("q")
     assert time.monotonic() - start < 3.0
     assert await_file_unlocked(sharpen_copy)
-    assert isinstance(read_events(cluster_dir(sharpen_copy))[-1], ev.Stopped)
+    assert isinstance(read_events(CLUSTER.folder(sharpen_copy))[-1], Stopped)
 
 
 async def test_umap_is_computed_in_a_worker_while_the_pane_answers_keys(sharpen_copy, monkeypatch):
-    from engine.autoencoder.clustering import projection
+    from engine.autoencoder.jobs.train import projection
 
     release, real = threading.Event(), projection.project
 

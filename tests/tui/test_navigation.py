@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from textual.widgets import Input, Static
 
-from engine.autoencoder.runs import events as ev
+from engine.autoencoder.runs.events import Done, Failed, Stopped
 from tui.app import BumptuiApp
 from tui.dialogs.critical_height import CriticalHeightScreen
 from tui.dialogs.help import HelpScreen
@@ -75,12 +75,12 @@ async def test_after_start_the_focus_leaves_the_form_and_stop_works_from_inside_
         assert await wait_until(pilot, lambda: app.record is not None and app.record.steps[2])
         pane.set_focus(pane.query_one("#epochs", Input))
         await pilot.press("ctrl+x")
-        assert await wait_until(pilot, lambda: isinstance(app.record.outcome, ev.Stopped), timeout=10)
+        assert await wait_until(pilot, lambda: isinstance(app.record.outcome, Stopped), timeout=10)
         assert any("ctrl+r" in n and "--run-dir" in n for n in app.notices)
         stopped_at = max(app.record.epochs[2], default=0)
         pane.query_one("#epochs", Input).value = str(stopped_at + 1)
         await pilot.press("escape", "ctrl+r")
-        assert await wait_until(pilot, lambda: isinstance(app.record.outcome, ev.Done))
+        assert await wait_until(pilot, lambda: isinstance(app.record.outcome, Done))
         assert app.record.started.resumed_epochs == {"2": stopped_at}
         assert max(app.record.epochs[2]) == stopped_at + 1
 
@@ -191,6 +191,6 @@ async def test_a_full_disk_while_training_from_the_app_is_one_notice_and_the_app
             app.screen.query_one(f"#{key}", Input).value = value
         await pilot.press("ctrl+s")
         assert await wait_until(pilot, lambda: any("the disk is full" in n for n in app.notices))
-        assert isinstance(app.record.outcome, ev.Failed) and "could not be written" in app.record.outcome.message
+        assert isinstance(app.record.outcome, Failed) and "could not be written" in app.record.outcome.message
         await pilot.press("1", "space")
         assert app.screen.trajectories[0].t == 1

@@ -5,9 +5,11 @@ import time
 import numpy as np
 from textual.widgets import ContentSwitcher, DataTable, Input, Static
 
-from engine.autoencoder.runs import events as ev
+from engine.autoencoder.jobs.sharpen.events import SharpenScores, SharpenStarted
+
+from engine.autoencoder.runs.events import Stopped
 from engine.autoencoder.runs.log import read_events
-from engine.autoencoder.runs.rundir import sharpen_dir
+from engine.autoencoder.jobs.sharpen.kind import SHARPEN
 from tests.conftest import await_file_unlocked
 from tests.tui.conftest import FIXTURE, text_of, wait_until, watching
 from tui.app import BumptuiApp
@@ -16,8 +18,8 @@ from tui.screens.sharpen import SharpenChart, SharpenPane
 
 def latest_scores(latent):
     latest = {}
-    for e in read_events(sharpen_dir(FIXTURE)):
-        if isinstance(e, ev.SharpenScores) and e.latent == latent:
+    for e in read_events(SHARPEN.folder(FIXTURE)):
+        if isinstance(e, SharpenScores) and e.latent == latent:
             latest[e.model] = e
     return latest
 
@@ -40,7 +42,7 @@ async def test_the_pane_shows_the_recorded_comparison_curves_and_digits_per_mode
             assert row[4] == f"{scores[model].sharpness:.3f}" and row[5] == f"{scores[model].judge_acc:.4f}"
         status = text_of(pane.query_one("#status", Static))
         assert "finished" in status and "dis_net 100.0%" in status and "latent 2" in status
-        started = next(e for e in read_events(sharpen_dir(FIXTURE)) if isinstance(e, ev.SharpenStarted))
+        started = next(e for e in read_events(SHARPEN.folder(FIXTURE)) if isinstance(e, SharpenStarted))
         total = started.config["epochs"] * len(started.resumed_epochs)
         assert f"{total:.1f}/{total} epochs" in text_of(pane.query_one("#progress", Static)), "a finished bar is full"
         drawn = pane.query_one(SharpenChart).drawn
@@ -67,14 +69,14 @@ async def test_sharpen_from_the_pane_stop_resume_and_quit_quickly(sharpen_copy):
         pane = app.screen
         assert "Not sharpened yet" in text_of(pane.query_one("#status", Static))
         pane.query_one("#epochs", Input).value = "40"
-        pane.query_one("#lam", Input).value = "0.05"
+        pane.query_one("#lambda", Input).value = "0.05"
         await pilot.press("ctrl+s")
         assert await wait_until(pilot, lambda: app.sharpen.latest(16, "s2") is not None)
         # the pane redraws at most once a second while the app's own job runs
         assert await wait_until(pilot, lambda: len(table_rows(pane)) == 4, timeout=5)
         assert "sharpening running" in text_of(pane.query_one("#status", Static))
         await pilot.press("ctrl+x")
-        assert await wait_until(pilot, lambda: isinstance(app.sharpen.outcome, ev.Stopped), timeout=10)
+        assert await wait_until(pilot, lambda: isinstance(app.sharpen.outcome, Stopped), timeout=10)
         stopped_at = app.sharpen.latest(16, "s1").epoch
         await pilot.press("ctrl+r")
         assert await wait_until(pilot, lambda: app.sharpen.latest(16, "s1").epoch > stopped_at)
@@ -84,8 +86,8 @@ async def test_sharpen_from_the_pane_stop_resume_and_quit_quickly(sharpen_copy):
         await pilot.press("q")
     assert time.monotonic() - start < 2.0
     assert await_file_unlocked(sharpen_copy)
-    events = read_events(sharpen_dir(sharpen_copy))
-    assert sum(isinstance(e, ev.SharpenStarted) for e in events) == 2 and isinstance(events[-1], ev.Stopped)
+    events = read_events(SHARPEN.folder(sharpen_copy))
+    assert sum(isinstance(e, SharpenStarted) for e in events) == 2 and isinstance(events[-1], Stopped)
 
 
 async def test_bad_form_values_and_no_run_get_one_sentence_and_start_nothing(sharpen_copy):
@@ -97,11 +99,11 @@ async def test_bad_form_values_and_no_run_get_one_sentence_and_start_nothing(sha
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("7")
         pane = app.screen
-        for field, value, words in (("lam", "lots", "lambda must be a number"), ("lam", "-2", "lambda must be"),
+        for field, value, words in (("lambda", "lots", "lambda must be a number"), ("lambda", "-2", "lambda must be"),
                                     ("epochs", "0", "epochs must be at least 1")):
-            pane.query_one("#lam", Input).value = ""
+            pane.query_one("#lambda", Input).value = ""
             pane.query_one("#epochs", Input).value = "3"
             pane.query_one(f"#{field}", Input).value = value
             await pilot.press("ctrl+s")
             assert words in text_of(pane.query_one("#error", Static))
-    assert not sharpen_dir(sharpen_copy).exists()
+    assert not SHARPEN.folder(sharpen_copy).exists()

@@ -12,35 +12,25 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
-from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Footer, Static
 
-from engine.autoencoder.clustering.config import METHODS, PIXEL_FEATURES, ClusterConfig
-from engine.autoencoder.clustering.record import ClusterRecord
-from engine.autoencoder.config import TrainingError
-from engine.autoencoder.runs.record import RunRecord
+from engine.autoencoder.jobs.cluster.config import METHODS, PIXEL_FEATURES, ClusterConfig, ClusterError, method_name
+from engine.autoencoder.jobs.cluster.record import ClusterRecord
+from engine.autoencoder.jobs.train.record import RunRecord
+from tui.forms import form_row, form_texts
 from tui.messages import RunView
 from tui.screens.run_pane import NO_RUN, RunPane
 from tui.widgets.contingency import ContingencyHeatmap
 from tui.widgets.pane_bar import PaneBar
 from tui.widgets.wait_line import EtaClock, WaitLine, bar, eta_text
 
-METHOD_CHOICES = (("all", "all"), ("k-means", "kmeans"), ("UMAP", "umap"), ("IDEC", "idec"))
-NAMES = {"kmeans": "k-means", "umap": "UMAP+GMM", "idec": "IDEC", "train": "k-means"}
+FORM = ("methods", "epochs")
+"""The form's settings, on one line."""
 ON_PIXELS = {"pixels": "pixels", "pca-50": "PCA-50 px"}
 
 
 def fmt(value) -> str:
     return "-" if value is None else f"{value:.3f}"
-
-
-def parse_form(method: str, epochs: str) -> ClusterConfig:
-    """The form as a config, or TrainingError with one sentence."""
-    try:
-        count = int(epochs)
-    except ValueError:
-        raise TrainingError(f"IDEC's epochs must be a whole number, not {epochs!r}.") from None
-    return ClusterConfig(methods=METHODS if method == "all" else (method,), epochs=count).validated()
 
 
 class ClustersPane(RunPane):
@@ -52,14 +42,6 @@ class ClustersPane(RunPane):
         Binding("ctrl+x", "stop", "Stop", priority=True, id="clusters.stop"),
         Binding("ctrl+r", "resume", "Resume", id="clusters.resume"),
     ]
-
-    class Start(Message):
-        """Cluster the current run's codes with this config, or resume its recorded clustering."""
-
-        def __init__(self, config: ClusterConfig | None, resume: bool = False) -> None:
-            super().__init__()
-            self.config: ClusterConfig | None = config
-            self.resume: bool = resume
 
     def __init__(self) -> None:
         super().__init__()
@@ -75,10 +57,8 @@ class ClustersPane(RunPane):
         table.add_columns("model", "method", "purity", "NMI", "ARI", "acc", "± acc", "from")
         yield table
         with Horizontal(id="form"):
-            yield Label("method")
-            yield Select(METHOD_CHOICES, value="all", allow_blank=False, id="method", compact=True)
-            yield Label("IDEC epochs")
-            yield Input(str(ClusterConfig().epochs), id="epochs", compact=True)
+            for name in FORM:
+                yield from form_row(ClusterConfig, name)
             yield Button("Cluster", id="start", variant="primary", compact=True)
             yield Button("Stop", id="stop", variant="error", compact=True)
         yield Static(id="error")
@@ -93,17 +73,17 @@ class ClustersPane(RunPane):
     def action_start(self) -> None:
         error = self.query_one("#error", Static)
         try:
-            config = parse_form(str(self.query_one("#method", Select).value), self.query_one("#epochs", Input).value)
-        except TrainingError as err:
+            config = ClusterConfig.from_text(form_texts(self, ClusterConfig, FORM))
+        except ClusterError as err:
             error.update(str(err))
             error.display = True
             return
         error.display = False
         self.set_focus(self.query_one("#scores"))
-        self.post_message(self.Start(config))
+        self.post_message(self.Start("cluster", config))
 
     def action_resume(self) -> None:
-        self.post_message(self.Start(None, resume=True))
+        self.post_message(self.Start("cluster", None, resume=True))
 
     def rows(self, record: RunRecord, clusters: ClusterRecord | None) -> list[tuple[str, list[str]]]:
         """(key, cells) per row: each model's methods, then the raw-pixel baselines; what the
@@ -116,22 +96,23 @@ class ClustersPane(RunPane):
                 if entry is None and method == "kmeans":
                     rows.append(self._training_row(record, d))
                 elif entry is not None:
-                    rows.append(self._row(method, f"latent-{d}", f"latent {d}", entry))
+                    rows.append(self._row(method, f"latent-{d}", f"latent {d}", entry, summary["config"]))
         for method, features in PIXEL_FEATURES.items():
             entry = summary["raw_pixels"].get(method) if summary else None
             if entry is not None:
-                rows.append(self._row(method, features, ON_PIXELS[features], entry))
+                rows.append(self._row(method, features, ON_PIXELS[features], entry, summary["config"]))
             elif method == "kmeans" and record.latest(record.clusters[None]) is not None:
                 rows.append(self._training_row(record, None))
         return [r for r in rows if r is not None]
 
-    def _row(self, method: str, features: str, model: str, entry: dict) -> tuple[str, list[str]]:
+    def _row(self, method: str, features: str, model: str, entry: dict, config: dict | None) -> tuple[str, list[str]]:
         key = f"{method}|{features}"
+        name = method_name(method, config)  # UMAP+GMM, or UMAP+k-means as the clustering was run
         how = (f"{entry['epochs']} epochs" if method == "idec"
                else f"{len(entry['seeds'])} seed{'s' * (len(entry['seeds']) != 1)}")
-        self.tables[key] = (entry["contingency"], f"{NAMES[method]} on {model}"
+        self.tables[key] = (entry["contingency"], f"{name} on {model}"
                             + (f", epoch {entry['epochs']}" if method == "idec" else f", seed {entry['seeds'][0]}"))
-        return key, [model, NAMES[method], *(fmt(entry[k]) for k in ("purity", "nmi", "ari", "acc")),
+        return key, [model, name, *(fmt(entry[k]) for k in ("purity", "nmi", "ari", "acc")),
                      fmt(entry.get("spread", {}).get("acc")), how]
 
     def _training_row(self, record: RunRecord, d: int | None) -> tuple[str, list[str]] | None:

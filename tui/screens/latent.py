@@ -15,8 +15,8 @@ from textual.binding import Binding
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
-from engine.autoencoder.runs.record import RunRecord
-from engine.autoencoder.runs.rundir import checkpoint_path
+from engine.autoencoder.jobs.train.record import RunRecord
+from engine.autoencoder.jobs.train.kind import checkpoint_path
 from tui.messages import RunView
 from tui.screens.run_pane import NO_RUN, EpochPane
 from tui.widgets.pane_bar import PaneBar
@@ -125,7 +125,7 @@ class LatentPane(EpochPane):
                        f"by {how}, drawn as their digit, {colour}.")
 
     def _compute(self, key: tuple):
-        from engine.autoencoder.clustering.projection import project
+        from engine.autoencoder.jobs.train.projection import project
         from engine.autoencoder.runs.log import RunError
 
         run_dir, latent, mtime = key

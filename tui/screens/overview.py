@@ -7,7 +7,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.widgets import Footer, Static
 
-from engine.autoencoder.runs.record import RunRecord
+from engine.autoencoder.jobs.train.record import RunRecord
 from tui.messages import RunView
 from tui.screens.run_pane import NO_RUN, RunPane
 from tui.widgets.pane_bar import PaneBar

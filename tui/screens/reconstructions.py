@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Static
 
 from engine.autoencoder.runs.events import decode_images
-from engine.autoencoder.runs.record import RunRecord
+from engine.autoencoder.jobs.train.record import RunRecord
 from tui.messages import RunView
 from tui.screens.run_pane import NO_RUN, EpochPane
 from tui.widgets import pixel_digits

@@ -1,6 +1,9 @@
-"""What every autoencoder pane shares: the app's current run, handed down as a RunView."""
+"""What every autoencoder pane shares: the app's current run, handed down as a RunView, and the
+messages that start and stop a job of any kind."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from textual.binding import Binding
 from textual.message import Message
@@ -26,8 +29,20 @@ class RunPane(Screen):
     class Shown(Message):
         """The pane is on screen again and wants the current view."""
 
+    class Start(Message):
+        """Start a job of a kind (the registry's name), or resume it: on run_dir, or on the current run
+        when None. The app checks it and runs it in its worker."""
+
+        def __init__(self, kind: str, config, resume: bool = False, run_dir: Path | None = None) -> None:
+            super().__init__()
+            self.kind: str = kind
+            self.config = config
+            """The kind's config; None when resuming as recorded."""
+            self.resume: bool = resume
+            self.run_dir: Path | None = run_dir
+
     class Stop(Message):
-        """Stop what the app is running (training or sharpening)."""
+        """Stop what the app is running (a training, a sharpening, a clustering, ...)."""
 
     def __init__(self) -> None:
         super().__init__()

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
-from engine.autoencoder.runs.record import RunRecord
+from engine.autoencoder.jobs.train.record import RunRecord
 from engine.autoencoder.runs.log import METRICS
 from engine.autoencoder.runs.rundir import CONFIG, RunError
 from tui.messages import RunView

@@ -12,14 +12,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
-from textual.widgets import Button, ContentSwitcher, DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import Button, ContentSwitcher, DataTable, Footer, Static
 
+from engine.autoencoder.jobs.sharpen.config import SharpenConfig, SharpenError, lambda_text
+from engine.autoencoder.jobs.sharpen.record import SharpenRecord
 from engine.autoencoder.runs.events import decode_images
-from engine.autoencoder.runs.record import SharpenRecord
-from engine.autoencoder.config import (DEFAULT_LAMBDA, INITS, PRECISIONS, SharpenConfig, STRATEGIES, TrainingError,
-                                      lambda_text)
 from engine.autoencoder.sharpening.comparison import MODEL_NAMES, comparison_rows
+from tui.forms import form_row, form_texts
 from tui.messages import RunView
 from tui.screens.run_pane import NO_RUN, RunPane
 from tui.widgets.digits import DigitGrid, DigitRow
@@ -28,33 +27,14 @@ from tui.widgets.wait_line import EtaClock, WaitLine, bar, eta_text
 from tui.widgets.pane_bar import PaneBar
 
 NOT_SHARPENED = "Not sharpened yet: ctrl+s sharpens every model of this run (both strategies and the L1-only control)."
-STRATEGY_CHOICES = (("strategies 1, 2", "both"), ("strategy 1", "1"), ("strategy 2", "2"))
 
 
-def parse_form(values: dict[str, str]) -> SharpenConfig:
-    """The form's text as a config, or TrainingError with one sentence."""
-    try:
-        lam = float(values["lam"]) if values["lam"].strip() else None
-    except ValueError:
-        raise TrainingError(f"lambda must be a number, or empty for each strategy's default, not {values['lam']!r}.") from None
-    try:
-        epochs = int(values["epochs"])
-    except ValueError:
-        raise TrainingError(f"Epochs must be a whole number, not {values['epochs']!r}.") from None
-    strategies = STRATEGIES if values["strategy"] == "both" else (int(values["strategy"]),)
-    return SharpenConfig(strategies=strategies, lam=lam, epochs=epochs, init=values["init"],
-                         precision=values.get("precision", "auto")).validated()
+FORM = ("lam", "epochs", "strategies", "init", "precision")
+"""The form's settings, one a row."""
 
 
 class SharpenPane(RunPane):
     PANE = "sharpen"
-    class Start(Message):
-        """Sharpen the current run's models with this config, or resume its recorded sharpening."""
-
-        def __init__(self, config: SharpenConfig | None, resume: bool = False) -> None:
-            super().__init__()
-            self.config: SharpenConfig | None = config
-            self.resume: bool = resume
 
     CSS_PATH = "sharpen.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (76, "-wide")]
@@ -80,29 +60,14 @@ class SharpenPane(RunPane):
 
     def compose(self) -> ComposeResult:
         yield PaneBar(self.PANE)
-        defaults = SharpenConfig()
         with Horizontal(id="top"):
             table = DataTable(id="table", cursor_type="none", zebra_stripes=True)
             table.add_columns("model", "ep", "test L1", "clear", "sharp", "judge", "goal")
             yield table
             with Vertical(id="form"):
-                with Horizontal(classes="row"):
-                    yield Label("lambda")
-                    yield Input("", placeholder="/".join(f"{v:g}" for v in DEFAULT_LAMBDA.values()), id="lam",
-                                compact=True)
-                with Horizontal(classes="row"):
-                    yield Label("epochs")
-                    yield Input(str(defaults.epochs), id="epochs", compact=True)
-                with Horizontal(classes="row"):
-                    yield Label("with")
-                    yield Select(STRATEGY_CHOICES, value="both", allow_blank=False, id="strategy", compact=True)
-                with Horizontal(classes="row"):
-                    yield Label("from")
-                    yield Select([(i, i) for i in INITS], value=defaults.init, allow_blank=False, id="init", compact=True)
-                with Horizontal(classes="row"):
-                    yield Label("dtype")
-                    yield Select([(p, p) for p in PRECISIONS], value=defaults.precision, allow_blank=False,
-                                 id="precision", compact=True)
+                for name in FORM:
+                    with Horizontal(classes="row"):
+                        yield from form_row(SharpenConfig, name)
                 with Horizontal(classes="row"):
                     yield Button("Sharpen", id="start", variant="primary", compact=True)
                     yield Button("Stop", id="stop", variant="error", compact=True)
@@ -115,25 +80,20 @@ class SharpenPane(RunPane):
             yield DigitGrid(id="digits")
         yield Footer(compact=True)
 
-    def form_values(self) -> dict[str, str]:
-        values = {k: self.query_one(f"#{k}", Input).value for k in ("lam", "epochs")}
-        values.update({k: str(self.query_one(f"#{k}", Select).value) for k in ("strategy", "init", "precision")})
-        return values
-
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:
         error = self.query_one("#error", Static)
         try:
-            config = parse_form(self.form_values())
-        except TrainingError as err:
+            config = SharpenConfig.from_text(form_texts(self, SharpenConfig, FORM))
+        except SharpenError as err:
             error.update(str(err))
             return
         error.update("")
         self.set_focus(None)
-        self.post_message(self.Start(config))
+        self.post_message(self.Start("sharpen", config))
 
     def action_resume(self) -> None:
-        self.post_message(self.Start(None, resume=True))
+        self.post_message(self.Start("sharpen", None, resume=True))
 
     def action_next_model(self) -> None:
         sharpen = self.view.sharpen

@@ -8,13 +8,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
-from textual.widgets import Button, Footer, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Button, Footer, Input, Label, ProgressBar, Static
 
-from engine.autoencoder.config import ARCHITECTURES, DEVICES, PRECISIONS, TrainConfig, TrainingError
-from engine.autoencoder.runs.record import RunRecord
+from engine.autoencoder.jobs.train.config import TrainConfig, TrainingError
+from engine.autoencoder.jobs.train.record import RunRecord
 from engine.autoencoder.runs.rundir import new_run_name
-from tui.messages import LIVE, RunView
+from tui.forms import fill_form, form_row, form_texts
+from tui.messages import RunView
 from tui.screens.run_pane import RunPane
 from tui.widgets.run_charts import LossChart
 from tui.widgets.pane_bar import PaneBar
@@ -23,45 +23,13 @@ from tui.widgets.wait_line import EtaClock, WaitLine, eta_text
 NO_RUN_HERE = "No run yet: fill in the form and press ctrl+s (or Start), or open a recorded run on the Runs pane (6)."
 
 
-def parse_form(values: dict[str, str]) -> TrainConfig:
-    """The form's text as a config, or TrainingError with one sentence."""
-    try:
-        latents = tuple(int(v) for v in values["latent"].replace(",", " ").split())
-    except ValueError:
-        raise TrainingError(f"Latent sizes must be whole numbers separated by spaces, not {values['latent']!r}.") from None
-    numbers = {}
-    for key in ("epochs", "seed", "subset"):
-        text = values[key].strip()
-        if key == "subset" and not text:
-            numbers[key] = None
-            continue
-        try:
-            numbers[key] = int(text)
-        except ValueError:
-            raise TrainingError(f"{key.capitalize()} must be a whole number, not {text!r}.") from None
-    return TrainConfig(latent_dims=latents, epochs=numbers["epochs"], arch=values["arch"], device=values["device"],
-                       precision=values.get("precision", "auto"),
-                       seed=numbers["seed"], subset=numbers["subset"]).validated()
+FORM = (("latent_dims", "epochs"), ("arch", "device"), ("seed", "subset"))
+"""The form's rows of settings, two a row; the run's name and the precision share the last."""
+FIELDS = (*(name for row in FORM for name in row), "precision")
 
 
 class TrainPane(RunPane):
     PANE = "train"
-
-    class Start(Message):
-        """Start a new training run with this config in runs/<name>."""
-
-        def __init__(self, config: TrainConfig, name: str) -> None:
-            super().__init__()
-            self.config: TrainConfig = config
-            self.name: str = name
-
-    class Resume(Message):
-        """Continue the open run from its newest checkpoints, up to `epochs` in all."""
-
-        def __init__(self, run_dir: Path, epochs: int) -> None:
-            super().__init__()
-            self.run_dir: Path = run_dir
-            self.epochs: int = epochs
 
     CSS_PATH = "train.tcss"
     AUTO_FOCUS = ""  # no focus: the digit keys switch panes until the user moves into the form
@@ -84,30 +52,16 @@ class TrainPane(RunPane):
 
     def compose(self) -> ComposeResult:
         yield PaneBar(self.PANE)
-        defaults = TrainConfig()
         with Horizontal(id="top"):
             with Vertical(id="form"):
-                with Horizontal(classes="row"):
-                    yield Label("latent")
-                    yield Input(" ".join(map(str, defaults.latent_dims)), id="latent", compact=True)
-                    yield Label("epochs")
-                    yield Input(str(defaults.epochs), id="epochs", compact=True)
-                with Horizontal(classes="row"):
-                    yield Label("arch")
-                    yield Select([(a, a) for a in ARCHITECTURES], value=defaults.arch, allow_blank=False, id="arch", compact=True)
-                    yield Label("device")
-                    yield Select([(d, d) for d in DEVICES], value="auto", allow_blank=False, id="device", compact=True)
-                with Horizontal(classes="row"):
-                    yield Label("seed")
-                    yield Input(str(defaults.seed), id="seed", compact=True)
-                    yield Label("subset")
-                    yield Input("", placeholder="all 60000", id="subset", compact=True)
+                for row in FORM:
+                    with Horizontal(classes="row"):
+                        for name in row:
+                            yield from form_row(TrainConfig, name)
                 with Horizontal(classes="row"):
                     yield Label("run")
                     yield Input(new_run_name(), id="name", compact=True)
-                    yield Label("prec", classes="short")
-                    yield Select([(p, p) for p in PRECISIONS], value="auto", allow_blank=False, id="precision",
-                                 compact=True)
+                    yield from form_row(TrainConfig, "precision", label_classes="short")
                 with Horizontal(classes="row"):
                     yield Label("")
                     yield Button("Start", id="start", variant="primary", compact=True)
@@ -119,17 +73,12 @@ class TrainPane(RunPane):
         yield LossChart(id="loss")
         yield Footer(compact=True)
 
-    def form_values(self) -> dict[str, str]:
-        values = {k: self.query_one(f"#{k}", Input).value for k in ("latent", "epochs", "seed", "subset", "name")}
-        values.update({k: str(self.query_one(f"#{k}", Select).value) for k in ("arch", "device", "precision")})
-        return values
-
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:
         error = self.query_one("#error", Static)
         try:
-            config = parse_form(self.form_values())
-            name = self.form_values()["name"].strip()
+            config = TrainConfig.from_text(form_texts(self, TrainConfig, FIELDS))
+            name = self.query_one("#name", Input).value.strip()
             if not name or "/" in name:
                 raise TrainingError("The run name must be a plain folder name.")
         except TrainingError as err:
@@ -137,7 +86,7 @@ class TrainPane(RunPane):
             return
         error.update("")
         self.set_focus(None)  # out of the form: the digit keys switch panes again
-        self.post_message(self.Start(config, name))
+        self.post_message(self.Start("train", config, run_dir=self.view.runs_root / name))
 
     def action_resume(self) -> None:
         error = self.query_one("#error", Static)
@@ -145,13 +94,13 @@ class TrainPane(RunPane):
             error.update("Open a run to resume first (Runs pane, 6).")
             return
         try:
-            epochs = int(self.form_values()["epochs"])
+            epochs = int(form_texts(self, TrainConfig, ["epochs"])["epochs"])
         except ValueError:
             error.update("Epochs must be a whole number: the total to resume to.")
             return
         error.update("")
         self.set_focus(None)
-        self.post_message(self.Resume(self.view.record.run_dir, epochs))
+        self.post_message(self.Start("train", TrainConfig(epochs=epochs), resume=True, run_dir=self.view.record.run_dir))
 
     def follow_run(self, record: RunRecord) -> None:
         """Fill the form with the open run's settings and a fresh name: Start then begins a run like
@@ -160,12 +109,7 @@ class TrainPane(RunPane):
         if config is None:
             return
         self._form_for = record.run_dir
-        values = {"latent": " ".join(map(str, config["latent_dims"])), "epochs": str(config["epochs"]),
-                  "seed": str(config["seed"]), "subset": "" if config["subset"] is None else str(config["subset"])}
-        for key, value in values.items():
-            self.query_one(f"#{key}", Input).value = value
-        self.query_one("#arch", Select).value = config["arch"]
-        self.query_one("#precision", Select).value = config.get("precision", "fp32")
+        fill_form(self, TrainConfig, {"precision": "fp32", **config}, [n for n in FIELDS if n != "device"])
         self.query_one("#name", Input).value = new_run_name()
 
     def action_log_scale(self) -> None:
@@ -187,7 +131,7 @@ class TrainPane(RunPane):
             status.update(NO_RUN_HERE)
             return
         state = view.status(record)
-        live = state in LIVE  # the status read once: it looks at the run's lock
+        live = view.live(state)  # the status read once: it looks at the run's lock
         self.query_one(WaitLine).wait_for(record.phase() if live else None)
         done, total = record.done()
         if live and done:

@@ -26,7 +26,7 @@ class PaneBar(Widget):
     def entries(self, short: bool) -> list[tuple[str, str, bool]]:
         """(mode, text, is_active) per pane; short: only the open pane keeps its label."""
         return [(name, f" {pane_key(name)}" if short and name != self.active else f" {pane_key(name)} {label}",
-                 name == self.active) for name, (label, _) in PANES.items()]
+                 name == self.active) for name, (label, _, _) in PANES.items()]
 
     def render(self) -> Content:
         short = sum(len(text) for _, text, _ in self.entries(False)) + len(HELP) > self.size.width

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from textual_plotext import PlotextPlot
 
-from engine.autoencoder.runs.record import RunRecord
+from engine.autoencoder.jobs.train.record import RunRecord
 
 LATENT_COLORS = ["orange", "cyan", "magenta", "green", "yellow", "red"]
 TEST_MARKERS = ["◆", "●", "▲", "■", "★", "✚"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual_plotext import PlotextPlot
 
-from engine.autoencoder.runs.record import SharpenRecord
+from engine.autoencoder.jobs.sharpen.record import SharpenRecord
 from engine.autoencoder.sharpening.comparison import model_name
 from tui.widgets.run_charts import LATENT_COLORS
 

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.autoencoder.clustering.config import ClusterConfig
 from engine.autoencoder.clustering.kmeans import kmeans
 from engine.autoencoder.clustering.manifold import cluster_embedding, umap_embedding
 
 
-def cluster_labels(method: str, features: np.ndarray, seed: int, config: ClusterConfig,
+def cluster_labels(method: str, features: np.ndarray, seed: int, config,
                    scaling: str = "none") -> np.ndarray:
     """Each row's cluster (0-9) by `method`: kmeans (on the features scaled as `scaling` says) or
-    umap (N2D: the UMAP embedding the config describes, then its clusterer). IDEC is a run of its
-    own (clustering/run.py)."""
+    umap (N2D: the UMAP embedding the config, a ClusterConfig, describes, then its clusterer). IDEC
+    is a job of its own (jobs/cluster/run.py)."""
     if method == "kmeans":
         return kmeans(features, seed, scaling).labels_
     if method == "umap":

@@ -10,11 +10,12 @@ from datetime import datetime
 from pathlib import Path
 
 from engine.autoencoder.runs.events import from_record, to_record
+from engine.errors import UserError
 
 METRICS = "metrics.jsonl"
 
 
-class RunError(ValueError):
+class RunError(UserError):
     """A run directory a user named cannot be used as asked; the message says why."""
 
 

@@ -1,6 +1,6 @@
-"""A run as its events tell it, folded into the latest word on each model, epoch and score.
-
-Used by `bumptui report`, and by anything that watches a run from another process.
+"""A job as its events tell it, folded into the latest word on each of its units: the base every
+kind's record builds on (jobs/<kind>/record.py). Used by `bumptui report`, the app, and anything
+that watches a job from another process.
 """
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from engine.autoencoder.runs import events as ev
+from engine.autoencoder.runs.lock import RunLock
 from engine.autoencoder.runs.log import METRICS, MetricsTail
-from engine.autoencoder.runs.rundir import RunLock, sharpen_dir
-from engine.autoencoder.sharpening.comparison import CONTROL, PLAIN, model_name
 
 STATUS = {ev.Done: "finished", ev.Failed: "failed", ev.Stopped: "stopped"}
 
@@ -36,17 +36,37 @@ class Progress:
 
 @dataclass
 class Record:
-    """What a training run's record and a sharpening's share: a log to read, and how it ended."""
+    """What every job's record shares: the run it belongs to, how it started, its batch-level steps
+    (empty until its units train), and how it ended. A kind folds its own events in `take`."""
 
     run_dir: Path
-    """The training run (a sharpening records itself inside it)."""
+    """The training run (a job inside it records itself in its own folder there)."""
+    started: ev.JobStarted | None = None
     outcome: ev.Done | ev.Stopped | ev.Failed | None = None
+    steps: dict = field(default_factory=lambda: defaultdict(dict))
+    """unit -> (epoch, step) -> its step event (what the unit is depends on the kind)."""
 
-    @staticmethod
-    def metrics_path(run_dir: Path) -> Path:
-        raise NotImplementedError
+    FOLDER: ClassVar[str] = ""
+    """Where in the run directory the kind records itself ("" for the run's own folder)."""
+
+    @classmethod
+    def folder(cls, run_dir: Path) -> Path:
+        return Path(run_dir) / cls.FOLDER if cls.FOLDER else Path(run_dir)
+
+    @classmethod
+    def metrics_path(cls, run_dir: Path) -> Path:
+        return cls.folder(run_dir) / METRICS
 
     def add(self, event) -> None:
+        if isinstance(event, ev.JobStarted):
+            self.started, self.outcome = event, None
+        elif isinstance(event, ev.ENDINGS):
+            self.outcome = event
+        else:
+            self.take(event)
+
+    def take(self, event) -> None:
+        """Fold in one of the kind's own events."""
         raise NotImplementedError
 
     @classmethod
@@ -62,7 +82,7 @@ class Record:
         return getattr(self.outcome, "message", None) or getattr(self.outcome, "reason", None) or ""
 
     def phase(self) -> str | None:
-        """What a live run is busy with before its first batch losses, or None once it trains."""
+        """What a live job is busy with before its first batch losses, or None once it trains."""
         if self.outcome is not None or any(self.steps.values()):
             return None
         if self.started is None:
@@ -71,6 +91,10 @@ class Record:
 
     def setting_up(self) -> str:
         """What it does after it started and before its first losses."""
+        return "setting up"
+
+    def done(self) -> tuple[float, int]:
+        """(units of work done, with the fraction of the current one; how many in all)."""
         raise NotImplementedError
 
     def status(self) -> str:
@@ -79,197 +103,17 @@ class Record:
             return STATUS[type(self.outcome)]
         return "running" if RunLock(self.run_dir).live_pid() is not None else "dead"
 
-
-@dataclass
-class RunRecord(Record):
-    started: ev.RunStarted | None = None
-    judge: ev.JudgeReady | None = None
-    epochs: dict = field(default_factory=lambda: defaultdict(dict))
-    """latent -> epoch -> EpochEnd."""
-    steps: dict = field(default_factory=lambda: defaultdict(dict))
-    """latent -> (epoch, step) -> (steps_per_epoch, loss)."""
-    snapshots: dict = field(default_factory=lambda: defaultdict(dict))
-    clusters: dict = field(default_factory=lambda: defaultdict(dict))
-    """latent (None: raw pixels) -> epoch -> ClusterScores."""
-    reconstructions: dict = field(default_factory=lambda: defaultdict(dict))
-
-    @staticmethod
-    def metrics_path(run_dir: Path) -> Path:
-        return Path(run_dir) / METRICS
-
-    def add(self, event) -> None:
-        if isinstance(event, ev.RunStarted):
-            self.started, self.outcome = event, None
-        elif isinstance(event, ev.JudgeReady):
-            self.judge = event
-        elif isinstance(event, ev.StepLoss):
-            self.steps[event.latent][(event.epoch, event.step)] = (event.steps_per_epoch, event.loss)
-        elif isinstance(event, ev.EpochEnd):
-            self.epochs[event.latent][event.epoch] = event
-        elif isinstance(event, ev.LatentSnapshot):
-            self.snapshots[event.latent][event.epoch] = event
-        elif isinstance(event, ev.ClusterScores):
-            self.clusters[event.latent][event.epoch] = event
-        elif isinstance(event, ev.Reconstructions):
-            self.reconstructions[event.latent][event.epoch] = event
-        elif isinstance(event, (ev.Done, ev.Stopped, ev.Failed)):
-            self.outcome = event
-
-    @property
-    def latents(self) -> list[int]:
-        if self.started is not None:
-            return list(self.started.config["latent_dims"])
-        return sorted(self.epochs)
+    def summary(self) -> dict:
+        """What the job's command prints with --json."""
+        raise NotImplementedError
 
     @staticmethod
     def latest(by_epoch: dict):
         return by_epoch[max(by_epoch)] if by_epoch else None
 
-    def progress(self, latent: int) -> Progress:
-        epochs = self.started.config["epochs"] if self.started else 1
-        done = self.latest(self.epochs[latent])
-        steps = self.steps[latent]
-        last = max(steps) if steps else (0, 0)
-        n = steps[last][0] if steps else 1
-        progress = max(done.epoch if done else 0, last[0] - 1 + last[1] / n)
-        return Progress(progress, epochs, done.images_per_s if done else 0.0)
 
-    def done(self) -> tuple[float, int]:
-        """(epochs done over every model, with fractions of the current ones; epochs asked for in all)."""
-        progress = [self.progress(d) for d in self.latents]
-        return sum(p.done for p in progress), sum(p.epochs for p in progress)
-
-    def setting_up(self) -> str:
-        if self.judge is None:
-            return "training the judge (a digit classifier, once per subset size)"
-        return "scoring the raw pixels with k-means (the baseline)"
-
-    def judge_acc(self, latent: int) -> float | None:
-        """The judge's accuracy on the latest fully evaluated reconstructions of this model."""
-        judged = [r for r in self.reconstructions[latent].values() if r.judge_acc is not None]
-        return max(judged, key=lambda r: r.epoch).judge_acc if judged else None
-
-    def summary(self) -> dict:
-        """The scores of the latest evaluation of each model, in the shape of `bumptui train --json`."""
-        models = {}
-        for d in self.latents:
-            epoch_end, scores = self.latest(self.epochs[d]), self.latest(self.clusters[d])
-            models[str(d)] = {
-                "epochs": epoch_end.epoch if epoch_end else 0,
-                "test_l1": epoch_end.test_l1 if epoch_end else None,
-                **{k: getattr(scores, k) if scores else None for k in ("purity", "nmi", "ari", "acc")},
-                "judge_acc": self.judge_acc(d),
-            }
-        raw = self.latest(self.clusters[None])
-        return {
-            "run_dir": str(self.run_dir),
-            "status": self.status(),
-            "models": models,
-            "raw_pixels": {k: getattr(raw, k) for k in ("purity", "nmi", "ari", "acc")} if raw else None,
-            "judge": {"test_acc": self.judge.test_acc} if self.judge else None,
-        }
-
-
-SCORE_FIELDS = ("test_l1", "clear_score", "sharpness", "judge_acc")
-LOSS_FIELDS = ("d_loss", "d_acc", "g_l1", "g_adv")
-JUDGE_DROP_ALLOWED = 0.01
-"""A sharpened model meets the target when it is nearer the data's sharpness (1.0) than model (a)
-while the judge reads at most this much less of its reconstructions correctly."""
-
-
-def mean_or_none(values: list) -> float | None:
-    """The mean, or None for a loss a strategy does not have (D's, for the L1-only control)."""
-    return None if values[0] is None else sum(values) / len(values)
-
-
-def meets_target(plain: ev.SharpenScores, sharpened: ev.SharpenScores) -> bool:
-    return (abs(sharpened.sharpness - 1) < abs(plain.sharpness - 1)
-            and sharpened.judge_acc >= plain.judge_acc - JUDGE_DROP_ALLOWED)
-
-
-@dataclass
-class SharpenRecord(Record):
-    """A sharpening run (in <run>/sharpen) as its events tell it."""
-
-    started: ev.SharpenStarted | None = None
-    dis: ev.DisReady | None = None
-    steps: dict = field(default_factory=lambda: defaultdict(dict))
-    """(latent, strategy) -> (epoch, step) -> SharpenStep."""
-    scores: dict = field(default_factory=lambda: defaultdict(dict))
-    """(latent, "a" | "s0" | "s1" | "s2") -> epoch -> SharpenScores."""
-
-    @staticmethod
-    def metrics_path(run_dir: Path) -> Path:
-        return sharpen_dir(run_dir) / METRICS
-
-    def add(self, event) -> None:
-        if isinstance(event, ev.SharpenStarted):
-            self.started, self.outcome = event, None
-        elif isinstance(event, ev.DisReady):
-            self.dis = event
-        elif isinstance(event, ev.SharpenStep):
-            self.steps[(event.latent, event.strategy)][(event.epoch, event.step)] = event
-        elif isinstance(event, ev.SharpenScores):
-            self.scores[(event.latent, event.model)][event.epoch] = event
-        elif isinstance(event, (ev.Done, ev.Stopped, ev.Failed)):
-            self.outcome = event
-
-    @property
-    def latents(self) -> list[int]:
-        return sorted({latent for latent, _ in self.scores})
-
-    @property
-    def strategies(self) -> list[int]:
-        """0 (the L1-only control) and the strategies asked for."""
-        if self.started is not None:
-            return [CONTROL, *self.started.config["strategies"]]
-        return sorted({s for _, s in self.steps})
-
-    def latest(self, latent: int, model: str) -> ev.SharpenScores | None:
-        return RunRecord.latest(self.scores.get((latent, model), {}))
-
-    def setting_up(self) -> str:
-        if self.dis is None:
-            return "training dis_net on clear vs blurred digits (the judge first, if not cached)"
-        return "scoring model (a) of each latent size"
-
-    def done(self) -> tuple[float, int]:
-        """(epochs done over every strategy and model, with fractions of the current ones; epochs asked
-        for in all), as RunRecord.done gives them for a training run."""
-        done = sum(max((e - 1 + s.step / s.steps_per_epoch for (e, _), s in steps.items()), default=0.0)
-                   for steps in self.steps.values())
-        total = self.started.config["epochs"] * len(self.started.resumed_epochs) if self.started else 0
-        return done, total
-
-    def history(self, latent: int, strategy: int) -> list[dict]:
-        """Per epoch, the mean of D's and G's logged losses and D's accuracy."""
-        by_epoch = defaultdict(list)
-        for (epoch, _), step in sorted(self.steps.get((latent, strategy), {}).items()):
-            by_epoch[epoch].append(step)
-        return [{"epoch": e, **{k: mean_or_none([getattr(s, k) for s in steps]) for k in LOSS_FIELDS}}
-                for e, steps in by_epoch.items()]
-
-    def summary(self) -> dict:
-        """Every model's latest scores per latent: (a) and each strategy, in the shape of `bumptui compare --json`."""
-        models = {}
-        for d in self.latents:
-            plain = self.latest(d, PLAIN)
-            row = {}
-            if plain is not None:
-                row[PLAIN] = {"epochs": self.started.plain_epochs.get(str(d)) if self.started else None,
-                            **{k: getattr(plain, k) for k in SCORE_FIELDS}}
-            for s in self.strategies:
-                latest = self.latest(d, model_name(s))
-                if latest is None:
-                    continue
-                row[model_name(s)] = {"epochs": latest.epoch, **{k: getattr(latest, k) for k in SCORE_FIELDS},
-                                "meets_target": plain is not None and meets_target(plain, latest),
-                                "history": self.history(d, s)}
-            models[str(d)] = row
-        return {
-            "run_dir": str(self.run_dir),
-            "status": self.status(),
-            "config": self.started.config if self.started else None,
-            "dis_net": {"held_out_acc": self.dis.held_out_acc} if self.dis else None,
-            "models": models,
-        }
+def epochs_done(steps: dict) -> float:
+    """Epochs done by the units whose step events (with epoch, step, steps_per_epoch) are in `steps`,
+    with the fraction of each one's current epoch, summed."""
+    return sum(max((e - 1 + s.step / s.steps_per_epoch for (e, _), s in by.items()), default=0.0)
+               for by in steps.values())

@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 from torchvision.transforms.v2.functional import gaussian_blur
 
-from engine.autoencoder.config import BLUR_KERNEL, BLUR_SIGMA
+from engine.autoencoder.sharpening import BLUR_KERNEL, BLUR_SIGMA
 from engine.autoencoder.models import as_images
 
 SIGMA_LEVELS = 8

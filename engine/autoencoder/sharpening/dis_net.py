@@ -11,7 +11,7 @@ import threading
 import torch
 from torch import nn
 
-from engine.autoencoder.config import BLUR_KERNEL, BLUR_SIGMA, DCGAN_BETAS
+from engine.autoencoder.sharpening import BLUR_KERNEL, BLUR_SIGMA, DCGAN_BETAS
 from engine.autoencoder.data import Cancelled, shuffled_batches
 from engine.autoencoder.models import adam, as_float, as_images, in_chunks
 from engine.autoencoder.sharpening.blur import blur

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from engine.autoencoder.config import BLUR_KERNEL, BLUR_SIGMA, SharpenConfig
+from engine.autoencoder.sharpening import BLUR_KERNEL, BLUR_SIGMA
 from engine.autoencoder.data import Cancelled, shuffled_batches
 from engine.autoencoder.models import as_float, as_uint8_digits, in_chunks, l1_loss
 from engine.autoencoder.sharpening.dis_net import real_vs_blurred_batch
@@ -127,8 +127,9 @@ def g_step(model, g_opt, dis, clear: torch.Tensor, lam: float, precision: str = 
     return StepLosses(g_l1=rec_l1.detach(), g_adv=adversarial.detach())
 
 
-def sharpen_batch(pair: Pair, clear: torch.Tensor, config: SharpenConfig) -> StepLosses:
-    """One batch of the pair's strategy: its D steps (config.d_steps times each), then G's step."""
+def sharpen_batch(pair: Pair, clear: torch.Tensor, config) -> StepLosses:
+    """One batch of the pair's strategy: its D steps (config.d_steps times each), then G's step.
+    config: a SharpenConfig (jobs/sharpen/config.py), read for d_steps, the blur, lambda and precision."""
     d = StepLosses()
     for step in STRATEGY_STEPS[pair.strategy]:
         if step == "blur":
@@ -144,7 +145,7 @@ def sharpen_batch(pair: Pair, clear: torch.Tensor, config: SharpenConfig) -> Ste
     return StepLosses(d.d_loss, d.d_acc, g.g_l1, g.g_adv)
 
 
-def sharpen_epoch(pair: Pair, train_x: torch.Tensor, batch_size: int, config: SharpenConfig, cancel,
+def sharpen_epoch(pair: Pair, train_x: torch.Tensor, batch_size: int, config, cancel,
                   on_step: Callable[[int, StepLosses], None]) -> list[StepLosses] | None:
     """One pass over uint8 train_x (n, 784) in a fresh order, calling on_step(step, losses) after
     every batch; None when `cancel` was set (checked before every batch). Pairs with equal `order`

@@ -40,7 +40,7 @@ def project(run_dir: Path, latent: int, data_dir=None) -> Projection:
     from engine.autoencoder.data import DeviceData
     from engine.autoencoder.models import make_autoencoder
     from engine.autoencoder.runs.checkpoint import load_checkpoint
-    from engine.autoencoder.runs.rundir import checkpoint_path, read_train_config
+    from engine.autoencoder.jobs.train.kind import checkpoint_path, read_train_config
     from engine.autoencoder.training import SNAPSHOT_SIZE, encode_and_score, project_2d
 
     train = read_train_config(run_dir)

@@ -5,51 +5,35 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
-from engine.autoencoder.clustering.config import METHODS, PIXEL_FEATURES
-from engine.autoencoder.runs import events as ev
-from engine.autoencoder.runs.log import METRICS
-from engine.autoencoder.runs.record import Record
-from engine.autoencoder.runs.rundir import cluster_dir
+from engine.autoencoder.jobs.cluster import events as ev
+from engine.autoencoder.jobs.cluster.config import METHODS, PIXEL_FEATURES
+from engine.autoencoder.runs.record import Record, epochs_done
 
 SCORES = ("purity", "nmi", "ari", "acc")
 
 
 @dataclass
 class ClusterRecord(Record):
-    started: ev.ClusterStarted | None = None
+    FOLDER = "cluster"
+
     scores: dict = field(default_factory=lambda: defaultdict(dict))
     """(method, features) -> (seed, epoch) -> MethodScores."""
-    steps: dict = field(default_factory=lambda: defaultdict(dict))
-    """latent -> (epoch, step) -> IdecStep."""
 
-    @staticmethod
-    def metrics_path(run_dir: Path) -> Path:
-        return cluster_dir(run_dir) / METRICS
-
-    def add(self, event) -> None:
-        if isinstance(event, ev.ClusterStarted):
-            self.started, self.outcome = event, None
-        elif isinstance(event, ev.MethodScores):
+    def take(self, event) -> None:
+        """steps: latent -> (epoch, step) -> IdecStep."""
+        if isinstance(event, ev.MethodScores):
             self.scores[(event.method, event.features)][(event.seed, event.epoch)] = event
         elif isinstance(event, ev.IdecStep):
             self.steps[event.latent][(event.epoch, event.step)] = event
-        elif isinstance(event, (ev.Done, ev.Stopped, ev.Failed)):
-            self.outcome = event
 
     def has(self, method: str, features: str, seed: int, epoch: int = 0) -> bool:
         return (seed, epoch) in self.scores.get((method, features), {})
 
     def setting_up(self) -> str:
         return "clustering the codes (k-means, UMAP) before IDEC fine-tunes"
-
-    def phase(self) -> str | None:
-        if self.outcome is None and self.started is not None and not self.steps:
-            return self.setting_up()
-        return super().phase()
 
     @property
     def latents(self) -> list[int]:
@@ -62,8 +46,7 @@ class ClusterRecord(Record):
         if self.started is None:
             return 0.0, 0
         fixed = sum(len(by) for (method, _), by in self.scores.items() if method != "idec")
-        idec = sum(max((e - 1 + s.step / s.steps_per_epoch for (e, _), s in steps.items()), default=0.0)
-                   for steps in self.steps.values())
+        idec = epochs_done(self.steps)
         epochs = self.started.config["epochs"] * len(self.started.resumed_epochs)
         return fixed + idec, self.started.scorings + epochs
 

@@ -15,63 +15,31 @@ held throughout, so neither a training nor a sharpening can touch the run meanwh
 from __future__ import annotations
 
 import math
-import threading
 import time
-from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import torch
 
-from engine.autoencoder.clustering.config import PCA_COMPONENTS, PIXEL_FEATURES, ClusterConfig
 from engine.autoencoder.clustering.idec import Idec, idec_epoch
 from engine.autoencoder.clustering.kmeans import kmeans
 from engine.autoencoder.clustering.manifold import pca
 from engine.autoencoder.clustering.methods import cluster_labels
-from engine.autoencoder.clustering.record import ClusterRecord
 from engine.autoencoder.clustering.scores import N_CLUSTERS, agreement
-from engine.autoencoder.config import TrainConfig, model_seed, resolved_precision
-from engine.autoencoder.data import Cancelled, log_every, steps_per_epoch
-from engine.autoencoder.models import adam, as_float, in_chunks, load_adam, make_autoencoder
-from engine.autoencoder.runs import events as ev
+from engine.autoencoder.data import Cancelled, NonFiniteLoss, log_every, steps_per_epoch
+from engine.autoencoder.jobs.cluster import events as ev
+from engine.autoencoder.jobs.cluster.config import PCA_COMPONENTS, PIXEL_FEATURES, ClusterConfig
+from engine.autoencoder.jobs.cluster.kind import CLUSTER, idec_path
+from engine.autoencoder.jobs.cluster.record import ClusterRecord
+from engine.autoencoder.jobs.kind import Plan
+from engine.autoencoder.jobs.train.config import TrainConfig
+from engine.autoencoder.jobs.train.kind import checkpoint_path
+from engine.autoencoder.models import adam, as_float, in_chunks, load_adam, make_autoencoder, model_seed
 from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
-from engine.autoencoder.runs.rundir import checkpoint_path, cluster_dir, idec_path, prepare_inside, recorded
-from engine.autoencoder.training import NonFiniteLoss, encode_and_score, on_device, reported, restore_all, run_epochs
+from engine.autoencoder.runs.events import Done, Stopped, Failed
+from engine.autoencoder.training import encode_and_score
 
-
-@dataclass(frozen=True)
-class ClusterPlan:
-    """A clustering request checked against its training run: what run_cluster runs, unchecked."""
-
-    run_dir: Path
-    train: TrainConfig
-    config: ClusterConfig
-    resume: bool
-
-
-def prepare_cluster(run_dir: Path, config: ClusterConfig | None, resume: bool) -> ClusterPlan:
-    """Check a clustering request against its run before anything is written."""
-    train, config = prepare_inside(run_dir, cluster_dir(run_dir), ClusterConfig, config, resume, "clustering",
-                                   "clustered")
-    return ClusterPlan(Path(run_dir), train, config, resume)
-
-
-def run_cluster(run: str | Path | ClusterPlan, config: ClusterConfig | None = None, *, resume: bool = False,
-                callback: Callable[[object], None] | None = None, cancel: threading.Event | None = None,
-                data_dir=None) -> dict | None:
-    """Cluster the models of the training run `run` (or of a ClusterPlan prepare_cluster has checked),
-    recording it all in its cluster folder. Returns the summary (ClusterRecord.summary), or None if
-    stopped or failed. User errors raise RunError, DataError or TrainingError before anything is written."""
-    plan = run if isinstance(run, ClusterPlan) else prepare_cluster(Path(run), config, resume)
-    cancel = cancel or threading.Event()
-
-    def load():
-        device, data, _ = on_device(plan.train, data_dir)
-        return device, data, replace(plan.config, precision=resolved_precision(plan.config.precision, device))
-
-    return recorded(plan.run_dir, cluster_dir(plan.run_dir), None if plan.resume else lambda loaded: loaded[2].as_dict(),
-                    callback, load, lambda loaded, emit, stale_pid: _cluster(plan, *loaded, emit, cancel, stale_pid))
+run_cluster = CLUSTER.execute
+"""Cluster a run's models (or a checked Plan) as a script would: see JobKind.execute."""
 
 
 class IdecModel:
@@ -115,30 +83,31 @@ class IdecModel:
         self.epoch = int(checkpoint.counters["epoch"])
 
 
-def _cluster(plan: ClusterPlan, device, data, config: ClusterConfig, emit, cancel, stale_pid) -> dict | None:
-    run_dir, train = plan.run_dir, plan.train
+def cluster(plan: Plan, device, data, job) -> dict | None:
+    """k-means and UMAP on every model's codes and the raw pixels, then IDEC on every model (the
+    clustering kind's body, run by the Runner)."""
+    run_dir, train, config, cancel = plan.run_dir, plan.run_config, plan.config, job.cancel
     latents = list(config.latent_dims or train.latent_dims)
     record = ClusterRecord.read(run_dir) if plan.resume else ClusterRecord(run_dir)
 
     def told(event) -> None:
         record.add(event)
-        emit(event)
+        job.emit(event)
 
     plain = {d: load_checkpoint(checkpoint_path(run_dir, d), "autoencoder") for d in latents}
     idecs = [IdecModel(d, train, config, plain[d], device) for d in latents] if "idec" in config.methods else []
     if idecs:
-        restore_all(idecs, lambda m: idec_path(run_dir, m.latent), "idec", config.epochs, cluster_dir(run_dir),
-                    "fine-tuned")
+        job.restore(idecs, lambda m: idec_path(run_dir, m.latent), "idec", config.epochs, "fine-tuned")
     fixed = [m for m in ("kmeans", "umap") if m in config.methods]
     told(ev.ClusterStarted(str(run_dir), config.as_dict(), str(device), {str(m.latent): m.epoch for m in idecs},
-                           len(fixed) * (len(latents) + 1) * config.seeds, stale_pid))
-    with reported(told, "Clustering"):
+                           job.stale_pid, len(fixed) * (len(latents) + 1) * config.seeds))
+    with job.reported("Clustering"):
         if not _score_fixed(fixed, plain, train, config, data, device, record, told, cancel):
             return None
-        if idecs and not _fine_tune(idecs, run_dir, train, config, data, record, told, cancel):
+        if idecs and not _fine_tune(idecs, job, train, config, data, record, told):
             return None
         summary = record.summary()
-        told(ev.Done({k: summary[k] for k in ("run_dir", "methods", "raw_pixels")}))
+        told(Done({k: summary[k] for k in ("run_dir", "methods", "raw_pixels")}))
         return {**summary, "status": record.status()}  # finished, now that Done is recorded
 
 
@@ -168,7 +137,7 @@ def _score_fixed(methods, plain, train, config, data, device, record, emit, canc
                 if record.has(method, features, seed):
                     continue
                 if cancel.is_set():
-                    emit(ev.Stopped(f"stopped before {method} on {features} (seed {seed}); --resume continues there"))
+                    emit(Stopped(f"stopped before {method} on {features} (seed {seed}); --resume continues there"))
                     return False
                 start = time.perf_counter()
                 scaling = train.kmeans_scaling if latent is not None else "none"
@@ -183,9 +152,10 @@ def _scores(method, features, latent, seed, epoch, found, seconds) -> ev.MethodS
                            found.contingency.tolist(), seconds)
 
 
-def _fine_tune(idecs: list[IdecModel], run_dir, train, config, data, record, emit, cancel) -> bool:
+def _fine_tune(idecs: list[IdecModel], job, train, config, data, record, emit) -> bool:
     """IDEC on every model, side by side epoch by epoch, each epoch scored and saved. False when it
     did not finish (the Stopped or Failed event is emitted)."""
+    run_dir, cancel = job.plan.run_dir, job.cancel
     for m in idecs:
         if m.epoch == 0:
             start = time.perf_counter()
@@ -210,10 +180,10 @@ def _fine_tune(idecs: list[IdecModel], run_dir, train, config, data, record, emi
             idec_epoch(m.net, m.optimizer, data.train_x, m.state, train.batch_size, config.gamma,
                        config.update_interval, m.generator, cancel, on_step, config.precision)
         except Cancelled:
-            return ev.Stopped(f"stopped during IDEC epoch {epoch} of the latent-{m.latent} model; --resume continues "
+            return Stopped(f"stopped during IDEC epoch {epoch} of the latent-{m.latent} model; --resume continues "
                               f"from epoch {m.epoch + 1}")
         except NonFiniteLoss as where:
-            return ev.Failed(f"IDEC's losses on the latent-{m.latent} model became infinite or NaN at {where} of "
+            return Failed(f"IDEC's losses on the latent-{m.latent} model became infinite or NaN at {where} of "
                              f"epoch {epoch}; lower gamma or the learning rate and start again.")
         m.epoch = epoch
         found = agreement(data.test_y, m.clusters(data.test_x))
@@ -221,4 +191,4 @@ def _fine_tune(idecs: list[IdecModel], run_dir, train, config, data, record, emi
         save_checkpoint(m.checkpoint(), idec_path(run_dir, m.latent))
         return None
 
-    return run_epochs(idecs, config.epochs, one_epoch, emit)
+    return job.epochs(idecs, config.epochs, one_epoch)

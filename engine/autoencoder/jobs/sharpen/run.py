@@ -17,45 +17,30 @@ from __future__ import annotations
 
 import copy
 import math
-import threading
-from dataclasses import dataclass, replace
-from pathlib import Path
-from typing import Callable
 
 import torch
 
-from engine.autoencoder.config import (DCGAN_BETAS, SharpenConfig, TrainConfig, model_seed,
-                                      resolved_precision)
-from engine.autoencoder.data import log_every, shown_digits, steps_per_epoch
-from engine.autoencoder.judge import ensure_judge
+from engine.autoencoder.data import NonFiniteLoss, log_every, shown_digits, steps_per_epoch
+from engine.autoencoder.jobs.judge_cache import ensure_judge
+from engine.autoencoder.jobs.kind import Plan
+from engine.autoencoder.jobs.sharpen import events as ev
+from engine.autoencoder.jobs.sharpen.config import SharpenConfig
+from engine.autoencoder.jobs.sharpen.kind import SHARPEN, pair_path, scorer_path
+from engine.autoencoder.jobs.sharpen.record import LOSS_FIELDS
+from engine.autoencoder.jobs.train.config import TrainConfig
+from engine.autoencoder.jobs.train.kind import checkpoint_path
 from engine.autoencoder.mnist import SIDE
-from engine.autoencoder.models import adam, as_float, load_adam, make_autoencoder
-from engine.autoencoder.runs import events as ev
+from engine.autoencoder.models import adam, as_float, load_adam, make_autoencoder, model_seed
 from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
-from engine.autoencoder.runs.record import LOSS_FIELDS
-from engine.autoencoder.runs.rundir import (checkpoint_path, judge_path, pair_path, prepare_inside, recorded,
-                                            scorer_path, sharpen_dir)
+from engine.autoencoder.runs.events import Done, Failed, Stopped, encode_images
+from engine.autoencoder.runs.rundir import judge_path
+from engine.autoencoder.sharpening import DCGAN_BETAS
 from engine.autoencoder.sharpening.comparison import CONTROL, PLAIN, PairKey, model_name
 from engine.autoencoder.sharpening.dis_net import DisNet, dis_accuracy, train_dis_net
 from engine.autoencoder.sharpening.strategies import Pair, StepLosses, evaluate, sharpen_epoch
-from engine.autoencoder.training import NonFiniteLoss, on_device, reported, restore_all, run_epochs
 
-
-@dataclass(frozen=True)
-class SharpenPlan:
-    """A sharpening request checked against its training run: what run_sharpen runs, unchecked."""
-
-    run_dir: Path
-    train: TrainConfig
-    config: SharpenConfig
-    resume: bool
-
-
-def prepare_sharpen(run_dir: Path, config: SharpenConfig | None, resume: bool) -> SharpenPlan:
-    """Check a sharpening request against its run before anything is written."""
-    train, config = prepare_inside(run_dir, sharpen_dir(run_dir), SharpenConfig, config, resume, "sharpening",
-                                   "sharpened")
-    return SharpenPlan(Path(run_dir), train, config, resume)
+run_sharpen = SHARPEN.execute
+"""Sharpen a run's models (or a checked Plan) as a script would: see JobKind.execute."""
 
 
 class SharpenedModel(Pair):
@@ -99,28 +84,6 @@ class SharpenedModel(Pair):
         self.epoch = int(checkpoint.counters["epoch"])
 
 
-def run_sharpen(run: str | Path | SharpenPlan, config: SharpenConfig | None = None, *, resume: bool = False,
-                callback: Callable[[object], None] | None = None, cancel: threading.Event | None = None,
-                data_dir=None) -> dict | None:
-    """Sharpen the models of the training run `run` (or of a SharpenPlan prepare_sharpen has checked),
-    recording it all in its sharpen folder.
-
-    Returns the summary (as in the Done event), or None if stopped or failed. User errors raise
-    RunError, DataError or TrainingError before anything is written.
-    """
-    plan = run if isinstance(run, SharpenPlan) else prepare_sharpen(Path(run), config, resume)
-    cancel = cancel or threading.Event()
-
-    def load():
-        device, data, _ = on_device(plan.train, data_dir)
-        return device, data, replace(plan.config, precision=resolved_precision(plan.config.precision, device))
-
-    return recorded(plan.run_dir, sharpen_dir(plan.run_dir), None if plan.resume else lambda loaded: loaded[2].as_dict(),
-                    callback, load,
-                    lambda loaded, emit, stale_pid: _sharpen(replace(plan, config=loaded[2]), *loaded[:2], emit, cancel,
-                                                             stale_pid))
-
-
 class SharpenScoring:
     """Scores any model on the same test digits with the same dis_net and judge, and emits it."""
 
@@ -129,20 +92,20 @@ class SharpenScoring:
         self.shown = shown_digits(data.test_y)
         self.labels = data.test_y[self.shown].tolist()
         index = torch.as_tensor(self.shown, device=data.test_x.device)
-        self.originals = ev.encode_images(data.test_x[index].reshape(-1, SIDE, SIDE).cpu().numpy())
+        self.originals = encode_images(data.test_x[index].reshape(-1, SIDE, SIDE).cpu().numpy())
 
     def score(self, model, latent: int, name: str, epoch: int) -> None:
         result = evaluate(model, self.data.test_x, self.data.test_y, self.scorer, self.judge, self.shown)
         s = result.scores
         self.emit(ev.SharpenScores(latent, name, epoch, s.test_l1, s.clear_score, s.sharpness, s.judge_acc,
-                                   self.labels, self.originals, ev.encode_images(result.shown),
+                                   self.labels, self.originals, encode_images(result.shown),
                                    result.judged.tolist()))
 
 
-def _trained_scorer(plan: SharpenPlan, data, pairs: list[SharpenedModel], cancel) -> DisNet | None:
+def _trained_scorer(plan: Plan, data, pairs: list[SharpenedModel], cancel) -> DisNet | None:
     """dis_net trained on clear vs blurred training digits, saved, and copied into each strategy's D;
     None when stopped."""
-    train, config = plan.train, plan.config
+    train, config = plan.run_config, plan.config
     scorer = train_dis_net(data.train_x, config.dis_epochs_for(len(data.train_x), train.batch_size),
                            train.batch_size, config.d_lr, config.seed, config.blur_kernel, config.blur_sigma, cancel)
     if scorer is not None:
@@ -163,8 +126,10 @@ def _score_starting_points(scoring: SharpenScoring, plain: dict, pairs: list[Sha
             scoring.score(p.model, p.latent, model_name(p.strategy), p.epoch)
 
 
-def _sharpen(plan: SharpenPlan, device, data, emit, cancel, stale_pid) -> dict | None:
-    run_dir, train, config = plan.run_dir, plan.train, plan.config
+def sharpen(plan: Plan, device, data, job) -> dict | None:
+    """Every strategy and the control on every model asked for, side by side epoch by epoch (the
+    sharpening kind's body, run by the Runner)."""
+    run_dir, train, config, emit, cancel = plan.run_dir, plan.run_config, plan.config, job.emit, job.cancel
     latents = list(config.latent_dims or train.latent_dims)
     plain = {d: load_checkpoint(checkpoint_path(run_dir, d), "autoencoder") for d in latents}
     scorer, cached = DisNet().to(device), scorer_path(run_dir).exists()
@@ -172,16 +137,15 @@ def _sharpen(plan: SharpenPlan, device, data, emit, cancel, stale_pid) -> dict |
         scorer.load_state_dict(load_checkpoint(scorer_path(run_dir), "dis_net").models["dis_net"])
     pairs = [SharpenedModel(s, d, train, config, plain[d], scorer, device)
              for d in latents for s in (CONTROL, *config.strategies)]
-    restore_all(pairs, lambda p: pair_path(run_dir, p.key), "sharpening", config.epochs, sharpen_dir(run_dir),
-                "sharpened")
+    job.restore(pairs, lambda p: pair_path(run_dir, p.key), "sharpening", config.epochs, "sharpened")
     emit(ev.SharpenStarted(str(run_dir), config.as_dict(), str(device), {str(p.key): p.epoch for p in pairs},
-                           {str(d): int(plain[d].counters["epoch"]) for d in latents}, stale_pid))
-    with reported(emit, "Sharpening"):
+                           job.stale_pid, {str(d): int(plain[d].counters["epoch"]) for d in latents}))
+    with job.reported("Sharpening"):
         judge, _, _ = ensure_judge(judge_path(run_dir, train.subset), data, device, train.judge_epochs, train.seed,
                                    cancel)
         scorer = scorer if cached or judge is None else _trained_scorer(plan, data, pairs, cancel)
         if judge is None or scorer is None:
-            emit(ev.Stopped(f"stopped while training {'the judge' if judge is None else 'dis_net'}"))
+            emit(Stopped(f"stopped while training {'the judge' if judge is None else 'dis_net'}"))
             return None
         emit(ev.DisReady(dis_accuracy(scorer, as_float(data.test_x), 1, config.blur_kernel, config.blur_sigma), cached))
         scoring = SharpenScoring(data, scorer, judge, emit)
@@ -195,15 +159,15 @@ def _sharpen(plan: SharpenPlan, device, data, emit, cancel, stale_pid) -> dict |
                 save_checkpoint(p.checkpoint(), pair_path(run_dir, p.key))
             return outcome
 
-        if not run_epochs(pairs, config.epochs, one_epoch, emit):
+        if not job.epochs(pairs, config.epochs, one_epoch):
             return None
         summary = {"run_dir": str(run_dir), "epochs": config.epochs,
                    "lambda": {str(s): config.lam_for(s) for s in config.strategies}}
-        emit(ev.Done(summary))
+        emit(Done(summary))
         return summary
 
 
-def _epoch(p: SharpenedModel, epoch: int, train, config, data, emit, cancel) -> ev.Stopped | ev.Failed | None:
+def _epoch(p: SharpenedModel, epoch: int, train, config, data, emit, cancel) -> Stopped | Failed | None:
     """One epoch of one strategy on one model, its losses logged as means over ~20 intervals."""
     steps = steps_per_epoch(len(data.train_x), train.batch_size)
     every = log_every(steps)
@@ -224,9 +188,9 @@ def _epoch(p: SharpenedModel, epoch: int, train, config, data, emit, cancel) -> 
     try:
         history = sharpen_epoch(p, data.train_x, train.batch_size, config, cancel, on_step)
     except NonFiniteLoss as where:
-        return ev.Failed(f"The losses of strategy {p.strategy} on the latent-{p.latent} model became infinite or NaN "
+        return Failed(f"The losses of strategy {p.strategy} on the latent-{p.latent} model became infinite or NaN "
                          f"at {where} of epoch {epoch}; lower lambda or the learning rates and start again.")
     if history is None:
-        return ev.Stopped(f"stopped during epoch {epoch} of strategy {p.strategy} on the latent-{p.latent} model; "
+        return Stopped(f"stopped during epoch {epoch} of strategy {p.strategy} on the latent-{p.latent} model; "
                           f"--resume continues from epoch {p.epoch + 1}")
     return None

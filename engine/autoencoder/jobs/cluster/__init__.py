@@ -1,0 +1,1 @@
+"""The cluster kind of job: config, events, record, kind (the JobKind) and run (its body)."""

@@ -1,0 +1,65 @@
+"""Every kind of job by name, as "module:attr" strings, so that reading the registry imports no
+kind (and so no torch or numpy): the command line lists the commands and the app starts with it,
+and a kind's module is imported only when that kind is asked for. Beside the built-in kinds, an
+installed package may add one under the entry-point group "bumptui.kinds" (name = "module:attr"),
+as harlequin finds its adapters; `register` adds one in-process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import import_module
+
+
+@dataclass(frozen=True)
+class Entry:
+    target: str
+    """Where the JobKind instance lives: "package.module:NAME"."""
+    help: str
+    """The command's one line in `bumptui --help`."""
+    show: str | None = None
+    """Where the command line's printer of the kind's summary lives ("module:function", called with
+    (kind, plan, summary, as_json) -> exit code); None: the summary as JSON or as plain lines."""
+
+
+KINDS: dict[str, Entry] = {
+    "train": Entry("engine.autoencoder.jobs.train.kind:TRAIN",
+                   "train the MNIST autoencoders headless, into a run directory", "cli.train:show"),
+    "sharpen": Entry("engine.autoencoder.jobs.sharpen.kind:SHARPEN",
+                     "retrain a run's autoencoders with L1 + dis_net's loss (into RUN_DIR/sharpen)", "cli.sharpen:show"),
+    "cluster": Entry("engine.autoencoder.jobs.cluster.kind:CLUSTER",
+                     "cluster a run's codes by k-means, UMAP (N2D) and IDEC (into RUN_DIR/cluster)", "cli.cluster:show"),
+}
+
+
+GROUP = "bumptui.kinds"
+
+
+def register(name: str, entry: Entry) -> None:
+    """Add a kind (or replace one of that name)."""
+    KINDS[name] = entry
+
+
+def add_installed() -> None:
+    """Add the kinds that installed packages declare (not done at import: scanning them takes time
+    the app's first frame should not spend)."""
+    from importlib.metadata import entry_points
+
+    for point in entry_points(group=GROUP):
+        if point.name not in KINDS:
+            KINDS[point.name] = Entry(point.value, f"the {point.name} job ({point.dist.name if point.dist else GROUP})")
+
+
+def load(target: str):
+    module, _, attr = target.partition(":")
+    return getattr(import_module(module), attr)
+
+
+def kind(name: str):
+    """The JobKind registered as `name`, its module imported now."""
+    return load(KINDS[name].target)
+
+
+def kinds() -> list:
+    """Every registered JobKind, each module imported."""
+    return [kind(name) for name in KINDS]

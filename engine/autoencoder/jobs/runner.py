@@ -1,0 +1,104 @@
+"""The one runner of every kind of job, in the spirit of minGPT's Trainer: it knows nothing of
+what it runs. It takes the run's lock, loads what the kind needs, writes a new job's config once
+that load has succeeded (so a job that could not start leaves nothing behind), writes every event
+the kind emits to its log and hands it to the caller's callback, and releases the lock however the
+job ends. The kind's body gets the runner as `job`: emit, cancel, restore, epochs and reported.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from engine.autoencoder.jobs.kind import JobKind, Plan
+from engine.autoencoder.runs import events as ev
+from engine.autoencoder.runs.lock import RunLock
+from engine.autoencoder.runs.log import METRICS, MetricsWriter
+from engine.autoencoder.runs.rundir import CHECKPOINTS, write_config
+from engine.errors import UserError
+
+
+@dataclass
+class Runner:
+    kind: JobKind
+    plan: Plan
+    callback: Callable[[object], None] | None
+    cancel: threading.Event
+    """Set by whoever wants the job stopped (ctrl+c, the app's Stop); the kind checks it between batches."""
+    data_dir: Path | None = None
+    stale_pid: int | None = None
+    """A dead process whose lock this job found and took over (known once the lock is held)."""
+    _writer: MetricsWriter | None = None
+
+    def run(self) -> dict | None:
+        folder = self.kind.folder(self.plan.run_dir)
+        (folder / CHECKPOINTS).mkdir(parents=True, exist_ok=True)
+        lock = RunLock(Path(self.plan.run_dir)).acquire()
+        self.stale_pid = lock.stale_pid
+        try:
+            config, loaded = self.kind.load(self.plan, self.data_dir)
+            if not self.plan.resume:
+                write_config(folder, config.as_dict())
+            self._writer = MetricsWriter(folder / METRICS)
+            return self.kind.run(self.plan.with_config(config), loaded, self)
+        finally:
+            if self._writer is not None:
+                self._writer.close()
+            lock.release()
+
+    def emit(self, event) -> None:
+        """Record an event in the job's log, then hand it to the callback."""
+        self._writer.write(event)
+        if self.callback is not None:
+            self.callback(event)
+
+    @contextmanager
+    def reported(self, what: str):
+        """An error inside is emitted as Failed (so the log says how the job ended), then raised."""
+        try:
+            yield
+        except UserError as err:  # a user's error (a full disk, a damaged file): its sentence
+            self.emit(ev.Failed(str(err)))
+            raise
+        except Exception as err:
+            self.emit(ev.Failed(f"{what} stopped by an internal error: {type(err).__name__}: {err}"))
+            raise
+
+    def restore(self, units, path_of: Callable, checkpoint_kind: str, epochs: int, done_words: str) -> None:
+        """Restore each unit (a model, a strategy's pair) from its checkpoint where there is one;
+        the kind's error when one has already done more than `epochs`."""
+        from engine.autoencoder.runs.checkpoint import load_checkpoint
+
+        for unit in units:
+            path = path_of(unit)
+            if path.exists():
+                unit.restore(load_checkpoint(path, checkpoint_kind))
+        done = max(unit.epoch for unit in units)
+        if done > epochs:
+            raise self.kind.config.ERROR(f"{self.kind.folder(self.plan.run_dir)} has already {done_words} {done} "
+                                         "epochs; ask for at least that many to resume it.")
+
+    def epochs(self, units, epochs: int, one_epoch: Callable) -> bool:
+        """Every unit through epochs 1..epochs, side by side epoch by epoch, skipping the epochs a
+        unit has done already. one_epoch(unit, epoch) trains, scores and saves one, or returns the
+        Stopped or Failed event that ends the job, which is emitted. True when every unit finished."""
+        for epoch in range(1, epochs + 1):
+            for unit in units:
+                if unit.epoch >= epoch:
+                    continue
+                outcome = one_epoch(unit, epoch)
+                if outcome is not None:
+                    self.emit(outcome)
+                    return False
+        return True
+
+
+def mnist_on_device(run_config, data_dir=None):
+    """(the torch device a training run's config asks for, MNIST on it, at the run's subset)."""
+    from engine.autoencoder.data import DeviceData
+
+    device = run_config.torch_device()
+    return device, DeviceData.load(device, run_config.subset, data_dir)

@@ -1,0 +1,1 @@
+"""The train kind of job: config, events, record, kind (the JobKind) and run (its body)."""

@@ -1,0 +1,97 @@
+"""Training as a kind of job: a run directory of its own, one autoencoder per latent size. Also what
+the jobs recorded inside a trained run read of it: its config, its models' checkpoints, and the
+checks before such a job is recorded there (`prepare_inside`)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from engine.autoencoder.jobs.kind import JobKind, Plan
+from engine.autoencoder.jobs.train.config import TrainConfig
+from engine.autoencoder.jobs.train.record import RunRecord
+from engine.autoencoder.runs.lock import RunLock
+from engine.autoencoder.runs.log import RunError, check_log
+from engine.autoencoder.runs.rundir import CHECKPOINTS, has_record, read_settings
+
+
+def checkpoint_path(run_dir: Path, latent: int) -> Path:
+    """The newest complete checkpoint of the run's latent-`latent` autoencoder."""
+    return Path(run_dir) / CHECKPOINTS / f"latent-{latent}.pt"
+
+
+def read_train_config(run_dir: Path) -> TrainConfig:
+    """The run's config.json, every field checked (types and ranges; a GPU it names need not be
+    here); RunError naming the first bad one."""
+    return read_settings(run_dir, TrainConfig, check_device=False)
+
+
+class TrainKind(JobKind):
+    name = "train"
+    doing = "training"
+    config = TrainConfig
+    record = RunRecord
+    inside_run = False
+
+    def prepare(self, run_dir: Path, config: TrainConfig | None, resume: bool) -> Plan:
+        """Check a request to create a new run directory, or to reopen one to resume up to
+        config.epochs, before anything is written."""
+        run_dir = Path(run_dir)
+        if run_dir.exists() and not run_dir.is_dir():
+            raise RunError(f"{run_dir} is a file, not a folder; choose another run directory.")
+        has_run = has_record(run_dir)
+        if resume:
+            if not has_run:
+                raise RunError(f"There is no run to resume in {run_dir}.")
+            check_log(run_dir, run_dir)
+            stored = read_train_config(run_dir)
+            config = stored if config is None else replace(stored, epochs=config.epochs)
+        elif has_run:
+            raise RunError(f"{run_dir} already holds a run; pass --resume to continue it or choose another run "
+                           "directory.")
+        return Plan(run_dir, (config or TrainConfig()).validated(), resume)
+
+    def load(self, plan: Plan, data_dir=None):
+        from engine.autoencoder.jobs.runner import mnist_on_device
+
+        device, data = mnist_on_device(plan.config, data_dir)
+        return plan.config.resolved(device), (device, data)
+
+    def run(self, plan: Plan, loaded, job) -> dict | None:
+        from engine.autoencoder.jobs.train.run import train
+
+        return train(plan, *loaded, job)
+
+    def resume_command(self, run_dir: Path) -> str:
+        return f"bumptui train --resume --run-dir {run_dir}"
+
+
+TRAIN = TrainKind()
+
+
+def prepare_inside(kind: JobKind, run_dir: Path, config, resume: bool, noun: str, done: str) -> Plan:
+    """Check a request for a job recorded inside a trained run (a sharpening, a clustering) before
+    anything is written. Resuming takes the stored config, with the epochs asked for; a job already
+    recorded is refused without --resume; every model it needs must have a checkpoint, and the run
+    must be free."""
+    run_dir = Path(run_dir)
+    folder = kind.folder(run_dir)
+    if not run_dir.is_dir():
+        raise RunError(f"There is no run directory {run_dir}.")
+    train = read_train_config(run_dir)
+    if resume:
+        if not has_record(folder):
+            raise RunError(f"{run_dir} has no {noun} to resume.")
+        check_log(folder, run_dir)
+        stored = read_settings(folder, kind.config)
+        config = stored if config is None else replace(stored, epochs=config.epochs)
+    elif has_record(folder):
+        raise RunError(f"{run_dir} is already {done} (in {folder}); pass --resume to continue it, "
+                       f"or move {folder} away to start again.")
+    config = (config or kind.config()).validated(train.latent_dims)
+    for d in config.latent_dims or train.latent_dims:
+        if not checkpoint_path(run_dir, d).exists():
+            raise RunError(f"{run_dir} has no trained latent-{d} model yet; train it first (bumptui train).")
+    RunLock(run_dir).refuse_if_held()
+    return Plan(run_dir, config, resume, train)
+

@@ -1,0 +1,87 @@
+"""A training run as its events tell it: the latest word on each model, epoch and score."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from engine.autoencoder.jobs.train import events as ev
+from engine.autoencoder.runs.record import Progress, Record
+
+
+@dataclass
+class RunRecord(Record):
+    """A training run as its events tell it."""
+
+    judge: ev.JudgeReady | None = None
+    epochs: dict = field(default_factory=lambda: defaultdict(dict))
+    """latent -> epoch -> EpochEnd."""
+    snapshots: dict = field(default_factory=lambda: defaultdict(dict))
+    clusters: dict = field(default_factory=lambda: defaultdict(dict))
+    """latent (None: raw pixels) -> epoch -> ClusterScores."""
+    reconstructions: dict = field(default_factory=lambda: defaultdict(dict))
+
+    def take(self, event) -> None:
+        """steps: latent -> (epoch, step) -> (steps_per_epoch, loss)."""
+        if isinstance(event, ev.JudgeReady):
+            self.judge = event
+        elif isinstance(event, ev.StepLoss):
+            self.steps[event.latent][(event.epoch, event.step)] = (event.steps_per_epoch, event.loss)
+        elif isinstance(event, ev.EpochEnd):
+            self.epochs[event.latent][event.epoch] = event
+        elif isinstance(event, ev.LatentSnapshot):
+            self.snapshots[event.latent][event.epoch] = event
+        elif isinstance(event, ev.ClusterScores):
+            self.clusters[event.latent][event.epoch] = event
+        elif isinstance(event, ev.Reconstructions):
+            self.reconstructions[event.latent][event.epoch] = event
+
+    @property
+    def latents(self) -> list[int]:
+        if self.started is not None:
+            return list(self.started.config["latent_dims"])
+        return sorted(self.epochs)
+
+    def progress(self, latent: int) -> Progress:
+        epochs = self.started.config["epochs"] if self.started else 1
+        done = self.latest(self.epochs[latent])
+        steps = self.steps[latent]
+        last = max(steps) if steps else (0, 0)
+        n = steps[last][0] if steps else 1
+        progress = max(done.epoch if done else 0, last[0] - 1 + last[1] / n)
+        return Progress(progress, epochs, done.images_per_s if done else 0.0)
+
+    def done(self) -> tuple[float, int]:
+        """(epochs done over every model, with fractions of the current ones; epochs asked for in all)."""
+        progress = [self.progress(d) for d in self.latents]
+        return sum(p.done for p in progress), sum(p.epochs for p in progress)
+
+    def setting_up(self) -> str:
+        if self.judge is None:
+            return "training the judge (a digit classifier, once per subset size)"
+        return "scoring the raw pixels with k-means (the baseline)"
+
+    def judge_acc(self, latent: int) -> float | None:
+        """The judge's accuracy on the latest fully evaluated reconstructions of this model."""
+        judged = [r for r in self.reconstructions[latent].values() if r.judge_acc is not None]
+        return max(judged, key=lambda r: r.epoch).judge_acc if judged else None
+
+    def summary(self) -> dict:
+        """The scores of the latest evaluation of each model, in the shape of `bumptui train --json`."""
+        models = {}
+        for d in self.latents:
+            epoch_end, scores = self.latest(self.epochs[d]), self.latest(self.clusters[d])
+            models[str(d)] = {
+                "epochs": epoch_end.epoch if epoch_end else 0,
+                "test_l1": epoch_end.test_l1 if epoch_end else None,
+                **{k: getattr(scores, k) if scores else None for k in ("purity", "nmi", "ari", "acc")},
+                "judge_acc": self.judge_acc(d),
+            }
+        raw = self.latest(self.clusters[None])
+        return {
+            "run_dir": str(self.run_dir),
+            "status": self.status(),
+            "models": models,
+            "raw_pixels": {k: getattr(raw, k) for k in ("purity", "nmi", "ari", "acc")} if raw else None,
+            "judge": {"test_acc": self.judge.test_acc} if self.judge else None,
+        }

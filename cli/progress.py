@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from dataclasses import asdict
 from types import SimpleNamespace
 
 from engine.autoencoder.jobs.cluster import events as cluster_ev
@@ -19,8 +20,9 @@ from engine.autoencoder.sharpening.comparison import MODEL_NAMES, PLAIN, PairKey
 
 ev = SimpleNamespace(**{name: getattr(module, name) for module in (common_ev, train_ev, sharpen_ev, cluster_ev)
                         for name in dir(module) if name[0].isupper()})
-"""The built-in kinds' events by name, as the displays below match on them (another kind's events
-get its plain lines only, through their `line` where they have one)."""
+"""The built-in kinds' events by name, as the displays below match on them; another kind's events
+are told plainly, field by field (`fields_line`)."""
+BUILT_IN = {m.__name__ for m in (common_ev, train_ev, sharpen_ev, cluster_ev)}
 
 PLAIN_LINE_EVERY_S = 5.0
 """Plain progress lines (stderr not a terminal) are at most this often, so a log stays readable."""
@@ -142,10 +144,12 @@ class Progress:
                                 status=f"acc {event.acc:.3f} NMI {event.nmi:.3f}")
             case ev.JudgeReady() | ev.DisReady() | ev.Stopped() | ev.Failed() | ev.SharpenScores():
                 self.bar.console.print(self._line(event))
+            case _ if type(event).__module__ not in BUILT_IN and not hasattr(event, "step"):
+                self.bar.console.print(fields_line(event))  # a kind this display does not know
 
     def _plain(self, event) -> None:
         now = time.monotonic()
-        if isinstance(event, (ev.StepLoss, ev.SharpenStep, ev.IdecStep)) and now - self._last_line < PLAIN_LINE_EVERY_S:
+        if hasattr(event, "step") and now - self._last_line < PLAIN_LINE_EVERY_S:  # a batch's losses
             return
         line = self._line(event)
         if line:
@@ -200,8 +204,14 @@ class Progress:
                 return event.reason
             case ev.Failed():
                 return event.message
-        return event.line() if hasattr(event, "line") else ""
+        return "" if type(event).__module__ in BUILT_IN else fields_line(event)
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.stop()
+
+
+def fields_line(event) -> str:
+    """An event of a kind this display does not know, as "Counted: n 3" (long fields left out)."""
+    shown = [f"{k} {v}" for k, v in asdict(event).items() if len(repr(v)) <= 40]
+    return f"{type(event).__name__}: {', '.join(shown)}"

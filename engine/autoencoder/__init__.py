@@ -2,3 +2,7 @@
 judge, PNG grids; clustering/ scores codes against digits; sharpening/ retrains with dis_net. Below
 it all, settings.py (each setting declared once); runs/ records any job (layout, lock, log,
 checkpoints, the Record base); jobs/ runs them: one kind interface, one runner, a package per kind."""
+
+SIDE = 28
+"""An MNIST digit is SIDE x SIDE pixels."""
+PIXELS = SIDE * SIDE

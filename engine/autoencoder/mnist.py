@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from engine.autoencoder import PIXELS, SIDE  # noqa: F401 (this module's names for them, as before)
 from engine.errors import UserError
 
 ASSETS_MNIST = Path(__file__).resolve().parents[2] / "assets" / "mnist"
@@ -26,9 +27,7 @@ FILES = {
 }
 
 
-SIDE = 28
 """MNIST digits are SIDE x SIDE pixels."""
-PIXELS = SIDE * SIDE
 
 
 class DataError(UserError):

@@ -110,7 +110,7 @@ def test_detach_returns_at_once_and_the_run_carries_on(runs_root):
     assert result.stdout.strip() == str(run_dir)
     assert time.monotonic() - start < 60
     assert wait_for(lambda: any(isinstance(e, Done) for e in read_events(run_dir)), timeout=180)
-    assert not (run_dir / "lock").exists()
+    assert wait_for(lambda: not (run_dir / "lock").exists(), timeout=30), "Done is logged just before the lock goes"
 
 
 def test_watch_refuses_a_folder_that_is_not_a_run(tmp_path):

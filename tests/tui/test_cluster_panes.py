@@ -1,6 +1,7 @@
 """The Clusters and Latent panes with clustering: the methods side by side from a recorded
 clustering, clustering started, stopped and resumed from the pane, and UMAP computed off the UI thread."""
 
+import shutil
 import threading
 import time
 
@@ -50,6 +51,22 @@ async def test_the_methods_sit_side_by_side_with_the_raw_pixel_rows_beneath():
         assert heatmap.table.tolist() == umap16["contingency"] and heatmap.table.sum() == 1000
         assert "UMAP+GMM on latent 16" in heatmap.title
         assert "Clustering finished" in text_of(pane.query_one("#note", Static))
+
+
+async def test_a_run_clustered_with_k_means_after_umap_says_umap_k_means_in_every_row(tmp_path):
+    """`bumptui cluster --clusterer kmeans`: the pane names the UMAP rows as the CLI table does."""
+    run = tmp_path / "runs" / "umap-kmeans"
+    shutil.copytree(FIXTURE, run)
+    log = CLUSTER.folder(run) / "metrics.jsonl"
+    log.write_text(log.read_text().replace('"clusterer":"gmm"', '"clusterer":"kmeans"', 1))
+    app = watching(run)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("4")
+        methods = [r[1] for r in rows(app.screen)]
+        assert methods.count("UMAP+k-means") == 3 and "UMAP+GMM" not in methods, methods
+        for _ in range(4):
+            await pilot.press("down")
+        assert "UMAP+k-means on latent 16" in app.screen.query_one(ContingencyHeatmap).title
 
 
 async def test_an_unclustered_run_shows_its_training_k_means_and_says_how_to_cluster(tmp_path):

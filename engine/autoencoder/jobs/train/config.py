@@ -7,6 +7,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from engine.autoencoder import PIXELS
 from engine.autoencoder.settings import DEVICES, PRECISIONS, SettingError, Settings, cuda_count, setting
 
 ARCHITECTURES = ("mlp", "conv")
@@ -58,8 +59,6 @@ class TrainConfig(Settings):
     def validated(self, check_device: bool = True) -> "TrainConfig":
         """self, or TrainingError naming the first setting out of range; check_device: also that a GPU
         asked for is here (a run trained elsewhere is still readable without one)."""
-        from engine.autoencoder.mnist import PIXELS
-
         if not self.latent_dims or any(d < 1 or d > PIXELS for d in self.latent_dims):
             raise TrainingError(f"Each latent dimension must be between 1 and {PIXELS}.")
         if len(set(self.latent_dims)) != len(self.latent_dims):

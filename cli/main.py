@@ -43,13 +43,22 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
 
-def version() -> str:
-    from importlib.metadata import PackageNotFoundError, version as installed
+class Version(argparse.Action):
+    """--version: the installed version, read from the package's metadata only when asked (reading
+    it costs the first frame about 20 ms)."""
 
-    try:
-        return installed("bumptui")
-    except PackageNotFoundError:  # run from a checkout that was never installed
-        return "unknown (not installed)"
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, help="print the installed version and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            installed = version("bumptui")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            installed = "unknown (not installed)"
+        print(f"bumptui {installed}")
+        parser.exit(0)
 
 
 def chosen(argv: list[str]) -> str | None:
@@ -61,7 +70,7 @@ def build_parser(argv: list[str]) -> argparse.ArgumentParser:
     """The parser, with the chosen command's options (the others are listed by name only)."""
     parser = Parser(prog="bumptui",
                     description="Optimizer and autoencoder labs in the terminal. With no command, opens the app.")
-    parser.add_argument("--version", action="version", version=f"bumptui {version()}")
+    parser.add_argument("--version", action=Version)
     parser.add_argument("--pixels", action="store_true", help=PIXELS)
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
     name = chosen(argv)

@@ -82,3 +82,14 @@ def test_unbounded_work_is_capped_with_one_sentence(capsys, args, words):
     assert main(args) == 2
     err = capsys.readouterr().err
     assert words in err and len(err.strip().splitlines()) == 1
+
+
+def test_version_is_the_installed_one_and_help_lists_every_command():
+    from importlib.metadata import version
+
+    shown = bumptui("--version")
+    assert shown.returncode == 0 and shown.stdout == f"bumptui {version('bumptui')}\n"
+    listed = bumptui("--help").stdout
+    for command in ("critical-h", "trajectory", "train", "sharpen", "cluster", "report", "repair", "compare", "watch"):
+        assert f"    {command} " in listed, command
+    assert "retrain a run's autoencoders with L1 + dis_net's loss" in listed, "a kind's line, from the registry"

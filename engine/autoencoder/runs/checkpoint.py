@@ -49,9 +49,10 @@ class Checkpoint:
     the settings it was made with and what it scored."""
 
     kind: str
-    """autoencoder, sharpening (a strategy's G and D), judge or dis_net."""
+    """What network it holds, named by the job that saves it: autoencoder, sharpening (a strategy's G
+    and D), idec, judge, dis_net (or a registered kind's own)."""
     models: dict
-    """name -> state_dict: {"autoencoder"}, {"G", "D"}, {"judge"} or {"dis_net"}."""
+    """name -> state_dict: {"autoencoder"}, {"G", "D"}, {"idec", "target"}, {"judge"} or {"dis_net"}."""
     optimizers: dict = field(default_factory=dict)
     """name -> the optimizer state of the model of that name."""
     generators: dict = field(default_factory=dict)

@@ -83,8 +83,8 @@ def cmd_job(args, argv: list[str]) -> int:
     summary = run_job(kind, plan, args)
     if isinstance(summary, int):
         return summary
-    entry = registry.KINDS[kind.name]
-    printer = registry.load(entry.show) if entry.show else show
+    module = registry.KINDS[kind.name].cli
+    printer = registry.load(f"{module}:show") if module else show
     return printer(kind, plan, summary, args.json)
 
 

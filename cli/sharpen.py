@@ -1,5 +1,5 @@
-"""What the command line says of a sharpening: `bumptui sharpen`'s result (its printer, the
-comparison) and `bumptui compare`, with PNG grids of the same digits from every model."""
+"""What the command line says of a sharpening: `bumptui sharpen`'s progress (its Display) and
+result (its printer, the comparison), and `bumptui compare`, with PNG grids of the same digits."""
 
 from __future__ import annotations
 
@@ -8,11 +8,58 @@ from pathlib import Path
 
 import numpy as np
 
+from cli import progress
+from engine.autoencoder.jobs.sharpen import events as ev
+from engine.autoencoder.jobs.sharpen.config import lambda_text
+from engine.autoencoder.sharpening.comparison import MODEL_NAMES, PLAIN, PairKey
+
 
 def add_parser(sub, name: str, help: str) -> None:
     compare = sub.add_parser(name, help=help)
     compare.add_argument("run_dir")
     compare.add_argument("--json", action="store_true")
+
+
+class Display(progress.Display):
+    """A bar per strategy (and the control) per model: its epochs, G's and D's losses, its scores."""
+
+    def tasks(self, started, config) -> list[tuple]:
+        keys = [(PairKey.parse(text), done) for text, done in started.resumed_epochs.items()]
+        return [(key, f"latent {key.latent:>3} {key.label:<10}", config.epochs, done) for key, done in keys]
+
+    def advance(self, event):
+        match event:
+            case ev.SharpenStep():
+                return PairKey(event.strategy, event.latent), {"completed": progress.epoch_fraction(event)}, \
+                    (f"epoch {event.epoch} G L1 {event.g_l1:.4f} adv {event.g_adv:.3f}"
+                     + (f" D acc {event.d_acc:.2f}" if event.d_acc is not None else ""))
+            case ev.SharpenScores() if event.model != PLAIN:
+                return PairKey(int(event.model[1:]), event.latent), {"completed": event.epoch}, \
+                    f"sharpness {event.sharpness:.3f} judge {event.judge_acc:.3f}"
+        return None
+
+    def line(self, event) -> str:
+        match event:
+            case ev.SharpenStarted():
+                resumed = {k: v for k, v in event.resumed_epochs.items() if v}
+                return (f"sharpening {event.run_dir} on {event.device}, "
+                        f"{lambda_text(event.config['lam'], event.config['strategies'])}"
+                        + (f", resuming after epochs {resumed}" if resumed else ""))
+            case ev.DisReady():
+                return (f"dis_net: {event.held_out_acc:.2%} on held-out clear vs blurred test digits"
+                        + (" (cached)" if event.cached else ""))
+            case ev.SharpenStep():
+                d = "" if event.d_loss is None else f" D loss {event.d_loss:.3f} D acc {event.d_acc:.2f}"
+                return (f"latent {event.latent} {PairKey(event.strategy, event.latent).label}: epoch {event.epoch} "
+                        f"step {event.step}/{event.steps_per_epoch} G L1 {event.g_l1:.4f} G adv {event.g_adv:.3f}{d}")
+            case ev.SharpenScores():
+                who = MODEL_NAMES[event.model] + ("" if event.model == PLAIN else f" epoch {event.epoch}")
+                return (f"latent {event.latent} {who}: test L1 {event.test_l1:.4f} clear {event.clear_score:.3f} "
+                        f"sharpness {event.sharpness:.3f} judge {event.judge_acc:.4f}")
+        return ""
+
+    def announced(self, event) -> bool:
+        return isinstance(event, (ev.DisReady, ev.SharpenScores))
 
 
 def show(kind, plan, summary: dict, as_json: bool) -> int:
@@ -29,7 +76,6 @@ def write_comparison_pngs(record) -> tuple[list[str], list[str]]:
     the PNGs' paths and, for each, what its rows are."""
     from engine.autoencoder.images import save_digit_rows
     from engine.autoencoder.runs.events import decode_images
-    from engine.autoencoder.sharpening.comparison import MODEL_NAMES
 
     pngs, rows = [], []
     for d in record.latents:
@@ -47,7 +93,6 @@ def write_comparison_pngs(record) -> tuple[list[str], list[str]]:
 def compare(run_dir: Path, as_json: bool) -> int:
     """`bumptui compare RUN_DIR`: (a) vs strategy 1 vs strategy 2 per latent, and a PNG of the same digits."""
     from cli.tables import print_comparison
-    from engine.autoencoder.jobs.sharpen.config import lambda_text
     from engine.autoencoder.jobs.sharpen.record import SharpenRecord
     from engine.autoencoder.runs.log import RunError
     from engine.autoencoder.runs.rundir import read_config

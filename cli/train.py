@@ -1,5 +1,6 @@
-"""What the command line says of a training run: `bumptui train`'s result (its printer), `bumptui
-report` and `bumptui repair`. torch is imported only when one of these commands runs."""
+"""What the command line says of a training run: `bumptui train`'s progress (its Display) and
+result (its printer), `bumptui report` and `bumptui repair`. torch is imported only when one of
+these commands runs."""
 
 from __future__ import annotations
 
@@ -8,12 +9,52 @@ from pathlib import Path
 
 import numpy as np
 
+from cli import progress
+from engine.autoencoder.jobs.train import events as ev
+
 
 def add_parser(sub, name: str, help: str) -> None:
     p = sub.add_parser(name, help=help)
     p.add_argument("run_dir")
     if name == "report":
         p.add_argument("--json", action="store_true")
+
+
+class Display(progress.Display):
+    """A bar per model: its epochs, the batch loss, then its test L1 and speed."""
+
+    def tasks(self, started, config) -> list[tuple]:
+        return [(d, f"latent {d:>3}", config.epochs, started.resumed_epochs.get(str(d), 0)) for d in config.latent_dims]
+
+    def advance(self, event):
+        match event:
+            case ev.StepLoss():
+                return event.latent, {"completed": progress.epoch_fraction(event)}, \
+                    f"epoch {event.epoch} loss {event.loss:.4f}"
+            case ev.EpochEnd():
+                return event.latent, {"completed": event.epoch}, \
+                    f"test L1 {event.test_l1:.4f}, {event.images_per_s:,.0f} img/s"
+        return None
+
+    def line(self, event) -> str:
+        match event:
+            case ev.RunStarted():
+                resumed = {k: v for k, v in event.resumed_epochs.items() if v}
+                return f"run {event.run_dir} on {event.device}" + (f", resuming after epochs {resumed}" if resumed else "")
+            case ev.JudgeReady():
+                return f"judge: {event.test_acc:.2%} on the real test digits" + (" (cached)" if event.cached else "")
+            case ev.StepLoss():
+                return (f"latent {event.latent}: epoch {event.epoch} step {event.step}/{event.steps_per_epoch} "
+                        f"loss {event.loss:.4f}")
+            case ev.EpochEnd():
+                return (f"latent {event.latent}: epoch {event.epoch} train L1 {event.train_l1:.4f} test L1 "
+                        f"{event.test_l1:.4f} ({event.seconds:.1f} s, {event.images_per_s:,.0f} img/s)")
+            case ev.ClusterScores() if event.latent is not None:
+                return f"latent {event.latent}: k-means purity {event.purity:.3f} acc {event.acc:.3f} NMI {event.nmi:.3f}"
+        return ""
+
+    def announced(self, event) -> bool:
+        return isinstance(event, ev.JudgeReady)
 
 
 def show(kind, plan, summary: dict, as_json: bool) -> int:

@@ -17,18 +17,19 @@ class Entry:
     """Where the JobKind instance lives: "package.module:NAME"."""
     help: str
     """The command's one line in `bumptui --help`."""
-    show: str | None = None
-    """Where the command line's printer of the kind's summary lives ("module:function", called with
-    (kind, plan, summary, as_json) -> exit code); None: the summary as JSON or as plain lines."""
+    cli: str | None = None
+    """The module that presents the kind on the command line: its `show(kind, plan, summary, as_json)
+    -> exit code` prints the result and its `Display` (cli/progress.py) the progress; None: the
+    generic ones (the summary as JSON or plain lines, events field by field)."""
 
 
 KINDS: dict[str, Entry] = {
     "train": Entry("engine.autoencoder.jobs.train.kind:TRAIN",
-                   "train the MNIST autoencoders headless, into a run directory", "cli.train:show"),
+                   "train the MNIST autoencoders headless, into a run directory", "cli.train"),
     "sharpen": Entry("engine.autoencoder.jobs.sharpen.kind:SHARPEN",
-                     "retrain a run's autoencoders with L1 + dis_net's loss (into RUN_DIR/sharpen)", "cli.sharpen:show"),
+                     "retrain a run's autoencoders with L1 + dis_net's loss (into RUN_DIR/sharpen)", "cli.sharpen"),
     "cluster": Entry("engine.autoencoder.jobs.cluster.kind:CLUSTER",
-                     "cluster a run's codes by k-means, UMAP (N2D) and IDEC (into RUN_DIR/cluster)", "cli.cluster:show"),
+                     "cluster a run's codes by k-means, UMAP (N2D) and IDEC (into RUN_DIR/cluster)", "cli.cluster"),
 }
 
 

@@ -21,13 +21,11 @@ from textual.binding import Binding
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from typing import TYPE_CHECKING
-from tui.messages import Job, JobEvent, RunView
+from tui.messages import CurrentRun, Job, JobEvent, RunView
 from tui.panes import PANES
 from tui.screens.run_pane import RunPane
 
 if TYPE_CHECKING:  # the run records load with the first run, not the first frame
-    from engine.autoencoder.jobs.cluster.record import ClusterRecord
-    from engine.autoencoder.jobs.sharpen.record import SharpenRecord
     from engine.autoencoder.jobs.train.record import RunRecord
     from engine.autoencoder.runs.log import MetricsTail
     from engine.autoencoder.runs.record import Record
@@ -48,7 +46,7 @@ JOB_REDRAW_S = 1.0
 often: a redraw holds Python's lock that the worker's batch loop needs (bench/tui_training.py)."""
 
 
-class BumptuiApp(App):
+class BumptuiApp(CurrentRun, App):
     TITLE = "bumptui"
     MODES = {name: pane(target) for name, (_, _, target) in PANES.items()}
     DEFAULT_MODE = "optimizer"
@@ -114,19 +112,6 @@ class BumptuiApp(App):
             self.push_screen(HelpScreen(self.screen, self.BINDINGS))
 
     # --- the current run, handed down -------------------------------------------------------
-
-    @property
-    def record(self) -> RunRecord | None:
-        """The current run's training."""
-        return self.records.get("train")
-
-    @property
-    def sharpen(self) -> SharpenRecord | None:
-        return self.records.get("sharpen")
-
-    @property
-    def clusters(self) -> ClusterRecord | None:
-        return self.records.get("cluster")
 
     def view(self) -> RunView:
         return RunView(dict(self.records), self.overlay, self.job, self.runs_root)

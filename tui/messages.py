@@ -30,17 +30,10 @@ class Job:
     run_dir: Path
 
 
-@dataclass(frozen=True)
-class RunView:
-    """What the autoencoder panes show: the app's current run and every job recorded inside it (one
-    record per kind), a run overlaid on the loss chart, and what the app itself is running."""
+class CurrentRun:
+    """The current run's records by the names the panes use (`records` holds one per kind)."""
 
-    records: dict = field(default_factory=dict)
-    """kind name -> its Record of the current run."""
-    overlay: RunRecord | None = None
-    """A second run drawn on the loss chart beside the current one."""
-    job: Job | None = None
-    runs_root: Path = Path("runs")
+    records: dict
 
     @property
     def record(self) -> RunRecord | None:
@@ -54,6 +47,19 @@ class RunView:
     @property
     def clusters(self) -> ClusterRecord | None:
         return self.records.get("cluster")
+
+
+@dataclass(frozen=True)
+class RunView(CurrentRun):
+    """What the autoencoder panes show: the app's current run and every job recorded inside it (one
+    record per kind), a run overlaid on the loss chart, and what the app itself is running."""
+
+    records: dict = field(default_factory=dict)
+    """kind name -> its Record of the current run."""
+    overlay: RunRecord | None = None
+    """A second run drawn on the loss chart beside the current one."""
+    job: Job | None = None
+    runs_root: Path = Path("runs")
 
     def is_live(self, record: Record) -> bool:
         """Whether the record is still being written, by this app's worker or another process."""

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.autoencoder.jobs.kind import JobKind, Plan
+from engine.autoencoder.jobs.kind import Plan
 from engine.autoencoder.jobs.sharpen.config import SharpenConfig
 from engine.autoencoder.jobs.sharpen.record import SharpenRecord
-from engine.autoencoder.jobs.train.kind import prepare_inside
+from engine.autoencoder.jobs.train.kind import InsideTrainedRun
 from engine.autoencoder.runs.rundir import CHECKPOINTS
 
 
@@ -22,29 +22,18 @@ def scorer_path(run_dir: Path) -> Path:
     return SharpenRecord.folder(run_dir) / CHECKPOINTS / "dis_net.pt"
 
 
-class SharpenKind(JobKind):
+class SharpenKind(InsideTrainedRun):
     name = "sharpen"
-    doing = "sharpening"
+    doing = noun = "sharpening"
+    done = "sharpened"
     config = SharpenConfig
     record = SharpenRecord
     watch_hint = ", then key 7"
-
-    def prepare(self, run_dir: Path, config: SharpenConfig | None, resume: bool) -> Plan:
-        return prepare_inside(self, run_dir, config, resume, "sharpening", "sharpened")
-
-    def load(self, plan: Plan, data_dir=None):
-        from engine.autoencoder.jobs.runner import mnist_on_device
-
-        device, data = mnist_on_device(plan.run_config, data_dir)
-        return plan.config.resolved(device), (device, data)
 
     def run(self, plan: Plan, loaded, job) -> dict | None:
         from engine.autoencoder.jobs.sharpen.run import sharpen
 
         return sharpen(plan, *loaded, job)
-
-    def resume_command(self, run_dir: Path) -> str:
-        return f"bumptui sharpen {run_dir} --resume"
 
 
 SHARPEN = SharpenKind()

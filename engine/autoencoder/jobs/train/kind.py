@@ -1,6 +1,6 @@
 """Training as a kind of job: a run directory of its own, one autoencoder per latent size. Also what
 the jobs recorded inside a trained run read of it: its config, its models' checkpoints, and the
-checks before such a job is recorded there (`prepare_inside`)."""
+base of those kinds (`InsideTrainedRun`: the checks before one is recorded there, its loading)."""
 
 from __future__ import annotations
 
@@ -69,29 +69,45 @@ class TrainKind(JobKind):
 TRAIN = TrainKind()
 
 
-def prepare_inside(kind: JobKind, run_dir: Path, config, resume: bool, noun: str, done: str) -> Plan:
-    """Check a request for a job recorded inside a trained run (a sharpening, a clustering) before
-    anything is written. Resuming takes the stored config, with the epochs asked for; a job already
-    recorded is refused without --resume; every model it needs must have a checkpoint, and the run
-    must be free."""
-    run_dir = Path(run_dir)
-    folder = kind.folder(run_dir)
-    if not run_dir.is_dir():
-        raise RunError(f"There is no run directory {run_dir}.")
-    train = read_train_config(run_dir)
-    if resume:
-        if not has_record(folder):
-            raise RunError(f"{run_dir} has no {noun} to resume.")
-        check_log(folder, run_dir)
-        stored = read_settings(folder, kind.config)
-        config = stored if config is None else replace(stored, epochs=config.epochs)
-    elif has_record(folder):
-        raise RunError(f"{run_dir} is already {done} (in {folder}); pass --resume to continue it, "
-                       f"or move {folder} away to start again.")
-    config = (config or kind.config()).validated(train.latent_dims)
-    for d in config.latent_dims or train.latent_dims:
-        if not checkpoint_path(run_dir, d).exists():
-            raise RunError(f"{run_dir} has no trained latent-{d} model yet; train it first (bumptui train).")
-    RunLock(run_dir).refuse_if_held()
-    return Plan(run_dir, config, resume, train)
+class InsideTrainedRun(JobKind):
+    """A kind recorded inside a trained run, on its models (sharpening, clustering): its request is
+    checked against the run (`prepare`), and it loads the run's MNIST on the run's device."""
 
+    noun: str
+    """What the job is called in a sentence: "sharpening"."""
+    done: str
+    """What a run it has been recorded in is: "sharpened"."""
+
+    def prepare(self, run_dir: Path, config, resume: bool) -> Plan:
+        """Resuming takes the stored config, with the epochs asked for; a job already recorded is
+        refused without --resume; every model it needs must have a checkpoint, and the run must be
+        free. Nothing is written."""
+        run_dir = Path(run_dir)
+        folder = self.folder(run_dir)
+        if not run_dir.is_dir():
+            raise RunError(f"There is no run directory {run_dir}.")
+        train = read_train_config(run_dir)
+        if resume:
+            if not has_record(folder):
+                raise RunError(f"{run_dir} has no {self.noun} to resume.")
+            check_log(folder, run_dir)
+            stored = read_settings(folder, self.config)
+            config = stored if config is None else replace(stored, epochs=config.epochs)
+        elif has_record(folder):
+            raise RunError(f"{run_dir} is already {self.done} (in {folder}); pass --resume to continue it, "
+                           f"or move {folder} away to start again.")
+        config = (config or self.config()).validated(train.latent_dims)
+        for d in config.latent_dims or train.latent_dims:
+            if not checkpoint_path(run_dir, d).exists():
+                raise RunError(f"{run_dir} has no trained latent-{d} model yet; train it first (bumptui train).")
+        RunLock(run_dir).refuse_if_held()
+        return Plan(run_dir, config, resume, train)
+
+    def load(self, plan: Plan, data_dir=None):
+        from engine.autoencoder.jobs.runner import mnist_on_device
+
+        device, data = mnist_on_device(plan.run_config, data_dir)
+        return plan.config.resolved(device), (device, data)
+
+    def resume_command(self, run_dir: Path) -> str:
+        return f"bumptui {self.name} {run_dir} --resume"

@@ -192,11 +192,16 @@ def _read(text: str, hint, s: Setting, noun: str, error: type[SettingError]):
     else:
         empty = ""
     if typing.get_origin(hint) is tuple:
-        parts = text.replace(",", " ").split()
+        parts, items = text.replace(",", " ").split(), typing.get_args(hint)
+        kind, words = (int, "whole numbers") if items[0] is int else (float, "numbers")
+        count = "" if items[-1] is Ellipsis else f"{len(items)} "
         try:
-            return tuple(int(p) for p in parts)
+            value = tuple(kind(p) for p in parts)
         except ValueError:
-            raise error(f"{noun} must be whole numbers separated by spaces, not {text!r}.") from None
+            value = None
+        if value is None or (count and len(value) != len(items)):
+            raise error(f"{noun} must be {count}{words} separated by spaces, not {text!r}.") from None
+        return value
     if hint is str:
         return text
     kind, words = (int, "a whole number") if hint is int else (float, "a number")

@@ -145,11 +145,12 @@ class Settings:
         return cls(**values)
 
     @classmethod
-    def from_text(cls, texts: dict[str, str], **fixed) -> "Settings":
+    def from_text(cls, texts: dict[str, str]) -> "Settings":
         """A config from a form's texts, one per field, each read as its type says, then validated;
-        the kind's error with one sentence naming the first field that does not read."""
+        the kind's error with one sentence naming the first field that does not read. Fields without
+        a text take their defaults."""
         hints, known = cls.hints(), cls.settings()
-        values = dict(fixed)
+        values = {}
         for name, text in texts.items():
             s = known[name]
             values[name] = _read(text, hints[name], s, s.noun or name.replace("_", " ").capitalize(), cls.ERROR)
@@ -171,6 +172,7 @@ class Settings:
 
 
 def form_text(s: Setting, value) -> str:
+    """A value as a form field shows it: its Setting's own text, or numbers with spaces between."""
     if s.text is not None:
         return s.text(value)
     if value is None:

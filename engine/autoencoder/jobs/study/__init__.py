@@ -1,0 +1,1 @@
+"""A study: the whole autoencoder study rerun over many seeds, and its claims judged over them."""

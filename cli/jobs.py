@@ -74,7 +74,7 @@ def cmd_job(args, argv: list[str]) -> int:
     elif args.resume and not args.run_dir:
         raise RunError("--resume needs --run-dir: the run to continue.")
     else:
-        run_dir = Path(args.run_dir or Path("runs") / new_run_name())
+        run_dir = Path(args.run_dir or Path("runs") / new_run_name(kind.name_prefix))
     resumed_as_stored = args.resume and getattr(args, "epochs", None) is None
     config = None if resumed_as_stored else config_from_args(kind.config, args)
     plan = kind.prepare(run_dir, config, args.resume)  # every user error before any work

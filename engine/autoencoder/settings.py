@@ -195,6 +195,8 @@ def _read(text: str, hint, s: Setting, noun: str, error: type[SettingError]):
         empty = ""
     if typing.get_origin(hint) is tuple:
         parts, items = text.replace(",", " ").split(), typing.get_args(hint)
+        if items[0] is str:
+            return tuple(parts)
         kind, words = (int, "whole numbers") if items[0] is int else (float, "numbers")
         count = "" if items[-1] is Ellipsis else f"{len(items)} "
         try:

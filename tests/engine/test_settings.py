@@ -9,6 +9,7 @@ import pytest
 from cli.jobs import add_settings, config_from_args
 from engine.autoencoder.jobs.cluster.config import ClusterConfig, ClusterError
 from engine.autoencoder.jobs.sharpen.config import SharpenConfig, SharpenError
+from engine.autoencoder.jobs.study.config import StudyConfig
 from engine.autoencoder.jobs.train.config import TrainConfig, TrainingError
 
 ASKED = [
@@ -18,6 +19,8 @@ ASKED = [
                   dis_epochs=2, precision="fp32"),
     ClusterConfig(methods=("umap",), latent_dims=(2, 16), seeds=2, n_components=5, min_dist=0.1, clusterer="kmeans",
                   fit_on="all", gamma=0.5),
+    StudyConfig(seeds=3, latent_dims=(2, 16), epochs=2, strategies=(2,), cluster_methods=("kmeans",), subset=300,
+                parallel=1, address="127.0.0.1:6379"),
 ]
 
 

@@ -44,6 +44,8 @@ class JobKind(ABC):
     """Its Record (runs/record.py) subclass."""
     inside_run: bool = True
     """Whether it records inside a trained run (its command takes RUN_DIR) rather than making one."""
+    name_prefix: str = "ae"
+    """A new run directory's name, before its date and time (runs/ae-20261130-041500)."""
     watch_hint: str = ""
     """Added to "follow it with: bumptui watch RUN_DIR" after --detach (", then key 7")."""
 

@@ -30,6 +30,9 @@ KINDS: dict[str, Entry] = {
                      "retrain a run's autoencoders with L1 + dis_net's loss (into RUN_DIR/sharpen)", "cli.sharpen"),
     "cluster": Entry("engine.autoencoder.jobs.cluster.kind:CLUSTER",
                      "cluster a run's codes by k-means, UMAP (N2D) and IDEC (into RUN_DIR/cluster)", "cli.cluster"),
+    "study": Entry("engine.autoencoder.jobs.study.kind:STUDY",
+                   "rerun the whole study over many seeds on Ray and judge its claims with confidence intervals",
+                   "cli.study"),
 }
 
 

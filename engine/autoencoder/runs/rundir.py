@@ -21,9 +21,9 @@ CONFIG = "config.json"
 CHECKPOINTS = "checkpoints"
 
 
-def new_run_name() -> str:
+def new_run_name(prefix: str = "ae") -> str:
     """A fresh run directory name from the time, as runs/ lists them: ae-20261129-171500."""
-    return datetime.now().strftime("ae-%Y%m%d-%H%M%S")
+    return datetime.now().strftime(f"{prefix}-%Y%m%d-%H%M%S")
 
 
 def judge_path(run_dir: Path, subset: int | None) -> Path:

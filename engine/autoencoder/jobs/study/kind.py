@@ -1,0 +1,91 @@
+"""The study as a kind of job: a directory of its own (runs/<study>/) holding its config, its log of
+trials and verdicts, and one ordinary run directory per seed (seed-<k>/), each run on Ray."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import replace
+from pathlib import Path
+
+from engine.autoencoder.jobs.kind import JobKind, Plan
+from engine.autoencoder.jobs.study.config import StudyConfig
+from engine.autoencoder.jobs.study.record import StudyRecord
+from engine.autoencoder.runs.log import RunError, check_log
+from engine.autoencoder.runs.rundir import has_record, read_config, read_settings
+
+
+CONNECT_TIMEOUT_S = 3.0
+"""How long an --address may take to answer before the study says it cannot be reached."""
+
+
+def reachable(address: str) -> None:
+    """RunError in one sentence when nothing answers at host:port within CONNECT_TIMEOUT_S."""
+    host, _, port = address.rpartition(":")
+    try:
+        with socket.create_connection((host or "127.0.0.1", int(port)), timeout=CONNECT_TIMEOUT_S):
+            return
+    except (OSError, ValueError):
+        raise RunError(f"No Ray cluster answers at {address} (tried for {CONNECT_TIMEOUT_S:.0f} s); start one with "
+                       "`ray start --head` there, or leave out --address to run on this machine.") from None
+
+
+def seed_dir(study_dir: Path, seed: int) -> Path:
+    """The ordinary run directory of one seed's trial."""
+    return Path(study_dir) / f"seed-{seed}"
+
+
+class StudyKind(JobKind):
+    name = "study"
+    doing = "studying"
+    config = StudyConfig
+    record = StudyRecord
+    inside_run = False
+    name_prefix = "study"
+
+    def prepare(self, run_dir: Path, config: StudyConfig | None, resume: bool) -> Plan:
+        """A new study directory, or a recorded one to resume (its stored settings, with the epochs
+        asked for); nothing is written. Refused: a directory that holds something else, a study
+        asked for without --resume where one is recorded."""
+        run_dir = Path(run_dir)
+        if run_dir.exists() and not run_dir.is_dir():
+            raise RunError(f"{run_dir} is a file, not a folder; choose another study directory.")
+        if resume:
+            if not has_record(run_dir):
+                raise RunError(f"There is no study to resume in {run_dir}.")
+            check_log(run_dir, run_dir)
+            stored = read_settings(run_dir, StudyConfig)
+            config = stored if config is None else replace(stored, epochs=config.epochs)
+        elif has_record(run_dir):
+            kind = "a study" if "seeds" in _stored(run_dir) else "a run that is not a study"
+            raise RunError(f"{run_dir} already holds {kind}; pass --resume to continue a study or choose another "
+                           "directory.")
+        elif run_dir.is_dir() and any(run_dir.iterdir()):
+            raise RunError(f"{run_dir} is not empty and holds no study; choose another directory.")
+        config = (config or StudyConfig()).validated()
+        if config.address is not None:
+            reachable(config.address)
+        if config.gpus_per_trial and config.address is None:
+            from engine.autoencoder.settings import cuda_count
+
+            if not cuda_count():
+                raise RunError("--gpus-per-trial asks for a GPU but this machine has none; leave it at 0.")
+        return Plan(run_dir, config, resume)
+
+    def run(self, plan: Plan, loaded, job) -> dict | None:
+        from engine.autoencoder.jobs.study.run import study
+
+        return study(plan, job)
+
+    def resume_command(self, run_dir: Path) -> str:
+        return f"bumptui study --resume --run-dir {run_dir}"
+
+
+def _stored(run_dir: Path) -> dict:
+    try:
+        stored = read_config(run_dir)
+    except RunError:
+        return {}
+    return stored if isinstance(stored, dict) else {}
+
+
+STUDY = StudyKind()

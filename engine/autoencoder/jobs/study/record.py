@@ -1,0 +1,43 @@
+"""A study (its own directory, one run directory per seed inside it) as its events tell it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from engine.autoencoder.jobs.study import events as ev
+from engine.autoencoder.runs.record import Record
+
+
+@dataclass
+class StudyRecord(Record):
+    trials: dict = field(default_factory=dict)
+    """seed -> its latest TrialState."""
+    measured: dict = field(default_factory=dict)
+    """seed -> its measurements."""
+    verdicts: ev.Verdicts | None = None
+
+    def take(self, event) -> None:
+        if isinstance(event, ev.TrialState):
+            self.trials[event.seed] = event
+        elif isinstance(event, ev.TrialMeasured):
+            self.measured[event.seed] = event.measurements
+        elif isinstance(event, ev.Verdicts):
+            self.verdicts = event
+
+    def setting_up(self) -> str:
+        return "starting Ray and the trials"
+
+    def phase(self) -> str | None:
+        if self.outcome is None and self.started is not None and not self.trials:
+            return self.setting_up()
+        return None if self.started else "starting"
+
+    def done(self) -> tuple[float, int]:
+        finished = sum(t.state in ("done", "failed") for t in self.trials.values())
+        return float(finished), len(self.trials) or (self.started.config["seeds"] if self.started else 0)
+
+    def summary(self) -> dict:
+        return {"study_dir": str(self.run_dir), "status": self.status(),
+                "seeds": sorted(self.measured),
+                "trials": {str(s): {"state": t.state, "reason": t.reason} for s, t in sorted(self.trials.items())},
+                "claims": self.verdicts.claims if self.verdicts else {}}

@@ -1,0 +1,142 @@
+"""The study's body: one trial per seed on Ray, each the whole study of that seed (train, cluster,
+sharpen with its control) as an ordinary run directory, then the claims judged over the seeds.
+
+Ray core tasks, not Tune: a trial is a fixed pipeline, with nothing to search or stop early, and
+what a task gives is what a study needs: a share of the machine (`num_cpus`, `num_gpus`), one retry
+when its process dies (`max_retries=1`: killed, out of memory), and the same code on one machine or
+a cluster (`--address`). A trial's own errors are not retried: they are the run's, and say why.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from engine.autoencoder.evidence import CONFIDENCE, chance_of_a_false_verdict
+from engine.autoencoder.jobs.kind import Plan
+from engine.autoencoder.jobs.study import events as ev
+from engine.autoencoder.jobs.study.claims import claims, judge
+from engine.autoencoder.jobs.study.config import StudyConfig
+from engine.autoencoder.jobs.study.kind import reachable, seed_dir
+from engine.autoencoder.jobs.study.record import StudyRecord
+from engine.autoencoder.runs.events import Done, Stopped
+
+class TrialFailed(Exception):
+    """A stage of a trial stopped or failed; the message is its run's own word."""
+
+
+def run_trial(study_dir: str, seed: int, config: dict, threads: int, data_dir=None) -> dict:
+    """One seed's whole study in seed-<k>/ (each stage resumed where it is recorded, skipped where it
+    finished), then what it measured. Runs in a Ray worker."""
+    import torch
+
+    from engine.autoencoder.jobs.cluster.config import ClusterConfig
+    from engine.autoencoder.jobs.cluster.kind import CLUSTER
+    from engine.autoencoder.jobs.sharpen.config import SharpenConfig
+    from engine.autoencoder.jobs.sharpen.kind import SHARPEN
+    from engine.autoencoder.jobs.study.claims import measure
+    from engine.autoencoder.jobs.train.kind import TRAIN
+    from engine.autoencoder.runs.events import Done as Finished
+    from engine.autoencoder.runs.rundir import has_record
+
+    torch.set_num_threads(threads)
+    study = StudyConfig.from_dict(config)
+    run_dir = seed_dir(Path(study_dir), seed)
+    stages = [(TRAIN, study.train_config(seed)),
+              (CLUSTER, ClusterConfig(methods=study.cluster_methods, seeds=1, seed=seed, precision=study.precision)),
+              (SHARPEN, SharpenConfig(strategies=study.strategies, epochs=study.sharpen_epochs, seed=seed,
+                                      precision=study.precision))]
+    for kind, stage in stages:
+        if not stage.as_dict().get("methods", True):
+            continue  # no clustering asked for
+        record = kind.record.read(run_dir)
+        if isinstance(record.outcome, Finished):
+            continue
+        if kind.execute(run_dir, stage, resume=has_record(kind.folder(run_dir)), data_dir=data_dir) is None:
+            raise TrialFailed(f"its {kind.doing} did not finish: {kind.record.read(run_dir).ending or 'no reason logged'}")
+    return measure(run_dir)
+
+
+def start_ray(config: StudyConfig):
+    """Ray, quiet: a local instance with this machine's cores and no dashboard, or the cluster at
+    --address. Its own log lines stay in its session folder, out of the user's terminal."""
+    import ray
+
+    options = dict(include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR,
+                   configure_logging=True)
+    if config.address is not None:
+        reachable(config.address)
+        ray.init(address=config.address, **options)
+    else:
+        ray.init(num_cpus=os.cpu_count() or 1, _node_ip_address="127.0.0.1", **options)
+    return ray
+
+
+def study(plan: Plan, job) -> dict | None:
+    config: StudyConfig = plan.config
+    record = StudyRecord.read(plan.run_dir) if plan.resume else StudyRecord(plan.run_dir)
+
+    def emit(event) -> None:
+        record.add(event)
+        job.emit(event)
+
+    seeds = config.trial_seeds()
+    left = [s for s in seeds if s not in record.measured]
+    where = config.address or f"this machine, {config.parallel} at once, {config.threads()} torch threads each"
+    emit(ev.StudyStarted(str(plan.run_dir), config.as_dict(), where,
+                         {f"seed-{s}": int(s not in left) for s in seeds}, job.stale_pid))
+    with job.reported("The study"):
+        if left and not _trials(plan, config, left, emit, job):
+            return None
+        finished = sorted(s for s in seeds if s in record.measured)
+        measured = [record.measured[s] for s in finished]
+        kinds = claims(list(config.latent_dims), list(config.strategies))
+        verdicts = {c.id: judge(c, measured, CONFIDENCE) for c in kinds}
+        emit(ev.Verdicts(finished, verdicts))
+        summary = {"study_dir": str(plan.run_dir), "seeds": finished,
+                   "failed": {str(s): t.reason for s, t in record.trials.items() if t.state == "failed"},
+                   "claims": verdicts, "confidence": CONFIDENCE,
+                   "chance_of_a_false_verdict": chance_of_a_false_verdict(len(kinds))}
+        emit(Done(summary))
+        return summary
+
+
+def _trials(plan: Plan, config: StudyConfig, seeds: list[int], emit, job) -> bool:
+    """Every seed's trial on Ray; False when the study was stopped (the Stopped event emitted)."""
+    for s in seeds:
+        emit(ev.TrialState(s, "pending"))
+    ray = start_ray(config)
+    try:
+        trial = ray.remote(max_retries=1, num_cpus=config.threads(), num_gpus=config.gpus_per_trial)(run_trial)
+        refs = {trial.remote(str(plan.run_dir), s, config.as_dict(), config.threads(), job.data_dir): s for s in seeds}
+        for s in seeds:
+            emit(ev.TrialState(s, "running"))
+        waiting = list(refs)
+        while waiting:
+            if job.cancel.is_set():
+                for ref in waiting:
+                    ray.cancel(ref, force=True)
+                emit(Stopped(f"stopped with {len(waiting)} trials unfinished; --resume runs only those"))
+                return False
+            ready, waiting = ray.wait(waiting, num_returns=1, timeout=0.5)
+            for ref in ready:
+                seed = refs[ref]
+                try:
+                    measured = ray.get(ref)
+                except ray.exceptions.RayTaskError as err:
+                    emit(ev.TrialState(seed, "failed", _cause(err)))
+                except (ray.exceptions.WorkerCrashedError, ray.exceptions.OutOfMemoryError,
+                        ray.exceptions.TaskCancelledError) as err:
+                    emit(ev.TrialState(seed, "failed", f"its process died twice ({type(err).__name__})"))
+                else:
+                    emit(ev.TrialMeasured(seed, measured))
+                    emit(ev.TrialState(seed, "done"))
+        return True
+    finally:
+        ray.shutdown()
+
+
+def _cause(err) -> str:
+    cause = getattr(err, "cause", None)
+    return str(cause) if cause is not None else str(err).strip().splitlines()[-1]

@@ -61,6 +61,7 @@ def add_parser(sub, name: str, help: str) -> None:
     p.add_argument("--resume", action="store_true", help=f"continue {what} from where it stopped")
     p.add_argument("--detach", action="store_true", help=f"{name} in a process of its own that outlives this terminal")
     p.add_argument("--json", action="store_true", help="print the result as one JSON object")
+    p.add_argument("--report", action="store_true", help=f"print what is recorded of the {kind.doing} and exit")
 
 
 def cmd_job(args, argv: list[str]) -> int:
@@ -71,10 +72,13 @@ def cmd_job(args, argv: list[str]) -> int:
     kind = registry.kind(args.command)
     if kind.inside_run:
         run_dir = Path(args.run_dir)
-    elif args.resume and not args.run_dir:
-        raise RunError("--resume needs --run-dir: the run to continue.")
+    elif (args.resume or args.report) and not args.run_dir:
+        raise RunError(f"--{'resume' if args.resume else 'report'} needs --run-dir: the run to "
+                       f"{'continue' if args.resume else 'report on'}.")
     else:
         run_dir = Path(args.run_dir or Path("runs") / new_run_name(kind.name_prefix))
+    if args.report:
+        return report(kind, run_dir, args.json)
     resumed_as_stored = args.resume and getattr(args, "epochs", None) is None
     config = None if resumed_as_stored else config_from_args(kind.config, args)
     plan = kind.prepare(run_dir, config, args.resume)  # every user error before any work
@@ -86,6 +90,18 @@ def cmd_job(args, argv: list[str]) -> int:
     module = registry.KINDS[kind.name].cli
     printer = registry.load(f"{module}:show") if module else show
     return printer(kind, plan, summary, args.json)
+
+
+def report(kind, run_dir: Path, as_json: bool) -> int:
+    """What is recorded of a kind's job in run_dir, printed by the kind's printer; nothing runs."""
+    from engine.autoencoder.jobs.kind import Plan
+    from engine.autoencoder.runs.log import RunError
+
+    if not kind.record.metrics_path(run_dir).exists():
+        raise RunError(f"Nothing of {kind.doing} is recorded in {run_dir}.")
+    module = registry.KINDS[kind.name].cli
+    printer = registry.load(f"{module}:show") if module else show
+    return printer(kind, Plan(run_dir, kind.config(), False), kind.record.read(run_dir).summary(), as_json)
 
 
 def show(kind, plan, summary: dict, as_json: bool) -> int:

@@ -61,4 +61,6 @@ def show(kind, plan, summary: dict, as_json: bool) -> int:
     print(f"Each interval is a paired t-interval over seeds at 95 %; with {len(summary['claims'])} claims read at once, "
           f"the chance that at least one reading is wrong where nothing is there is "
           f"{summary['chance_of_a_false_verdict']:.0%}.")
+    for what, path in summary.get("figures", {}).items():
+        print(f"wrote {path}" + ("" if what == "report" else f"  ({what})"))
     return 0

@@ -37,6 +37,14 @@ def test_a_study_interrupted_after_one_seed_resumes_only_the_other_and_judges_ev
     assert [s.resumed_epochs for s in started] == [{"seed-0": 0, "seed-1": 0}, {"seed-0": 1, "seed-1": 0}]
     second = read_events(study)[read_events(study).index(started[1]):]
     assert {e.seed for e in second if isinstance(e, TrialState)} == {1}, "only the unfinished seed ran again"
+    assert sorted(summary["figures"]) == ["clusters", "digits", "loss", "report", "sharpening"]
+    for what, path in summary["figures"].items():
+        head = open(path, "rb").read(8)
+        assert head == b"\x89PNG\r\n\x1a\n" if what != "report" else b"| C1: a larger" in open(path, "rb").read()
+    again = bumptui("study", "--report", "--run-dir", str(study))
+    assert again.returncode == 0 and "C7" in again.stdout and f"wrote {summary['figures']['report']}" in again.stdout
+    watched = bumptui("watch", str(study))
+    assert watched.returncode == 2 and "holds a study, which the app does not show yet" in watched.stderr
     report = bumptui("report", str(study / "seed-1"), "--json")
     assert report.returncode == 0 and json.loads(report.stdout)["status"] == "finished", "a trial is a normal run"
     assert sorted(json.loads(report.stdout)["models"]) == ["16", "2"]

@@ -37,6 +37,12 @@ def pane(target: str):
     return lambda: getattr(import_module(module), name)()
 
 
+def not_shown(kind, run_dir: Path) -> str:
+    """What the app says of a directory made by a kind it has no pane for yet (a study)."""
+    return (f"{run_dir} holds a {kind.name}, which the app does not show yet; "
+            f"bumptui {kind.name} --report --run-dir {run_dir} prints it.")
+
+
 JOB = "job"
 """The worker group of the app's one job at a time."""
 REFRESH_S = 0.25
@@ -126,13 +132,14 @@ class BumptuiApp(CurrentRun, App):
         self._tails = {k: v for k, v in self._tails.items() if v[1] not in records}
 
     def _show(self, run_dir: Path, follow: bool, read: bool = False) -> None:
-        """Make run_dir the current run, with every job recorded inside it: read as recorded so far
-        (read), or empty for a job here to fill; their logs followed (follow) unless a job here writes them."""
+        """Make run_dir (a training run) the current run, with every job recorded inside it: read as
+        recorded so far (read), or empty for a job here to fill; their logs followed (follow) unless
+        a job here writes them."""
         from engine.autoencoder.jobs import registry
 
         self._unfollow(*self.records.values())
-        self.records = {kind.name: kind.record.read(run_dir) if read else kind.record(run_dir)
-                        for kind in registry.kinds()}
+        shown = [registry.kind("train"), *(kind for kind in registry.kinds() if kind.inside_run)]
+        self.records = {kind.name: kind.record.read(run_dir) if read else kind.record(run_dir) for kind in shown}
         if follow:
             for record in self.records.values():
                 self._follow(record)
@@ -140,13 +147,16 @@ class BumptuiApp(CurrentRun, App):
 
     def _open(self, run_dir: Path) -> None:
         """Show a run recorded in run_dir, and its sharpening, following their logs while they grow."""
-        from engine.autoencoder.jobs.train.kind import read_train_config
+        from engine.autoencoder.jobs import registry
         from engine.autoencoder.runs.log import RunError
 
         try:
-            read_train_config(run_dir)  # every field checked: a damaged config is one sentence, here too
+            kind = registry.kind_of(run_dir)  # every field checked: a damaged config is one sentence, here too
         except RunError as err:
             self.notify(str(err), severity="error")
+            return
+        if kind.name != "train":
+            self.notify(not_shown(kind, run_dir), severity="warning", timeout=10)
             return
         self._show(Path(run_dir), follow=True)
 

@@ -85,11 +85,17 @@ class RunsPane(RunPane):
             f"{len(runs)} runs in {view.runs_root}/ · showing {shown} · comparing with {overlay} · "
             "enter opens a run, c overlays it on the loss chart")
 
-    def _record(self, path: Path) -> RunRecord | None:
+    def _record(self, path: Path):
         stamp = log_stamp(path)
         if path not in self._read or self._read[path][0] != stamp:
+            from engine.autoencoder.jobs import registry
+
             try:
-                self._read[path] = (stamp, RunRecord.read(path))
+                kind = registry.kind_of(path)
+            except RunError:
+                kind = None  # a damaged config: read it as a run, whose log says what it can
+            try:
+                self._read[path] = (stamp, (kind.record if kind else RunRecord).read(path))
             except RunError:
                 self._read[path] = (stamp, None)
         return self._read[path][1]
@@ -98,6 +104,10 @@ class RunsPane(RunPane):
         record = self._record(path)
         if record is None:
             return (path.name, "damaged log", "", "", "", "")
+        if not isinstance(record, RunRecord):  # a study: the app has no pane for it yet
+            done, total = record.done()
+            return (path.name, f"{type(record).__name__.removesuffix('Record').lower()}: {record.status()}",
+                    f"{done:.0f}/{total}", "", "", "")
         models = record.summary()["models"]
         epochs = max((m["epochs"] for m in models.values()), default=0)
         total = record.started.config["epochs"] if record.started else "?"

@@ -49,6 +49,12 @@ class JobKind(ABC):
     watch_hint: str = ""
     """Added to "follow it with: bumptui watch RUN_DIR" after --detach (", then key 7")."""
 
+    def read_config(self, run_dir: Path) -> Settings:
+        """The job's recorded config, every field checked: RunError naming the first bad one."""
+        from engine.autoencoder.runs.rundir import read_settings
+
+        return read_settings(self.folder(run_dir), self.config)
+
     def folder(self, run_dir: Path) -> Path:
         """Where the job records itself."""
         return self.record.folder(run_dir)

@@ -64,6 +64,24 @@ def kind(name: str):
     return load(KINDS[name].target)
 
 
+def kind_of(run_dir):
+    """The kind that made run_dir (a training run, a study, ...): the first kind with a directory of
+    its own whose config reads the one stored there; when none does, the training's sentence of what
+    is wrong with it (RunError)."""
+    from engine.errors import UserError
+
+    first = None
+    for k in kinds():
+        if k.inside_run:
+            continue
+        try:
+            k.read_config(run_dir)
+            return k
+        except UserError as err:
+            first = first or err
+    raise first
+
+
 def kinds() -> list:
     """Every registered JobKind, each module imported."""
     return [kind(name) for name in KINDS]

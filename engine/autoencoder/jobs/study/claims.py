@@ -99,6 +99,7 @@ def measure(run_dir: Path) -> dict[str, float]:
                 if name.startswith("s"):
                     seen[f"sharpened_l1/{d}/{name}"] = m["test_l1"]
                     seen[f"judge/{d}/{name}"] = m["judge_acc"]
+                    seen[f"sharpness/{d}/{name}"] = m["sharpness"]
                     seen[f"sharp_gap/{d}/{name}"] = abs(m["sharpness"] - 1)
     return seen
 

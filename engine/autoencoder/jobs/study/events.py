@@ -3,6 +3,8 @@ run does, in seed-<k>/): see runs/events.py."""
 
 from __future__ import annotations
 
+from dataclasses import field
+
 from engine.autoencoder.runs.events import JobStarted, event
 
 
@@ -30,7 +32,9 @@ class TrialMeasured:
 
 @event
 class Verdicts:
-    """The claims judged over the seeds that finished."""
+    """The claims judged over the seeds that finished, and the report written of them."""
 
     seeds: list
     claims: dict
+    figures: dict = field(default_factory=dict)
+    """What the report holds -> its path: "report" (REPORT.md), "loss", "clusters", "sharpening", "digits"."""

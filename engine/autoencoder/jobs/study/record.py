@@ -37,7 +37,13 @@ class StudyRecord(Record):
         return float(finished), len(self.trials) or (self.started.config["seeds"] if self.started else 0)
 
     def summary(self) -> dict:
+        """What `bumptui study --json` prints: the seeds judged, those that failed and why, each claim's
+        verdict and the report's files."""
+        from engine.autoencoder.evidence import CONFIDENCE, chance_of_a_false_verdict
+
+        claims = self.verdicts.claims if self.verdicts else {}
         return {"study_dir": str(self.run_dir), "status": self.status(),
-                "seeds": sorted(self.measured),
-                "trials": {str(s): {"state": t.state, "reason": t.reason} for s, t in sorted(self.trials.items())},
-                "claims": self.verdicts.claims if self.verdicts else {}}
+                "seeds": self.verdicts.seeds if self.verdicts else sorted(self.measured),
+                "failed": {str(s): t.reason for s, t in sorted(self.trials.items()) if t.state == "failed"},
+                "claims": claims, "figures": self.verdicts.figures if self.verdicts else {},
+                "confidence": CONFIDENCE, "chance_of_a_false_verdict": chance_of_a_false_verdict(len(claims))}

@@ -20,6 +20,7 @@ from engine.autoencoder.jobs.study.claims import claims, judge
 from engine.autoencoder.jobs.study.config import StudyConfig
 from engine.autoencoder.jobs.study.kind import reachable, seed_dir
 from engine.autoencoder.jobs.study.record import StudyRecord
+from engine.autoencoder.jobs.study.report import write_report
 from engine.autoencoder.runs.events import Done, Stopped
 
 class TrialFailed(Exception):
@@ -93,13 +94,12 @@ def study(plan: Plan, job) -> dict | None:
         measured = [record.measured[s] for s in finished]
         kinds = claims(list(config.latent_dims), list(config.strategies))
         verdicts = {c.id: judge(c, measured, CONFIDENCE) for c in kinds}
-        emit(ev.Verdicts(finished, verdicts))
-        summary = {"study_dir": str(plan.run_dir), "seeds": finished,
-                   "failed": {str(s): t.reason for s, t in record.trials.items() if t.state == "failed"},
-                   "claims": verdicts, "confidence": CONFIDENCE,
-                   "chance_of_a_false_verdict": chance_of_a_false_verdict(len(kinds))}
-        emit(Done(summary))
-        return summary
+        figures = write_report(plan.run_dir, finished, measured, verdicts, list(config.latent_dims),
+                               list(config.strategies), chance_of_a_false_verdict(len(kinds))) if finished else {}
+        emit(ev.Verdicts(finished, verdicts, figures))
+        summary = record.summary()
+        emit(Done({k: v for k, v in summary.items() if k != "status"}))
+        return {**summary, "status": "finished"}
 
 
 def _trials(plan: Plan, config: StudyConfig, seeds: list[int], emit, job) -> bool:

@@ -33,6 +33,9 @@ class TrainKind(JobKind):
     record = RunRecord
     inside_run = False
 
+    def read_config(self, run_dir: Path) -> TrainConfig:
+        return read_train_config(run_dir)
+
     def prepare(self, run_dir: Path, config: TrainConfig | None, resume: bool) -> Plan:
         """Check a request to create a new run directory, or to reopen one to resume up to
         config.epochs, before anything is written."""

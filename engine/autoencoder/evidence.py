@@ -45,15 +45,17 @@ class Interval:
         half = t_quantile(0.5 + confidence / 2, n - 1) * sd / math.sqrt(n)
         return cls(mean, mean - half, mean + half, n, sd, confidence)
 
-    def seeds_needed(self) -> int | None:
-        """How many seeds would make the interval exclude zero if the mean and the spread stayed as
-        observed; None when there is no effect to find (mean 0) or too few seeds to say."""
-        if self.n < 2 or self.mean == 0 or not math.isfinite(self.sd):
+    def seeds_needed(self, margin: float = 0.0) -> int | None:
+        """How many seeds would settle it if the mean and the spread stayed as observed: make the
+        interval exclude zero, or (with a margin) lie wholly inside or outside +-margin. None when
+        the mean sits on the boundary or there are too few seeds to say."""
+        gap = abs(abs(self.mean) - margin) if margin else abs(self.mean)
+        if self.n < 2 or gap == 0 or not math.isfinite(self.sd):
             return None
         if self.sd == 0:
             return 2
         for n in range(2, MAX_SEEDS_ESTIMATE):
-            if t_quantile(0.5 + self.confidence / 2, n - 1) * self.sd / math.sqrt(n) < abs(self.mean):
+            if t_quantile(0.5 + self.confidence / 2, n - 1) * self.sd / math.sqrt(n) < gap:
                 return n
         return None
 

@@ -88,3 +88,11 @@ def test_a_seeds_measurements_come_from_its_recorded_training_clustering_and_sha
     assert seen["sharp_gap/2/s1"] == pytest.approx(abs(sharpened["sharpness"] - 1))
     assert -1 <= seen["silhouette_first/2"] <= 1 and -1 <= seen["silhouette_last/2"] <= 1
     assert seen["test_l1_first/2"] > seen["test_l1_last/2"], "three epochs of training lowered the loss"
+
+
+def test_the_seeds_to_settle_a_claim_of_no_difference_count_from_its_margin():
+    interval = Interval.of([0.02, 0.06, 0.03, 0.055, 0.035])  # mean 0.04: inside +-0.05, the interval not yet
+    assert within_verdict(interval, 0.05) == INCONCLUSIVE
+    n = interval.seeds_needed(0.05)
+    half = lambda k: stats.t.ppf(0.975, k - 1) * interval.sd / math.sqrt(k)  # noqa: E731
+    assert half(n) < 0.05 - 0.04 <= half(n - 1)

@@ -11,7 +11,7 @@ an epoch, a step): after a resume the redone epoch's events appear again, and th
 from __future__ import annotations
 
 import base64
-from dataclasses import asdict, dataclass, fields
+from dataclasses import MISSING, asdict, dataclass, fields
 
 import numpy as np
 
@@ -66,8 +66,15 @@ def to_record(e) -> dict:
 
 
 def from_record(record: dict):
+    """The event a log line holds; a field the line lacks takes its default (a log written before
+    the field existed), and a line that lacks a field without one is not an event (KeyError)."""
     cls = EVENTS[record["event"]]
-    return cls(**{f.name: record[f.name] for f in fields(cls)})
+    given = {f.name: record[f.name] for f in fields(cls) if f.name in record}
+    missing = [f.name for f in fields(cls) if f.name not in record and f.default is MISSING
+               and f.default_factory is MISSING]
+    if missing:
+        raise KeyError(missing[0])
+    return cls(**given)
 
 
 def encode_images(images: np.ndarray) -> str:

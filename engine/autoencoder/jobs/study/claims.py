@@ -125,7 +125,8 @@ def judge(claim: Claim, seeds: list[dict], confidence: float) -> dict:
         verdict = (within_verdict(interval, SIMILAR_L1) if part.how == "within" else direction_verdict(interval, +1))
         support = (SIMILAR_L1 - max(abs(interval.lo), abs(interval.hi)) if part.how == "within" else interval.lo)
         parts.append({"metric": part.metric, "verdict": verdict, "difference": interval.mean,
-                      "ci": [interval.lo, interval.hi], "n": interval.n, "seeds_needed": interval.seeds_needed(),
+                      "ci": [interval.lo, interval.hi], "n": interval.n,
+                      "seeds_needed": interval.seeds_needed(SIMILAR_L1 if part.how == "within" else 0.0),
                       "support": support})
     if not parts:
         return {"claim": claim.words, "verdict": INCONCLUSIVE, "difference": None, "ci": None, "n": 0,

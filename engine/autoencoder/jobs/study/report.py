@@ -46,6 +46,9 @@ def loss_curves(runs: list, path: Path) -> None:
         mean = l1.mean(axis=0)
         ax.plot(epochs, mean, marker="o", label=f"latent {d}")
         ax.fill_between(epochs, l1.min(axis=0), l1.max(axis=0), alpha=0.25)
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole epochs
     ax.set(xlabel="epoch", ylabel="test L1", title=f"Test L1 per epoch: mean and range over {len(runs)} seeds")
     ax.legend()
     fig.tight_layout()
@@ -90,7 +93,8 @@ def sharpening(measured: list[dict], latents: list[int], strategies: list[int], 
             ax.errorbar(x, y, xerr=dx, yerr=dy, fmt="o", capsize=3, label=names[s])
         ax.axvline(1.0, color="grey", linestyle="--", linewidth=1)  # as sharp as the data
         ax.set(title=f"latent {d}", xlabel="sharpness (1.0: as sharp as the data)", ylabel="judge accuracy")
-    axes[0][0].legend(fontsize="small")
+    if axes[0][0].get_legend_handles_labels()[0]:
+        axes[0][0].legend(fontsize="small")
     fig.suptitle("Sharpness against the judge: mean and 95 % interval over seeds")
     fig.tight_layout()
     fig.savefig(path, dpi=110)

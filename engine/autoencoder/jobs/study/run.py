@@ -16,7 +16,7 @@ from pathlib import Path
 from engine.autoencoder.evidence import CONFIDENCE, chance_of_a_false_verdict
 from engine.autoencoder.jobs.kind import Plan
 from engine.autoencoder.jobs.study import events as ev
-from engine.autoencoder.jobs.study.claims import claims, judge
+from engine.autoencoder.jobs.study.claims import claims, judge, measure
 from engine.autoencoder.jobs.study.config import StudyConfig
 from engine.autoencoder.jobs.study.kind import reachable, seed_dir
 from engine.autoencoder.jobs.study.record import StudyRecord
@@ -91,7 +91,8 @@ def study(plan: Plan, job) -> dict | None:
         if left and not _trials(plan, config, left, emit, job):
             return None
         finished = sorted(s for s in seeds if s in record.measured)
-        measured = [record.measured[s] for s in finished]
+        # measured again from each run directory: a study resumed after the measurements grew reads them all
+        measured = [measure(seed_dir(plan.run_dir, s)) for s in finished]
         kinds = claims(list(config.latent_dims), list(config.strategies))
         verdicts = {c.id: judge(c, measured, CONFIDENCE) for c in kinds}
         figures = write_report(plan.run_dir, finished, measured, verdicts, list(config.latent_dims),

@@ -58,7 +58,7 @@ def detach(kind, run_dir: Path, argv: list[str]) -> int:
             break
         time.sleep(0.1)
     print(run_dir)
-    print(f"{kind.doing.capitalize()} in process {proc.pid}; follow it with: bumptui watch {run_dir}{kind.watch_hint}"
+    print(f"{kind.doing.capitalize()} in process {proc.pid}; follow it with: {kind.follow_command(run_dir)}"
           f"  (log: {log_path})",
           file=sys.stderr)
     return 0

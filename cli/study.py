@@ -50,6 +50,11 @@ def show(kind, plan, summary: dict, as_json: bool) -> int:
     print(f"{summary['study_dir']}: {len(summary['seeds'])} seeds finished ({', '.join(map(str, summary['seeds']))})")
     for seed, reason in summary.get("failed", {}).items():
         print(f"seed {seed} failed: {reason}")
+    if not summary["claims"]:
+        trials = summary.get("trials", {})
+        print(f"study {summary.get('status', '')}; no verdicts yet"
+              + (": " + ", ".join(f"seed {s} {state}" for s, state in trials.items()) if trials else ""))
+        return 0
     print(f"{'claim':<6} {'verdict':<13} {'difference':>11} {'95% interval':>21} {'n':>3} {'seeds to settle':>15}  measured as")
     for cid, c in summary["claims"].items():
         ci = "-" if c["ci"] is None else f"[{number(c['ci'][0])}, {number(c['ci'][1])}]"

@@ -74,6 +74,10 @@ class JobKind(ABC):
         """Run the plan, every event through job.emit, checking job.cancel between batches: the
         summary (as in the Done event), or None when it stopped or failed."""
 
+    def follow_command(self, run_dir: Path) -> str:
+        """What a user types to follow the job from another terminal (after --detach)."""
+        return f"bumptui watch {run_dir}{self.watch_hint}"
+
     @abstractmethod
     def resume_command(self, run_dir: Path) -> str:
         """The command that resumes it: "bumptui train --resume --run-dir runs/x"."""

@@ -59,7 +59,7 @@ class StudyKind(JobKind):
             kind = "a study" if "seeds" in _stored(run_dir) else "a run that is not a study"
             raise RunError(f"{run_dir} already holds {kind}; pass --resume to continue a study or choose another "
                            "directory.")
-        elif run_dir.is_dir() and any(run_dir.iterdir()):
+        elif run_dir.is_dir() and any(p.name != f"{self.name}.log" for p in run_dir.iterdir()):  # --detach's log
             raise RunError(f"{run_dir} is not empty and holds no study; choose another directory.")
         config = (config or StudyConfig()).validated()
         if config.address is not None:
@@ -78,6 +78,9 @@ class StudyKind(JobKind):
 
     def resume_command(self, run_dir: Path) -> str:
         return f"bumptui study --resume --run-dir {run_dir}"
+
+    def follow_command(self, run_dir: Path) -> str:
+        return f"bumptui study --report --run-dir {run_dir}"  # the app has no Study pane yet
 
 
 def _stored(run_dir: Path) -> dict:

@@ -45,5 +45,6 @@ class StudyRecord(Record):
         return {"study_dir": str(self.run_dir), "status": self.status(),
                 "seeds": self.verdicts.seeds if self.verdicts else sorted(self.measured),
                 "failed": {str(s): t.reason for s, t in sorted(self.trials.items()) if t.state == "failed"},
+                "trials": {str(s): t.state for s, t in sorted(self.trials.items())},
                 "claims": claims, "figures": self.verdicts.figures if self.verdicts else {},
                 "confidence": CONFIDENCE, "chance_of_a_false_verdict": chance_of_a_false_verdict(len(claims))}

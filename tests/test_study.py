@@ -2,9 +2,14 @@
 interrupted after its first seed, and --resume runs only the seed that was left."""
 
 import json
+import os
 import signal
+import socket
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from engine.autoencoder.jobs.study.events import StudyStarted, TrialMeasured, TrialState
 from engine.autoencoder.runs.log import read_events
@@ -60,3 +65,27 @@ def test_a_study_that_cannot_judge_or_cannot_start_says_so_in_one_sentence(tmp_p
     one_sentence(in_process(capsys, "study", "--run-dir", str(tmp_path / "full")), "is not empty and holds no study")
     refused = bumptui("study", "--seeds", "2", *TINY, "--address", "127.0.0.1:9", "--run-dir", str(tmp_path / "far"))
     one_sentence(refused, "No Ray cluster answers at 127.0.0.1:9")
+
+
+@pytest.mark.slow
+def test_a_study_joins_a_ray_cluster_started_with_ray_start(tmp_path):
+    """A real Ray head (`ray start --head` on 127.0.0.1), the study sent to it with --address, the
+    head stopped at the end whatever happened."""
+    ray = [str(Path(sys.executable).parent / "ray")]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "RAY_USAGE_STATS_ENABLED": "0"}
+    started = subprocess.run([*ray, "start", "--head", "--node-ip-address", "127.0.0.1", "--port", str(port),
+                              "--num-cpus", "2", "--include-dashboard", "false", "--disable-usage-stats"],
+                             capture_output=True, text=True, timeout=120, env=env)
+    try:
+        assert started.returncode == 0, started.stderr
+        study = tmp_path / "study"
+        result = bumptui("study", "--seeds", "2", *TINY, "--address", f"127.0.0.1:{port}", "--run-dir", str(study),
+                         "--json", timeout=300)
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["seeds"] == [0, 1]
+        assert [e for e in read_events(study) if isinstance(e, StudyStarted)][0].device == f"127.0.0.1:{port}"
+    finally:
+        subprocess.run([*ray, "stop", "--force"], capture_output=True, timeout=120, env=env)

@@ -62,12 +62,17 @@ def run_trial(study_dir: str, seed: int, config: dict, threads: int, data_dir=No
 def start_ray(config: StudyConfig):
     """Ray, quiet: a local instance with this machine's cores and no dashboard, or the cluster at
     --address. Its own log lines stay in its session folder, out of the user's terminal."""
+    if config.address is not None:
+        reachable(config.address)
+        if "RAY_AUTH_MODE" not in os.environ and (Path.home() / ".ray" / "auth_token").exists():
+            # `ray start --head` (Ray 2.59 and later) turns token authentication on and leaves its token
+            # there; a driver joining that cluster must ask for token mode, before Ray is imported, to send it
+            os.environ["RAY_AUTH_MODE"] = "token"
     import ray
 
     options = dict(include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR,
                    configure_logging=True)
     if config.address is not None:
-        reachable(config.address)
         ray.init(address=config.address, **options)
     else:
         ray.init(num_cpus=os.cpu_count() or 1, _node_ip_address="127.0.0.1", **options)

@@ -213,7 +213,6 @@ def end_to_end(device: str, tiny: list[str], runs: Path, quick: bool) -> str:
 
 def kill_and_resume(device: str, tiny: list[str], runs: Path) -> str:
     from engine.autoencoder.jobs.train.events import RunStarted, StepLoss
-    from engine.autoencoder.runs.events import Done
     from engine.autoencoder.runs.log import read_events
 
     run = runs / "killed"

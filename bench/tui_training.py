@@ -31,7 +31,6 @@ LATENTS, EPOCHS, SUBSET = "2 16", 3, 20000
 
 def images_per_s(run_dir: Path) -> float:
     from engine.autoencoder.jobs.train.events import EpochEnd
-    from engine.autoencoder.runs.events import Done, Failed, Stopped
     from engine.autoencoder.runs.log import read_events
 
     ends = [e for e in read_events(run_dir) if isinstance(e, EpochEnd)]

@@ -7,11 +7,11 @@ with the kind's printer (its registry entry names it)."""
 from __future__ import annotations
 
 import json
-import types
 import typing
 from pathlib import Path
 
 from engine.autoencoder.jobs import registry
+from engine.autoencoder.settings import unwrapped
 
 DATA_DIR_HELP = "MNIST files, or a torchvision root with MNIST/raw/"
 
@@ -22,9 +22,7 @@ def add_settings(parser, config_type) -> None:
     for name, s in config_type.settings().items():
         if s.flag is None:
             continue
-        hint = hints[name]
-        if typing.get_origin(hint) in (typing.Union, types.UnionType):
-            hint = next(a for a in typing.get_args(hint) if a is not type(None))
+        hint, _ = unwrapped(hints[name])
         options = {"dest": name, "default": None, "help": s.help or None, "metavar": s.metavar,
                    "choices": s.choices}
         args = typing.get_args(hint)

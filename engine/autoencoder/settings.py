@@ -75,26 +75,31 @@ def _is_number(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
-def _words_and_check(hint) -> tuple[str, Callable[[Any], bool], bool]:
-    """(how a sentence names what the hint allows, the check of a JSON value, whether null is allowed)."""
+def unwrapped(hint) -> tuple[Any, bool]:
+    """(the type a hint names, whether it also allows None): `int | None` -> (int, True)."""
     args = typing.get_args(hint)
     if typing.get_origin(hint) in (typing.Union, types.UnionType) and type(None) in args:
-        inner = next(a for a in args if a is not type(None))
-        words, check, _ = _words_and_check(inner)
-        return words, check, True
+        return next(a for a in args if a is not type(None)), True
+    return hint, False
+
+
+def _words_and_check(hint) -> tuple[str, Callable[[Any], bool], bool]:
+    """(how a sentence names what the hint allows, the check of a JSON value, whether null is allowed)."""
+    hint, nullable = unwrapped(hint)
+    args = typing.get_args(hint)
     if hint is int:
-        return "a whole number", _is_int, False
+        return "a whole number", _is_int, nullable
     if hint is float:
-        return "a number", _is_number, False
+        return "a number", _is_number, nullable
     if hint is str:
-        return "a string", lambda v: isinstance(v, str), False
+        return "a string", lambda v: isinstance(v, str), nullable
     if typing.get_origin(hint) is tuple:
         if len(args) == 2 and args[1] is Ellipsis:
             if args[0] is int:
-                return "a list of whole numbers", lambda v: _list(v) and all(map(_is_int, v)), False
-            return "strings", lambda v: _list(v) and all(isinstance(x, str) for x in v), False
+                return "a list of whole numbers", lambda v: _list(v) and all(map(_is_int, v)), nullable
+            return "strings", lambda v: _list(v) and all(isinstance(x, str) for x in v), nullable
         return (f"{len(args)} numbers" if len(args) != 2 else "two numbers",
-                lambda v: _list(v) and len(v) == len(args) and all(map(_is_number, v)), False)
+                lambda v: _list(v) and len(v) == len(args) and all(map(_is_number, v)), nullable)
     raise TypeError(f"no stored form for the type {hint!r}")
 
 
@@ -185,14 +190,10 @@ def form_text(s: Setting, value) -> str:
 def _read(text: str, hint, s: Setting, noun: str, error: type[SettingError]):
     if s.parse is not None:
         return s.parse(text)
-    args = typing.get_args(hint)
-    if typing.get_origin(hint) in (typing.Union, types.UnionType) and type(None) in args:
-        if not text.strip():
-            return None
-        hint = next(a for a in args if a is not type(None))
-        empty = f", or empty for {s.empty}" if s.empty else ""
-    else:
-        empty = ""
+    hint, nullable = unwrapped(hint)
+    if nullable and not text.strip():
+        return None
+    empty = f", or empty for {s.empty}" if nullable and s.empty else ""
     if typing.get_origin(hint) is tuple:
         parts, items = text.replace(",", " ").split(), typing.get_args(hint)
         if items[0] is str:

@@ -6,16 +6,16 @@ science. Installed packages reach it through the "bumptui.kinds" entry point (se
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from engine.autoencoder.jobs.kind import JobKind, Plan
 from engine.autoencoder.runs.checkpoint import Checkpoint, save_checkpoint
 from engine.autoencoder.runs.events import Done, JobStarted, Stopped, event
 from engine.autoencoder.runs.lock import RunLock
-from engine.autoencoder.runs.log import RunError, check_log
+from engine.autoencoder.runs.log import RunError
 from engine.autoencoder.runs.record import Record
-from engine.autoencoder.runs.rundir import CHECKPOINTS, has_record, read_settings
+from engine.autoencoder.runs.rundir import CHECKPOINTS
 from engine.autoencoder.settings import SettingError, Settings, setting
 
 
@@ -87,17 +87,11 @@ class CountKind(JobKind):
         return self.folder(run_dir) / CHECKPOINTS / "count.pt"
 
     def prepare(self, run_dir: Path, config: CountConfig | None, resume: bool) -> Plan:
-        run_dir, folder = Path(run_dir), self.folder(run_dir)
+        run_dir = Path(run_dir)
         if not run_dir.is_dir():
             raise RunError(f"There is no run directory {run_dir}.")
-        if resume:
-            if not has_record(folder):
-                raise RunError(f"{run_dir} has no count to resume.")
-            check_log(folder, run_dir)
-            stored = read_settings(folder, CountConfig)
-            config = stored if config is None else replace(stored, epochs=config.epochs)
-        elif has_record(folder):
-            raise RunError(f"{run_dir} is already counted; pass --resume to continue it.")
+        config = self.requested(run_dir, config, resume, f"{run_dir} has no count to resume.",
+                                f"{run_dir} is already counted; pass --resume to continue it.")
         RunLock(run_dir).refuse_if_held()
         return Plan(run_dir, (config or CountConfig()).validated(), resume)
 

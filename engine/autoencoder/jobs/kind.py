@@ -55,6 +55,26 @@ class JobKind(ABC):
 
         return read_settings(self.folder(run_dir), self.config)
 
+    def requested(self, run_dir: Path, config: Settings | None, resume: bool, nothing: str,
+                  already: str) -> Settings | None:
+        """The config a request runs with, checked against what the job's folder holds: resuming,
+        the recorded config (every field checked, its log found sound) with the epochs asked for;
+        otherwise `config` as given. RunError `nothing` when there is nothing to resume, `already`
+        when a job is recorded there and --resume was not asked. Nothing is written."""
+        from engine.autoencoder.runs.log import RunError, check_log
+        from engine.autoencoder.runs.rundir import has_record
+
+        folder = self.folder(run_dir)
+        if resume:
+            if not has_record(folder):
+                raise RunError(nothing)
+            check_log(folder, run_dir)
+            stored = self.read_config(run_dir)
+            return stored if config is None else replace(stored, epochs=config.epochs)
+        if has_record(folder):
+            raise RunError(already)
+        return config
+
     def folder(self, run_dir: Path) -> Path:
         """Where the job records itself."""
         return self.record.folder(run_dir)

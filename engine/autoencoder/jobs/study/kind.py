@@ -4,14 +4,13 @@ trials and verdicts, and one ordinary run directory per seed (seed-<k>/), each r
 from __future__ import annotations
 
 import socket
-from dataclasses import replace
 from pathlib import Path
 
 from engine.autoencoder.jobs.kind import JobKind, Plan
 from engine.autoencoder.jobs.study.config import StudyConfig
 from engine.autoencoder.jobs.study.record import StudyRecord
-from engine.autoencoder.runs.log import RunError, check_log
-from engine.autoencoder.runs.rundir import has_record, read_config, read_settings
+from engine.autoencoder.runs.log import RunError
+from engine.autoencoder.runs.rundir import read_config
 
 
 CONNECT_TIMEOUT_S = 3.0
@@ -49,17 +48,12 @@ class StudyKind(JobKind):
         run_dir = Path(run_dir)
         if run_dir.exists() and not run_dir.is_dir():
             raise RunError(f"{run_dir} is a file, not a folder; choose another study directory.")
-        if resume:
-            if not has_record(run_dir):
-                raise RunError(f"There is no study to resume in {run_dir}.")
-            check_log(run_dir, run_dir)
-            stored = read_settings(run_dir, StudyConfig)
-            config = stored if config is None else replace(stored, epochs=config.epochs)
-        elif has_record(run_dir):
-            kind = "a study" if "seeds" in _stored(run_dir) else "a run that is not a study"
-            raise RunError(f"{run_dir} already holds {kind}; pass --resume to continue a study or choose another "
-                           "directory.")
-        elif run_dir.is_dir() and any(p.name != f"{self.name}.log" for p in run_dir.iterdir()):  # --detach's log
+        holds = "a study" if "seeds" in _stored(run_dir) else "a run that is not a study"
+        config = self.requested(run_dir, config, resume, f"There is no study to resume in {run_dir}.",
+                                f"{run_dir} already holds {holds}; pass --resume to continue a study or choose "
+                                "another directory.")
+        # a new study's folder may hold only --detach's log of it
+        if not resume and run_dir.is_dir() and any(p.name != f"{self.name}.log" for p in run_dir.iterdir()):
             raise RunError(f"{run_dir} is not empty and holds no study; choose another directory.")
         config = (config or StudyConfig()).validated()
         if config.address is not None:

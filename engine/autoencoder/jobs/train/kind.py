@@ -4,15 +4,14 @@ base of those kinds (`InsideTrainedRun`: the checks before one is recorded there
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 from engine.autoencoder.jobs.kind import JobKind, Plan
 from engine.autoencoder.jobs.train.config import TrainConfig
 from engine.autoencoder.jobs.train.record import RunRecord
 from engine.autoencoder.runs.lock import RunLock
-from engine.autoencoder.runs.log import RunError, check_log
-from engine.autoencoder.runs.rundir import CHECKPOINTS, has_record, read_settings
+from engine.autoencoder.runs.log import RunError
+from engine.autoencoder.runs.rundir import CHECKPOINTS, read_settings
 
 
 def checkpoint_path(run_dir: Path, latent: int) -> Path:
@@ -42,16 +41,9 @@ class TrainKind(JobKind):
         run_dir = Path(run_dir)
         if run_dir.exists() and not run_dir.is_dir():
             raise RunError(f"{run_dir} is a file, not a folder; choose another run directory.")
-        has_run = has_record(run_dir)
-        if resume:
-            if not has_run:
-                raise RunError(f"There is no run to resume in {run_dir}.")
-            check_log(run_dir, run_dir)
-            stored = read_train_config(run_dir)
-            config = stored if config is None else replace(stored, epochs=config.epochs)
-        elif has_run:
-            raise RunError(f"{run_dir} already holds a run; pass --resume to continue it or choose another run "
-                           "directory.")
+        config = self.requested(run_dir, config, resume, f"There is no run to resume in {run_dir}.",
+                                f"{run_dir} already holds a run; pass --resume to continue it or choose another run "
+                                "directory.")
         return Plan(run_dir, (config or TrainConfig()).validated(), resume)
 
     def load(self, plan: Plan, data_dir=None):
@@ -90,15 +82,9 @@ class InsideTrainedRun(JobKind):
         if not run_dir.is_dir():
             raise RunError(f"There is no run directory {run_dir}.")
         train = read_train_config(run_dir)
-        if resume:
-            if not has_record(folder):
-                raise RunError(f"{run_dir} has no {self.noun} to resume.")
-            check_log(folder, run_dir)
-            stored = read_settings(folder, self.config)
-            config = stored if config is None else replace(stored, epochs=config.epochs)
-        elif has_record(folder):
-            raise RunError(f"{run_dir} is already {self.done} (in {folder}); pass --resume to continue it, "
-                           f"or move {folder} away to start again.")
+        config = self.requested(run_dir, config, resume, f"{run_dir} has no {self.noun} to resume.",
+                                f"{run_dir} is already {self.done} (in {folder}); pass --resume to continue it, "
+                                f"or move {folder} away to start again.")
         config = (config or self.config()).validated(train.latent_dims)
         for d in config.latent_dims or train.latent_dims:
             if not checkpoint_path(run_dir, d).exists():

@@ -85,9 +85,7 @@ def cmd_job(args, argv: list[str]) -> int:
     summary = run_job(kind, plan, args)
     if isinstance(summary, int):
         return summary
-    module = registry.KINDS[kind.name].cli
-    printer = registry.load(f"{module}:show") if module else show
-    return printer(kind, plan, summary, args.json)
+    return registry.presented(kind.name, "show", show)(kind, plan, summary, args.json)
 
 
 def report(kind, run_dir: Path, as_json: bool) -> int:
@@ -97,8 +95,7 @@ def report(kind, run_dir: Path, as_json: bool) -> int:
 
     if not kind.record.metrics_path(run_dir).exists():
         raise RunError(f"Nothing of {kind.doing} is recorded in {run_dir}.")
-    module = registry.KINDS[kind.name].cli
-    printer = registry.load(f"{module}:show") if module else show
+    printer = registry.presented(kind.name, "show", show)
     return printer(kind, Plan(run_dir, kind.config(), False), kind.record.read(run_dir).summary(), as_json)
 
 

@@ -90,8 +90,7 @@ def display_of(kind) -> Display:
     """The kind's Display, from the command-line module its registry entry names."""
     from engine.autoencoder.jobs import registry
 
-    module = registry.KINDS[kind.name].cli
-    return registry.load(f"{module}:Display")() if module else Display()
+    return registry.presented(kind.name, "Display", Display)()
 
 
 class Progress:

@@ -59,6 +59,13 @@ def load(target: str):
     return getattr(import_module(module), attr)
 
 
+def presented(name: str, attr: str, generic):
+    """What the kind's command-line module (its entry's `cli`) names `attr` ("show", "Display"), or
+    `generic` for a kind without one."""
+    module = KINDS[name].cli
+    return load(f"{module}:{attr}") if module else generic
+
+
 def kind(name: str):
     """The JobKind registered as `name`, its module imported now."""
     return load(KINDS[name].target)

@@ -38,21 +38,18 @@ def run_trial(study_dir: str, seed: int, config: dict, threads: int, data_dir=No
     from engine.autoencoder.jobs.sharpen.kind import SHARPEN
     from engine.autoencoder.jobs.study.claims import measure
     from engine.autoencoder.jobs.train.kind import TRAIN
-    from engine.autoencoder.runs.events import Done as Finished
     from engine.autoencoder.runs.rundir import has_record
 
     torch.set_num_threads(threads)
     study = StudyConfig.from_dict(config)
     run_dir = seed_dir(Path(study_dir), seed)
+    clustering = ClusterConfig(methods=study.cluster_methods, seeds=1, seed=seed, precision=study.precision)
     stages = [(TRAIN, study.train_config(seed)),
-              (CLUSTER, ClusterConfig(methods=study.cluster_methods, seeds=1, seed=seed, precision=study.precision)),
+              *([(CLUSTER, clustering)] if study.cluster_methods else []),  # none asked for: no clustering
               (SHARPEN, SharpenConfig(strategies=study.strategies, epochs=study.sharpen_epochs, seed=seed,
                                       precision=study.precision))]
     for kind, stage in stages:
-        if not stage.as_dict().get("methods", True):
-            continue  # no clustering asked for
-        record = kind.record.read(run_dir)
-        if isinstance(record.outcome, Finished):
+        if isinstance(kind.record.read(run_dir).outcome, Done):
             continue
         if kind.execute(run_dir, stage, resume=has_record(kind.folder(run_dir)), data_dir=data_dir) is None:
             raise TrialFailed(f"its {kind.doing} did not finish: {kind.record.read(run_dir).ending or 'no reason logged'}")

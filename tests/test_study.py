@@ -3,6 +3,7 @@ interrupted after its first seed, and --resume runs only the seed that was left.
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -12,21 +13,46 @@ from pathlib import Path
 import pytest
 
 from engine.autoencoder.jobs.study.events import StudyStarted, TrialMeasured, TrialState
-from engine.autoencoder.runs.log import read_events
+from engine.autoencoder.jobs.train.events import EpochEnd
+from engine.autoencoder.runs.events import JobStarted
+from engine.autoencoder.runs.lock import LOCK, RunLock
+from engine.autoencoder.runs.log import METRICS, read_events
 from tests.conftest import ROOT, bumptui, in_process, one_sentence, wait_for
 
+FIXTURE_STUDY = ROOT / "tests" / "fixtures" / "runs" / "tiny-study"
 TINY = ["--latent", "2", "16", "--epochs", "2", "--subset", "300", "--cluster-methods", "kmeans",
         "--sharpen-epochs", "1", "--parallel", "1"]
 
 
-def test_a_study_interrupted_after_one_seed_resumes_only_the_other_and_judges_every_claim(tmp_path):
+def trial_process(run_dir: Path) -> int | None:
+    """The Ray worker running a trial: the process that holds its run directory's lock."""
+    return RunLock(run_dir).live_pid() if run_dir.is_dir() else None
+
+
+def test_a_study_retries_a_killed_trial_then_is_interrupted_and_resumes_only_the_unfinished_seed(tmp_path):
     study = tmp_path / "runs" / "study"
     proc = subprocess.Popen([sys.executable, "-m", "cli", "study", "--seeds", "2", *TINY, "--run-dir", str(study)],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # seed 0's worker is killed mid-trial: Ray runs that trial again, in a new worker, within this study
+    seed0 = study / "seed-0"
+    assert wait_for(lambda: any(isinstance(e, EpochEnd) for e in read_events(seed0)) and trial_process(seed0),
+                    timeout=120)
+    killed = trial_process(seed0)
+    os.kill(killed, signal.SIGKILL)
+
+    def starts():
+        return [e for folder in (seed0, seed0 / "cluster", seed0 / "sharpen") for e in read_events(folder)
+                if isinstance(e, JobStarted)]
+
+    assert wait_for(lambda: any(e.stale_lock_pid == killed for e in starts()), timeout=120), \
+        "the retry takes the killed worker's lock over, in the stage it was killed in"
+    assert proc.poll() is None, "by the same study"
+    # interrupted once one seed is measured (which one first is Ray's choice)
     assert wait_for(lambda: any(isinstance(e, TrialMeasured) for e in read_events(study)), timeout=120)
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
+    out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
+    assert "raylet" not in out + err, "Ray's note of the killed worker stays out of the terminal"
     assert f"Continue with: bumptui study --resume --run-dir {study}" in err
     assert "ray" not in err.lower().replace(f"{study}", ""), "Ray's own output stays out of the terminal"
 
@@ -39,18 +65,19 @@ def test_a_study_interrupted_after_one_seed_resumes_only_the_other_and_judges_ev
     assert c1["n"] == 2 and c1["verdict"] in ("supported", "contradicted", "inconclusive")
     assert c1["ci"][0] <= c1["difference"] <= c1["ci"][1] and c1["metric"] == "test_l1/2 - test_l1/16"
     started = [e for e in read_events(study) if isinstance(e, StudyStarted)]
-    assert [s.resumed_epochs for s in started] == [{"seed-0": 0, "seed-1": 0}, {"seed-0": 1, "seed-1": 0}]
+    assert started[0].resumed_epochs == {"seed-0": 0, "seed-1": 0}
+    first, left = [s for s, done in started[1].resumed_epochs.items() if done], \
+        [s for s, done in started[1].resumed_epochs.items() if not done]
+    assert len(first) == 1 and len(left) == 1, "one seed finished before the interrupt"
     second = read_events(study)[read_events(study).index(started[1]):]
-    assert {e.seed for e in second if isinstance(e, TrialState)} == {1}, "only the unfinished seed ran again"
+    assert {f"seed-{e.seed}" for e in second if isinstance(e, TrialState)} == set(left), "only the unfinished seed ran again"
     assert sorted(summary["figures"]) == ["clusters", "digits", "loss", "report", "sharpening"]
     for what, path in summary["figures"].items():
         head = open(path, "rb").read(8)
         assert head == b"\x89PNG\r\n\x1a\n" if what != "report" else b"| C1: a larger" in open(path, "rb").read()
     again = bumptui("study", "--report", "--run-dir", str(study))
     assert again.returncode == 0 and "C7" in again.stdout and f"wrote {summary['figures']['report']}" in again.stdout
-    watched = bumptui("watch", str(study))
-    assert watched.returncode == 2 and "holds a study, which the app does not show yet" in watched.stderr
-    report = bumptui("report", str(study / "seed-1"), "--json")
+    report = bumptui("report", str(seed0), "--json")
     assert report.returncode == 0 and json.loads(report.stdout)["status"] == "finished", "a trial is a normal run"
     assert sorted(json.loads(report.stdout)["models"]) == ["16", "2"]
 
@@ -65,6 +92,34 @@ def test_a_study_that_cannot_judge_or_cannot_start_says_so_in_one_sentence(tmp_p
     one_sentence(in_process(capsys, "study", "--run-dir", str(tmp_path / "full")), "is not empty and holds no study")
     refused = bumptui("study", "--seeds", "2", *TINY, "--address", "127.0.0.1:9", "--run-dir", str(tmp_path / "far"))
     one_sentence(refused, "No Ray cluster answers at 127.0.0.1:9")
+
+
+def test_a_study_whose_trial_run_is_in_use_is_not_resumed(tmp_path, capsys):
+    study = tmp_path / "study"
+    shutil.copytree(FIXTURE_STUDY, study)
+    (study / "seed-1" / LOCK).write_text(json.dumps({"pid": os.getpid(), "host": socket.gethostname()}))
+    before = (study / METRICS).read_bytes()
+    one_sentence(in_process(capsys, "study", "--resume", "--run-dir", str(study)),
+                 f"Run directory {study / 'seed-1'} is in use by process {os.getpid()}")
+    assert (study / METRICS).read_bytes() == before, "nothing written"
+
+
+@pytest.mark.slow
+def test_a_trial_killed_twice_is_reported_failed_and_the_study_judges_the_seeds_that_finished(tmp_path):
+    study = tmp_path / "study"
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "study", "--seeds", "3", *TINY, "--run-dir", str(study),
+                             "--json"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seed0, killed = study / "seed-0", []
+    for _ in range(2):  # the first try and Ray's one retry
+        assert wait_for(lambda: trial_process(seed0) not in (None, *killed), timeout=180)
+        killed.append(trial_process(seed0))
+        os.kill(killed[-1], signal.SIGKILL)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 0, err
+    summary = json.loads(out)
+    assert summary["failed"] == {"0": "its process died twice (WorkerCrashedError)"}
+    assert summary["seeds"] == [1, 2] and summary["claims"]["C1"]["n"] == 2, "judged over the seeds that finished"
+    assert "seed 0: failed (its process died twice" in err
 
 
 @pytest.mark.slow

@@ -1,7 +1,8 @@
 """The bumptui app. Its first frame imports no torch: the worker thread loads it when a job starts.
 
-The optimizer lab is one pane; the autoencoder panes (Train, Latent, Clusters, Digits, Runs,
-Sharpen, Overview) all show the app's current run: one record per kind of job (its training, its
+The optimizer lab is one pane; the Study pane follows a study (many seeds of the whole study, each
+an ordinary run); the autoencoder panes (Train, Latent, Clusters, Digits, Runs, Sharpen, Overview)
+all show the app's current run: one record per kind of job (its training, its
 sharpening, its clustering, ...) that the app folds events into, whether they come from its own
 worker thread (as JobEvents) or from the metrics.jsonl of a job started elsewhere (tailed a few
 times a second). Panes get that state as one RunView and say what they want with messages (any
@@ -26,6 +27,7 @@ from tui.panes import PANES
 from tui.screens.run_pane import RunPane
 
 if TYPE_CHECKING:  # the run records load with the first run, not the first frame
+    from engine.autoencoder.jobs.study.record import StudyRecord
     from engine.autoencoder.jobs.train.record import RunRecord
     from engine.autoencoder.runs.log import MetricsTail
     from engine.autoencoder.runs.record import Record
@@ -38,9 +40,13 @@ def pane(target: str):
 
 
 def not_shown(kind, run_dir: Path) -> str:
-    """What the app says of a directory made by a kind it has no pane for yet (a study)."""
-    return (f"{run_dir} holds a {kind.name}, which the app does not show yet; "
+    """What the app says of a directory made by a kind it has no pane for (one an installed package adds)."""
+    return (f"{run_dir} holds a {kind.name}, which the app does not show; "
             f"bumptui {kind.name} --report --run-dir {run_dir} prints it.")
+
+
+SHOWN_ON = {"train": "overview", "study": "study"}
+"""The pane that opens on a directory each kind records in a folder of its own."""
 
 
 JOB = "job"
@@ -59,10 +65,10 @@ class BumptuiApp(CurrentRun, App):
     BINDINGS = [
         *[Binding(str(i), f"switch_mode('{name}')", title, show=False, id=f"app.pane.{name}")
           for i, (name, (_, title, _)) in enumerate(PANES.items(), start=1)],
-        # F1..F8 switch panes from anywhere, a form field included: tmux and SSH deliver them as
+        # F1..F9 switch panes from anywhere, a form field included: tmux and SSH deliver them as
         # they are, while alt+digit arrives as a character typed into the field.
         *[Binding(f"f{i}", f"switch_mode('{name}')", "Panes" if i == 1 else title, show=i == 1,
-                  key_display="F1-8" if i == 1 else None, priority=True, id=f"app.pane_f.{name}")
+                  key_display=f"F1-{len(PANES)}" if i == 1 else None, priority=True, id=f"app.pane_f.{name}")
           for i, (name, (_, title, _)) in enumerate(PANES.items(), start=1)],
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("q", "quit", "Quit", show=False, id="app.quit"),
@@ -82,6 +88,8 @@ class BumptuiApp(CurrentRun, App):
         """A second run overlaid on the loss chart."""
         self.job: Job | None = None
         """What this app's worker thread is doing."""
+        self.study: StudyRecord | None = None
+        """The study the Study pane follows."""
         self.notices: list[str] = []
         """Every notification shown, oldest first."""
         self._tails: dict[Path, tuple[MetricsTail, Record]] = {}
@@ -94,7 +102,6 @@ class BumptuiApp(CurrentRun, App):
         self.set_interval(REFRESH_S, self._tick)
         if self._watch_first is not None:
             self._open(self._watch_first)
-            self.switch_mode("overview")
 
     def notify(self, message: str, **kwargs) -> None:
         self.notices.append(message)
@@ -120,7 +127,7 @@ class BumptuiApp(CurrentRun, App):
     # --- the current run, handed down -------------------------------------------------------
 
     def view(self) -> RunView:
-        return RunView(dict(self.records), self.overlay, self.job, self.runs_root)
+        return RunView(dict(self.records), self.overlay, self.job, self.runs_root, self.study)
 
     def _follow(self, record: Record) -> None:
         from engine.autoencoder.runs.log import MetricsTail
@@ -146,7 +153,8 @@ class BumptuiApp(CurrentRun, App):
         self._tick(force=True)
 
     def _open(self, run_dir: Path) -> None:
-        """Show a run recorded in run_dir, and its sharpening, following their logs while they grow."""
+        """Show what run_dir records, following its logs while they grow, on the pane for it: a run
+        (with its sharpening and clustering) on Overview, a study on the Study pane."""
         from engine.autoencoder.jobs import registry
         from engine.autoencoder.runs.log import RunError
 
@@ -155,10 +163,17 @@ class BumptuiApp(CurrentRun, App):
         except RunError as err:
             self.notify(str(err), severity="error")
             return
-        if kind.name != "train":
+        if kind.name not in SHOWN_ON:
             self.notify(not_shown(kind, run_dir), severity="warning", timeout=10)
             return
-        self._show(Path(run_dir), follow=True)
+        if kind.name == "study":
+            self._unfollow(self.study)
+            self.study = kind.record(Path(run_dir))
+            self._follow(self.study)
+            self._tick(force=True)
+        else:
+            self._show(Path(run_dir), follow=True)
+        self.switch_mode(SHOWN_ON[kind.name])
 
     def _tick(self, force: bool = False) -> None:
         for path, (tail, record) in list(self._tails.items()):
@@ -183,9 +198,9 @@ class BumptuiApp(CurrentRun, App):
     def _pane_shown(self) -> None:
         self._tick(force=True)  # the pane that asked is the screen now
 
-    def on_runs_pane_open(self, message) -> None:
+    @on(RunPane.Open)
+    def _open_asked(self, message: RunPane.Open) -> None:
         self._open(message.path)
-        self.switch_mode("overview")
 
     def on_runs_pane_overlay(self, message) -> None:
         from engine.autoencoder.jobs.train.record import RunRecord

@@ -1,7 +1,7 @@
 """What the app's worker and panes tell it, and the one view of the current run it hands the panes.
 
 State goes down as a RunView; intents come up as messages nested in the pane that sends them
-(RunPane.Start, RunsPane.Open, ...), and a job's engine events from the worker thread as JobEvents.
+(RunPane.Start, RunPane.Open, ...), and a job's engine events from the worker thread as JobEvents.
 A job is known by its kind's name in the registry ("train", "sharpen", "cluster", ...).
 """
 
@@ -16,6 +16,7 @@ from textual.message import Message
 if TYPE_CHECKING:  # the records (and numpy's event path) load with the first run, not the first frame
     from engine.autoencoder.jobs.cluster.record import ClusterRecord
     from engine.autoencoder.jobs.sharpen.record import SharpenRecord
+    from engine.autoencoder.jobs.study.record import StudyRecord
     from engine.autoencoder.jobs.train.record import RunRecord
     from engine.autoencoder.runs.record import Record
 
@@ -60,6 +61,8 @@ class RunView(CurrentRun):
     """A second run drawn on the loss chart beside the current one."""
     job: Job | None = None
     runs_root: Path = Path("runs")
+    study: StudyRecord | None = None
+    """The study the Study pane follows (its trials' runs are ordinary runs, opened one at a time)."""
 
     def is_live(self, record: Record) -> bool:
         """Whether the record is still being written, by this app's worker or another process."""
@@ -72,7 +75,7 @@ class RunView(CurrentRun):
     def status(self, record: Record) -> str:
         """finished, failed, stopped, dead, running (by another process), or what this app's own
         worker is doing to it ("training", "sharpening", "clustering", ...)."""
-        kind = next((k for k, r in self.records.items() if r is record), None)
+        kind = "study" if record is self.study else next((k for k, r in self.records.items() if r is record), None)
         if self.job is not None and kind == self.job.kind and self.job.run_dir == record.run_dir \
                 and record.outcome is None:
             return self.job.doing

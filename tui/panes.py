@@ -13,9 +13,10 @@ PANES = {
     "runs": ("Runs", "Runs", "tui.screens.runs:RunsPane"),
     "sharpen": ("Sharpen", "Sharpen", "tui.screens.sharpen:SharpenPane"),
     "overview": ("Overview", "Overview", "tui.screens.overview:OverviewPane"),
+    "study": ("Study", "Study", "tui.screens.study:StudyPane"),
 }
 
 
 def pane_key(name: str) -> str:
-    """The digit that opens a pane (F1..F8 do the same from anywhere, a form field included)."""
+    """The digit that opens a pane (F1..F9 do the same from anywhere, a form field included)."""
     return str(list(PANES).index(name) + 1)

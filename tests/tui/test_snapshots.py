@@ -1,6 +1,7 @@
 """Pictures of the lab's views at 80x24 and 120x36. Review a changed picture before accepting it
 (`pytest tests/tui/test_snapshots.py --snapshot-update`, then look at snapshot_report.html)."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -58,8 +59,26 @@ async def fixed_run_name(pilot) -> None:
 @pytest.mark.parametrize("pane", list(PANES))
 def test_autoencoder_pane_from_a_recorded_run(snap_compare, pane, size, monkeypatch):
     monkeypatch.chdir(ROOT)
+    listed_in_a_fixed_order()
     app = BumptuiApp(watch=FIXTURE, runs_root=FIXTURE.parent)
     assert snap_compare(app, terminal_size=size, run_before=pressing_with_a_fixed_run_name(PANES[pane]))
+
+
+STUDY = Path("tests/fixtures/runs/tiny-study")
+"""A recorded study of 3 seeds: two finished, the third failed (its run directory was in use)."""
+
+
+def listed_in_a_fixed_order() -> None:
+    """The Runs pane lists the newest first; a fresh checkout writes both fixtures in the same instant."""
+    for age, path in enumerate([FIXTURE, STUDY]):
+        os.utime(path, (1_700_000_000 - age, 1_700_000_000 - age))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_study_pane_from_a_recorded_study(snap_compare, size, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    app = BumptuiApp(watch=STUDY, runs_root=STUDY.parent)
+    assert snap_compare(app, terminal_size=size, press=["tab", "down", "down", "down"])
 
 
 @pytest.mark.parametrize("pane", ["reconstructions", "latent"])

@@ -22,7 +22,7 @@ class RunPane(Screen):
     ABOUT = (
         "The autoencoder panes show one run: train it here (Train) or open a recorded one (Runs). "
         "Overview is the glance; Latent, Clusters and Digits show its codes, scores and reconstructions; "
-        "Sharpen retrains it with dis_net. F1-F8 switch panes from anywhere, escape leaves a form field, "
+        "Sharpen retrains it with dis_net; Study follows many seeds of the whole study at once. F1-F9 switch panes from anywhere, escape leaves a form field, "
         "ctrl+x stops what runs."
     )
 
@@ -40,6 +40,13 @@ class RunPane(Screen):
             """The kind's config; None when resuming as recorded."""
             self.resume: bool = resume
             self.run_dir: Path | None = run_dir
+
+    class Open(Message):
+        """Show what this directory records (a run on every autoencoder pane, a study on the Study pane)."""
+
+        def __init__(self, path: Path) -> None:
+            super().__init__()
+            self.path: Path = path
 
     class Stop(Message):
         """Stop what the app is running (a training, a sharpening, a clustering, ...)."""

@@ -35,13 +35,6 @@ def log_stamp(run_dir: Path) -> tuple[int, int] | None:
 
 class RunsPane(RunPane):
     PANE = "runs"
-    class Open(Message):
-        """Show this run on every autoencoder pane."""
-
-        def __init__(self, path: Path) -> None:
-            super().__init__()
-            self.path: Path = path
-
     class Overlay(Message):
         """Draw this run on the loss chart beside the current one."""
 

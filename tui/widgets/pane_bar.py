@@ -1,8 +1,8 @@
 """One line at the top of every pane: every pane with its key, the open one in reverse video.
 
 Reverse video, not colour, marks the open pane, so it reads the same with NO_COLOR and on a
-monochrome terminal. Every entry is clickable; none needs the mouse. In a narrow terminal the
-other panes shrink to their keys."""
+monochrome terminal. Every entry is clickable; none needs the mouse. In a narrow terminal the help
+entry goes first (the footer shows it too), then the other panes shrink to their keys."""
 
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ class PaneBar(Widget):
                  name == self.active) for name, (label, _, _) in PANES.items()]
 
     def render(self) -> Content:
-        short = sum(len(text) for _, text, _ in self.entries(False)) + len(HELP) > self.size.width
+        # the help entry goes first (the footer shows it too), then the other panes' labels
+        short = sum(len(text) for _, text, _ in self.entries(False)) > self.size.width
         parts = []
         for name, text, active in self.entries(short):
             style = "reverse bold" if active else "not bold" if short else "bold"

@@ -58,6 +58,10 @@ class StudyConfig(Settings):
         return TrainConfig(latent_dims=self.latent_dims, epochs=self.epochs, subset=self.subset or None,
                            device=self.device, seed=seed, precision=self.precision)
 
+    def stages(self) -> list[str]:
+        """The kinds of job each trial runs in its run directory, in order (no clustering asked for: none)."""
+        return ["train", *(["cluster"] if self.cluster_methods else []), "sharpen"]
+
     def threads(self) -> int:
         """torch threads of each trial: this machine's cores shared by the trials at once."""
         return max(1, (os.cpu_count() or 1) // max(1, self.parallel))

@@ -9,6 +9,7 @@ from pathlib import Path
 from engine.autoencoder.jobs.kind import JobKind, Plan
 from engine.autoencoder.jobs.study.config import StudyConfig
 from engine.autoencoder.jobs.study.record import StudyRecord
+from engine.autoencoder.runs.lock import RunLock
 from engine.autoencoder.runs.log import RunError
 from engine.autoencoder.runs.rundir import read_config
 
@@ -56,6 +57,9 @@ class StudyKind(JobKind):
         if not resume and run_dir.is_dir() and any(p.name != f"{self.name}.log" for p in run_dir.iterdir()):
             raise RunError(f"{run_dir} is not empty and holds no study; choose another directory.")
         config = (config or StudyConfig()).validated()
+        for seed in config.trial_seeds():  # a trial's run in use elsewhere: one sentence now, not a failed trial later
+            if seed_dir(run_dir, seed).is_dir():
+                RunLock(seed_dir(run_dir, seed)).refuse_if_held()
         if config.address is not None:
             reachable(config.address)
         if config.gpus_per_trial and config.address is None:
@@ -72,9 +76,6 @@ class StudyKind(JobKind):
 
     def resume_command(self, run_dir: Path) -> str:
         return f"bumptui study --resume --run-dir {run_dir}"
-
-    def follow_command(self, run_dir: Path) -> str:
-        return f"bumptui study --report --run-dir {run_dir}"  # the app has no Study pane yet
 
 
 def _stored(run_dir: Path) -> dict:

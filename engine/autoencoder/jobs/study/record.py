@@ -36,6 +36,22 @@ class StudyRecord(Record):
         finished = sum(t.state in ("done", "failed") for t in self.trials.values())
         return float(finished), len(self.trials) or (self.started.config["seeds"] if self.started else 0)
 
+    def judged(self) -> tuple[list[int], dict, bool]:
+        """(the seeds judged, each claim's verdict over them, whether the study judged them itself): its
+        Verdicts once written, before that the claims judged over the seeds measured so far
+        (none before two have been: one seed gives no interval)."""
+        if self.verdicts is not None:
+            return list(self.verdicts.seeds), self.verdicts.claims, True
+        if self.started is None or len(self.measured) < 2:  # one seed gives no interval
+            return [], {}, False
+        from engine.autoencoder.evidence import CONFIDENCE
+        from engine.autoencoder.jobs.study.claims import claims, judge
+
+        config, seeds = self.started.config, sorted(self.measured)
+        measured = [self.measured[s] for s in seeds]
+        return seeds, {c.id: judge(c, measured, CONFIDENCE)
+                       for c in claims(list(config["latent_dims"]), list(config["strategies"]))}, False
+
     def summary(self) -> dict:
         """What `bumptui study --json` prints: the seeds judged, those that failed and why, each claim's
         verdict and the report's files."""

@@ -33,21 +33,19 @@ def run_trial(study_dir: str, seed: int, config: dict, threads: int, data_dir=No
     import torch
 
     from engine.autoencoder.jobs.cluster.config import ClusterConfig
-    from engine.autoencoder.jobs.cluster.kind import CLUSTER
+    from engine.autoencoder.jobs import registry
     from engine.autoencoder.jobs.sharpen.config import SharpenConfig
-    from engine.autoencoder.jobs.sharpen.kind import SHARPEN
     from engine.autoencoder.jobs.study.claims import measure
-    from engine.autoencoder.jobs.train.kind import TRAIN
     from engine.autoencoder.runs.rundir import has_record
 
     torch.set_num_threads(threads)
     study = StudyConfig.from_dict(config)
     run_dir = seed_dir(Path(study_dir), seed)
-    clustering = ClusterConfig(methods=study.cluster_methods, seeds=1, seed=seed, precision=study.precision)
-    stages = [(TRAIN, study.train_config(seed)),
-              *([(CLUSTER, clustering)] if study.cluster_methods else []),  # none asked for: no clustering
-              (SHARPEN, SharpenConfig(strategies=study.strategies, epochs=study.sharpen_epochs, seed=seed,
-                                      precision=study.precision))]
+    configs = {"train": study.train_config(seed),
+               "cluster": ClusterConfig(methods=study.cluster_methods, seeds=1, seed=seed, precision=study.precision),
+               "sharpen": SharpenConfig(strategies=study.strategies, epochs=study.sharpen_epochs, seed=seed,
+                                        precision=study.precision)}
+    stages = [(registry.kind(name), configs[name]) for name in study.stages()]
     for kind, stage in stages:
         if isinstance(kind.record.read(run_dir).outcome, Done):
             continue
@@ -67,6 +65,7 @@ def start_ray(config: StudyConfig):
             os.environ["RAY_AUTH_MODE"] = "token"
     import ray
 
+    quiet_driver()
     options = dict(include_dashboard=False, log_to_driver=False, logging_level=logging.ERROR,
                    configure_logging=True)
     if config.address is not None:
@@ -74,6 +73,16 @@ def start_ray(config: StudyConfig):
     else:
         ray.init(num_cpus=os.cpu_count() or 1, _node_ip_address="127.0.0.1", **options)
     return ray
+
+
+def quiet_driver() -> None:
+    """Keep the raylet's error notes ("A worker died or was killed ...") out of the user's terminal and
+    out of --json: Ray's driver prints them from a thread of its own whatever log_to_driver says. The
+    study says what became of each trial itself; Ray's session logs keep the notes."""
+    import ray._private.worker as driver
+
+    if hasattr(driver, "print_to_stdstream"):
+        driver.print_to_stdstream = lambda data, ignore_prefix=False: None
 
 
 def study(plan: Plan, job) -> dict | None:

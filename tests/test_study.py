@@ -31,8 +31,11 @@ def trial_process(run_dir: Path) -> int | None:
 
 def test_a_study_retries_a_killed_trial_then_is_interrupted_and_resumes_only_the_unfinished_seed(tmp_path):
     study = tmp_path / "runs" / "study"
+    home = tmp_path / "home"
+    home.mkdir()
     proc = subprocess.Popen([sys.executable, "-m", "cli", "study", "--seeds", "2", *TINY, "--run-dir", str(study)],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "HOME": str(home)})
     # seed 0's worker is killed mid-trial: Ray runs that trial again, in a new worker, within this study
     seed0 = study / "seed-0"
     assert wait_for(lambda: any(isinstance(e, EpochEnd) for e in read_events(seed0)) and trial_process(seed0),
@@ -53,6 +56,7 @@ def test_a_study_retries_a_killed_trial_then_is_interrupted_and_resumes_only_the
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "raylet" not in out + err, "Ray's note of the killed worker stays out of the terminal"
+    assert not (home / ".ray").exists(), "the local Ray's token lived in its processes' environment, in no file"
     assert f"Continue with: bumptui study --resume --run-dir {study}" in err
     assert "ray" not in err.lower().replace(f"{study}", ""), "Ray's own output stays out of the terminal"
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
+from contextlib import contextmanager
 from pathlib import Path
 
 from engine.autoencoder.evidence import CONFIDENCE, chance_of_a_false_verdict
@@ -56,13 +58,23 @@ def run_trial(study_dir: str, seed: int, config: dict, threads: int, data_dir=No
 
 def start_ray(config: StudyConfig):
     """Ray, quiet: a local instance with this machine's cores and no dashboard, or the cluster at
-    --address. Its own log lines stay in its session folder, out of the user's terminal."""
+    --address. Its own log lines stay in its session folder, out of the user's terminal.
+
+    A local instance listens on this machine's network address, not only on 127.0.0.1: Ray 2.60 has
+    no setting for where its servers listen, and turns 127.0.0.1 into that address. What keeps others
+    out is Ray's token authentication, with a token made for this study alone and handed to Ray's
+    processes in their environment (readable only by this user), never written to a file; Ray's own
+    default would write one to ~/.ray/auth_token, readable by every user of the machine. A RAY_AUTH_MODE
+    the user set is theirs to keep."""
     if config.address is not None:
         reachable(config.address)
         if "RAY_AUTH_MODE" not in os.environ and (Path.home() / ".ray" / "auth_token").exists():
             # `ray start --head` (Ray 2.59 and later) turns token authentication on and leaves its token
             # there; a driver joining that cluster must ask for token mode, before Ray is imported, to send it
             os.environ["RAY_AUTH_MODE"] = "token"
+    elif "RAY_AUTH_MODE" not in os.environ:
+        os.environ["RAY_AUTH_MODE"] = "token"
+        os.environ.setdefault("RAY_AUTH_TOKEN", secrets.token_hex(32))
     import ray
 
     quiet_driver()
@@ -71,8 +83,27 @@ def start_ray(config: StudyConfig):
     if config.address is not None:
         ray.init(address=config.address, **options)
     else:
-        ray.init(num_cpus=os.cpu_count() or 1, _node_ip_address="127.0.0.1", **options)
+        ray.init(num_cpus=os.cpu_count() or 1, **options)
     return ray
+
+
+@contextmanager
+def ray_session(config: StudyConfig):
+    """Ray started (start_ray) for the trials, then shut down, and this process's environment as it
+    was before (start_ray may set the token it made for this study in it)."""
+    before = {name: os.environ.get(name) for name in ("RAY_AUTH_MODE", "RAY_AUTH_TOKEN")}
+    ray = None
+    try:
+        ray = start_ray(config)
+        yield ray
+    finally:
+        if ray is not None:
+            ray.shutdown()
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def quiet_driver() -> None:
@@ -118,8 +149,7 @@ def _trials(plan: Plan, config: StudyConfig, seeds: list[int], emit, job) -> boo
     """Every seed's trial on Ray; False when the study was stopped (the Stopped event emitted)."""
     for s in seeds:
         emit(ev.TrialState(s, "pending"))
-    ray = start_ray(config)
-    try:
+    with ray_session(config) as ray:
         trial = ray.remote(max_retries=1, num_cpus=config.threads(), num_gpus=config.gpus_per_trial)(run_trial)
         refs = {trial.remote(str(plan.run_dir), s, config.as_dict(), config.threads(), job.data_dir): s for s in seeds}
         for s in seeds:
@@ -145,8 +175,6 @@ def _trials(plan: Plan, config: StudyConfig, seeds: list[int], emit, job) -> boo
                     emit(ev.TrialMeasured(seed, measured))
                     emit(ev.TrialState(seed, "done"))
         return True
-    finally:
-        ray.shutdown()
 
 
 def _cause(err) -> str:

@@ -25,7 +25,7 @@ from engine.autoencoder.runs.log import RunError
 from tui.messages import RunView
 from tui.screens.run_pane import RunPane
 from tui.widgets.pane_bar import PaneBar
-from tui.widgets.wait_line import EtaClock, WaitLine, bar, eta_text
+from tui.widgets.wait_line import WaitLine, bar
 
 NO_STUDY = ("No study yet: run one with `bumptui study --detach` and follow it with `bumptui watch runs/<study>`, "
             "or open one on the Runs pane (6).")
@@ -54,7 +54,6 @@ class StudyPane(RunPane):
         self.trials: dict[int, Trial] = {}
         """Each seed's run as its own logs tell it, for the study shown."""
         self._study: Path | None = None
-        self._clock = EtaClock()
         self._claims: dict = {}
 
     def compose(self) -> ComposeResult:
@@ -83,7 +82,7 @@ class StudyPane(RunPane):
 
     def _read_trials(self, study: StudyRecord) -> bool:
         if study.run_dir != self._study:
-            self._study, self.trials, self._clock = study.run_dir, {}, EtaClock()
+            self._study, self.trials = study.run_dir, {}
         grew = False
         if study.started is not None:
             stages = _stages(study.started.config)
@@ -105,13 +104,10 @@ class StudyPane(RunPane):
         self._read_trials(study)
         live = view.is_live(study)
         seeds = sorted(study.trials) or _seeds(study)
-        fractions = [self._fraction(study, s) for s in seeds]
-        eta = self._clock.eta(sum(fractions), len(seeds)) if live and seeds else None
         ended = study.ending
         counts = {state: sum(study.trials[s].state == state for s in study.trials) for state in ("done", "failed")}
         where = f" on {study.started.device}" if study.started else ""
         status.update(f"[b]{study.run_dir.name}[/b]{where}: {view.status(study)}"
-                      + (f", about {eta_text(eta)} left" if eta else "")
                       + f" · {counts['done']} of {len(seeds)} seeds done"
                       + (f", {counts['failed']} failed" if counts["failed"] else "")
                       + (f" — {ended}" if ended else ""))
@@ -122,13 +118,6 @@ class StudyPane(RunPane):
         failures.update("\n".join(failed))
         failures.display = bool(failed)
         self._draw_claims(study)
-
-    def _fraction(self, study: StudyRecord, seed: int) -> float:
-        state = study.trials.get(seed)
-        if state is not None and state.state in ("done", "failed"):
-            return 1.0
-        stage = self.trials[seed].stage() if seed in self.trials else None
-        return stage.fraction if stage else 0.0
 
     def _draw_trials(self, study: StudyRecord, seeds: list[int], live: bool) -> None:
         table = self.query_one("#trials", DataTable)

@@ -126,7 +126,8 @@ def study(plan: Plan, job) -> dict | None:
 
     seeds = config.trial_seeds()
     left = [s for s in seeds if s not in record.measured]
-    where = config.address or f"this machine, {config.parallel} at once, {config.threads()} torch threads each"
+    threads = f"{config.threads()} torch thread{'s' if config.threads() != 1 else ''}"
+    where = config.address or f"this machine, {config.parallel} at once, {threads} each"
     emit(ev.StudyStarted(str(plan.run_dir), config.as_dict(), where,
                          {f"seed-{s}": int(s not in left) for s in seeds}, job.stale_pid))
     with job.reported("The study"):

@@ -29,12 +29,6 @@ class Stage:
     ending: str = ""
     """Why it stopped or failed, as its log says."""
 
-    @property
-    def fraction(self) -> float:
-        """How far the whole trial has come, each stage counted alike."""
-        within = min(1.0, self.done / self.total) if self.total else 0.0
-        return (self.index - 1 + within) / self.of
-
 
 class Trial:
     """One seed's run directory, its stages' logs read as they grow."""

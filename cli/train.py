@@ -87,8 +87,8 @@ def cmd_report(args, argv) -> int:
     summary = record.summary()
     pngs = []
     for d in record.latents:
-        latest = record.latest(record.reconstructions[d])
-        if latest is None:
+        latest = record.reconstruction(d, max(record.reconstructions[d])) if record.reconstructions[d] else None
+        if latest is None:  # none yet, or its picture file is missing
             continue
         wrong = np.array(latest.judged) != np.array(latest.labels)
         path = run_dir / f"reconstructions-latent-{d}.png"

@@ -169,14 +169,14 @@ def test_a_full_disk_while_training_is_one_sentence_and_exit_2(tmp_path, capsys,
 
     from tests.conftest import failing_fsync_of
 
-    run = runs_root / "disk-full-cli"  # beside the cached judges: only the model's checkpoint is written
+    run = runs_root / "disk-full-cli"  # beside the cached judges: the epoch's pictures are the first file written
     run_training(runs_root / "disk-full-judge", TrainConfig(latent_dims=(2,), epochs=1, batch_size=64, subset=300,
                                                             eval_every=9, judge_epochs=1))
     monkeypatch.setattr(os, "fsync", failing_fsync_of(".tmp"))
     result = in_process(capsys, "train", "--run-dir", str(run), "--latent", "2", "--epochs", "1", "--subset", "300",
                         "--batch-size", "64")
     assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert result.stderr.strip().splitlines()[-1] == (f"bumptui: {run}/checkpoints/latent-2.pt could not be written: the "
-                                                      "disk is full; nothing was saved there. Free space or fix "
-                                                      "permissions, then resume the run.")
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"bumptui: {run}/pictures/latent-2/epoch-000001-codes.npz could not be written: the disk is full; the run's "
+        "log and checkpoints are intact. Free space or fix permissions, then resume the run.")
     assert isinstance(read_events(run)[-1], Failed), "the log says how the run ended"

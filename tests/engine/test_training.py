@@ -9,6 +9,7 @@ import torch
 
 from engine.autoencoder.jobs.train.events import EpochEnd, LatentSnapshot, Reconstructions, RunStarted, StepLoss
 
+from engine.autoencoder.jobs.train import pictures
 from engine.autoencoder.runs.events import Done, Failed, Stopped, decode_images
 from engine.autoencoder.mnist import load_mnist
 from engine.autoencoder.models import adam, adam_options, l1_loss, make_autoencoder
@@ -51,7 +52,7 @@ def test_loss_falls_for_every_latent_size(small_run):
 
 def test_no_latent_size_sits_at_the_median_image_after_one_epoch(small_run):
     # The collapse is the per-pixel median image: the constant that L1 likes best.
-    _, _, events = small_run
+    run_dir, _, events = small_run
     data = load_mnist()
     test = data.test_images[:4000].reshape(4000, -1) / 255.0
     median = np.median(data.train_images[:4000].reshape(4000, -1) / 255.0, axis=0)
@@ -59,7 +60,7 @@ def test_no_latent_size_sits_at_the_median_image_after_one_epoch(small_run):
     for d in SMALL.latent_dims:
         assert epoch_ends(events, d)[0].test_l1 < 0.95 * collapse_l1, d
         shown = [e for e in events if isinstance(e, Reconstructions) and e.latent == d and e.epoch == 1][0]
-        images = decode_images(shown.images).reshape(20, -1) / 255.0
+        images = decode_images(pictures.load(run_dir, shown).images).reshape(20, -1) / 255.0
         assert images.std(axis=0).mean() > 0.08, "reconstructions differ from digit to digit"
 
 
@@ -79,7 +80,9 @@ def test_summary_and_events_carry_every_score(small_run):
     assert summary["raw_pixels"]["acc"] > 0.4
     assert isinstance(events[-1], Done)
     assert read_events(run_dir) == events, "the log holds exactly what the callback saw"
-    snap = [e for e in events if isinstance(e, LatentSnapshot) and e.latent == 2][0]
+    logged = [e for e in events if isinstance(e, LatentSnapshot) and e.latent == 2][0]
+    assert logged.xy == [] and logged.file == "pictures/latent-2/epoch-000001-codes.npz", "the codes are not in the log"
+    snap = pictures.load(run_dir, logged)
     assert snap.projection == "latent" and len(snap.xy) == len(snap.labels) == 2000
     assert [e for e in events if isinstance(e, LatentSnapshot) and e.latent == 16][0].projection == "pca"
 

@@ -81,10 +81,15 @@ class LatentPane(EpochPane):
             return
         epochs = sorted(snapshots)
         epoch = self.epoch if self.epoch in snapshots else epochs[-1]
-        snap = snapshots[epoch]
-        if ("pca", id(snap), epochs[-1]) == self._drawn:
+        if ("pca", id(snapshots[epoch]), epochs[-1]) == self._drawn:
             return
-        self._drawn = ("pca", id(snap), epochs[-1])
+        self._drawn = ("pca", id(snapshots[epoch]), epochs[-1])
+        snap = record.snapshot(latent, epoch)  # its picture file read now, when it is shown
+        if snap is None:
+            scatter.show(None, None, "")
+            caption.update(f"Latent-{latent} model, epoch {epoch} of {epochs[-1]}: not recorded (its picture file "
+                           f"is missing; `bumptui repair {record.run_dir}` lists what is).")
+            return
         how = "its 2-D code" if snap.projection == "latent" else f"the first two principal components of its {latent}-D code"
         scatter.show(snap.xy, snap.labels, f"latent {latent}, epoch {epoch}")
         caption.update(f"Latent-{latent} model, epoch {epoch} of {epochs[-1]} recorded: {len(snap.labels)} test digits "

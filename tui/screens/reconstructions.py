@@ -61,10 +61,13 @@ class ReconstructionsPane(EpochPane):
         if key == self._drawn:
             return
         self._drawn = key
-        rows, self.wrong = [], {}
+        rows, self.wrong, missing = [], {}, []
         for d in record.latents:
-            shown = record.reconstructions[d].get(epoch)
+            if record.reconstructions[d].get(epoch) is None:
+                continue
+            shown = record.reconstruction(d, epoch)  # its picture file read now, when it is shown
             if shown is None:
+                missing.append(d)
                 continue
             labels = np.array(shown.labels)
             if not rows:
@@ -76,14 +79,15 @@ class ReconstructionsPane(EpochPane):
             rows.append(DigitRow(f"latent {d}: judge reads {reads} ({len(wrong)} wrong, framed red{judge})",
                                  decode_images(shown.images), tuple(WRONG if i in wrong else None for i in range(len(labels)))))
         grid.show(rows)
-        self._caption(epoch, epochs[-1])
+        self._caption(epoch, epochs[-1], missing)
         if self.query("#pixels"):
             self.query_one("#pixels").image = picture(rows)
 
-    def _caption(self, epoch: int, newest: int) -> None:
+    def _caption(self, epoch: int, newest: int, missing: list[int]) -> None:
         grid = self.query_one(DigitGrid)
+        lost = f" · latent {', '.join(map(str, missing))}: not recorded (picture file missing)" if missing else ""
         self.query_one("#caption", Static).update(
-            f"Epoch {epoch} of {newest} · {grid.size_name} · [ ] epochs, z size, arrows pan · ✗ misread")
+            f"Epoch {epoch} of {newest} · {grid.size_name} · [ ] epochs, z size, arrows pan · ✗ misread{lost}")
 
     async def action_pixels(self) -> None:
         """Real pixels instead of half-blocks, where the terminal draws them (bumptui --pixels asks)."""

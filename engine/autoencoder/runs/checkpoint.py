@@ -11,20 +11,25 @@ from engine.autoencoder.runs.rundir import RunError
 
 
 def save_atomic(obj, path: Path, intact: str = "") -> None:
-    """torch.save to a temp file beside `path`, synced, then renamed over it: a crash at any point
-    leaves either the old file or the new one, never a half-written one, and no temp file. A write
-    that fails (a full disk, no permission) is a RunError that names the path and, as `intact`
-    says, what is still safe."""
+    """torch.save, atomically (see write_atomic)."""
     import io
 
     import torch
 
     data = io.BytesIO()
     torch.save(obj, data)  # in memory first: a failed write then says why (torch's own does not)
+    write_atomic(data.getbuffer(), path, intact)
+
+
+def write_atomic(data, path: Path, intact: str = "") -> None:
+    """Write bytes to a temp file beside `path`, synced, then renamed over it: a crash at any point
+    leaves either the old file or the new one, never a half-written one, and no temp file. A write
+    that fails (a full disk, no permission) is a RunError that names the path and, as `intact`
+    says, what is still safe."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as f:
-            f.write(data.getbuffer())
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

@@ -84,9 +84,10 @@ def measure(run_dir: Path) -> dict[str, float]:
         if epochs:
             seen[f"test_l1_first/{d}"], seen[f"test_l1_last/{d}"] = epochs[min(epochs)].test_l1, epochs[max(epochs)].test_l1
         snapshots = run.snapshots[int(d)]
-        if len(snapshots) >= 2:
-            seen[f"silhouette_first/{d}"] = separation(snapshots[min(snapshots)])
-            seen[f"silhouette_last/{d}"] = separation(snapshots[max(snapshots)])
+        first, last = (run.snapshot(int(d), min(snapshots)), run.snapshot(int(d), max(snapshots))) \
+            if len(snapshots) >= 2 else (None, None)
+        if first is not None and last is not None:
+            seen[f"silhouette_first/{d}"], seen[f"silhouette_last/{d}"] = separation(first), separation(last)
     if ClusterRecord.metrics_path(run_dir).exists():
         methods = ClusterRecord.read(run_dir).summary()["methods"]
         for d, entry in methods.get("kmeans", {}).items():

@@ -106,7 +106,7 @@ def digits(run, path: Path) -> bool:
     from engine.autoencoder.images import save_digit_rows
     from engine.autoencoder.runs.events import decode_images
 
-    latest = [run.latest(run.reconstructions[d]) for d in run.latents]
+    latest = [run.reconstruction(d, max(run.reconstructions[d])) for d in run.latents if run.reconstructions[d]]
     latest = [r for r in latest if r is not None]
     if not latest:
         return False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import field
+
 from engine.autoencoder.runs.events import JobStarted, event
 
 
@@ -42,11 +44,14 @@ class EpochEnd:
 class LatentSnapshot:
     latent: int
     epoch: int
-    xy: list
-    """(n, 2) coordinates of the fixed test sample: the code itself for latent 2, else its PCA."""
-    labels: list
-    projection: str
+    xy: list = field(default_factory=list)
+    """(n, 2) coordinates of the fixed test sample: the code itself for latent 2, else its PCA. Empty
+    in the log when `file` holds them (jobs/train/pictures.py)."""
+    labels: list = field(default_factory=list)
+    projection: str = "latent"
     """"latent" or "pca"."""
+    file: str = ""
+    """The picture file (relative to the run) that holds xy and labels; "" when they are inline."""
 
 
 @event
@@ -69,11 +74,14 @@ class Reconstructions:
     latent: int
     epoch: int
     labels: list
-    originals: str
-    """The fixed test digits, uint8 (n, 28, 28), base64; see `decode_images`."""
-    images: str
+    originals: str = ""
+    """The fixed test digits, uint8 (n, 28, 28), base64 (see `decode_images`), or the array itself once
+    read from `file`."""
+    images: str = ""
     """Their reconstructions, clamped to [0, 1] and scaled to uint8, same layout."""
-    judged: list
+    judged: list = field(default_factory=list)
     """The digit the judge sees in each reconstruction."""
-    judge_acc: float | None
+    judge_acc: float | None = None
     """The judge's accuracy on the reconstructions of every test image (None between evaluations)."""
+    file: str = ""
+    """The picture file (relative to the run) that holds originals and images; "" when they are inline."""

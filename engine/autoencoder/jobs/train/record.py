@@ -17,9 +17,13 @@ class RunRecord(Record):
     epochs: dict = field(default_factory=lambda: defaultdict(dict))
     """latent -> epoch -> EpochEnd."""
     snapshots: dict = field(default_factory=lambda: defaultdict(dict))
+    """latent -> epoch -> LatentSnapshot, as logged: its codes in a picture file (see `snapshot`)."""
     clusters: dict = field(default_factory=lambda: defaultdict(dict))
     """latent (None: raw pixels) -> epoch -> ClusterScores."""
     reconstructions: dict = field(default_factory=lambda: defaultdict(dict))
+    """latent -> epoch -> Reconstructions, as logged: its digits in a picture file (see `reconstruction`)."""
+    _loaded: dict = field(default_factory=dict, repr=False, compare=False)
+    """The pictures last read, by the event that names them: a pane redrawn reads no file again."""
 
     def take(self, event) -> None:
         """steps: latent -> (epoch, step) -> (steps_per_epoch, loss)."""
@@ -35,6 +39,27 @@ class RunRecord(Record):
             self.clusters[event.latent][event.epoch] = event
         elif isinstance(event, ev.Reconstructions):
             self.reconstructions[event.latent][event.epoch] = event
+
+    def snapshot(self, latent: int, epoch: int) -> ev.LatentSnapshot | None:
+        """The codes of the test sample at an epoch, read from its picture file when it is shown; None
+        when the epoch kept none, or its file is missing ("not recorded")."""
+        return self._pictures(self.snapshots[latent].get(epoch))
+
+    def reconstruction(self, latent: int, epoch: int) -> ev.Reconstructions | None:
+        """The shown digits and their reconstructions at an epoch; None as for `snapshot`."""
+        return self._pictures(self.reconstructions[latent].get(epoch))
+
+    def _pictures(self, event):
+        from engine.autoencoder.jobs.train import pictures
+
+        if event is None or not event.file:
+            return event
+        key = (type(event), event.latent, event.epoch)
+        if key not in self._loaded or self._loaded[key][0] is not event:
+            if len(self._loaded) >= 16:  # a few epochs' pictures at most, whatever the run's length
+                self._loaded.pop(next(iter(self._loaded)))
+            self._loaded[key] = (event, pictures.load(self.run_dir, event))
+        return self._loaded[key][1]
 
     @property
     def latents(self) -> list[int]:

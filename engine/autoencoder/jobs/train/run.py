@@ -14,13 +14,14 @@ from engine.autoencoder.data import DeviceData, NonFiniteLoss, shown_digits
 from engine.autoencoder.jobs.judge_cache import ensure_judge
 from engine.autoencoder.jobs.kind import Plan
 from engine.autoencoder.jobs.train import events as ev
+from engine.autoencoder.jobs.train import pictures
 from engine.autoencoder.jobs.train.config import TrainConfig
 from engine.autoencoder.jobs.train.kind import TRAIN, checkpoint_path
 from engine.autoencoder.judge import judge_predictions
 from engine.autoencoder.mnist import SIDE
 from engine.autoencoder.models import as_float, as_uint8_digits, load_adam, make_autoencoder, model_seed
 from engine.autoencoder.runs.checkpoint import Checkpoint, save_checkpoint
-from engine.autoencoder.runs.events import Done, Failed, Stopped, encode_images
+from engine.autoencoder.runs.events import Done, Failed, Stopped
 from engine.autoencoder.runs.rundir import judge_path
 from engine.autoencoder.training import SNAPSHOT_SIZE, TrainStep, encode_and_score, project_2d, train_epoch
 
@@ -70,7 +71,7 @@ def train(plan: Plan, device, data: DeviceData, job) -> dict | None:
         emit(ev.JudgeReady(judge_acc, cached, str(judge_file)))
         raw = kmeans_agreement(as_float(data.test_x).cpu().numpy(), data.test_y, config.seed, config.kmeans_scaling)
         emit(_scores_event(None, 0, raw, config.kmeans_scaling))
-        scoring = Scoring(data, judge, config, emit)
+        scoring = Scoring(data, judge, config, emit, run_dir)
 
         def one_epoch(m: Model, epoch: int):
             start = time.perf_counter()
@@ -106,11 +107,12 @@ def _scores_event(latent, epoch, agreement, scaling) -> ev.ClusterScores:
 
 
 class Scoring:
-    """Scores a model on the test digits after its epochs and emits what it finds: the test L1 and
-    codes every epoch, k-means and the judge on every image every eval_every epochs and the last."""
+    """Scores a model on the test digits after its epochs and emits what it finds: the test L1 every
+    epoch; k-means and the judge on every image every eval_every epochs and the last; the codes and the
+    shown digits' reconstructions as picture files on the schedule of pictures.keeps_pictures."""
 
-    def __init__(self, data: DeviceData, judge, config: TrainConfig, emit):
-        self.data, self.judge, self.config, self.emit = data, judge, config, emit
+    def __init__(self, data: DeviceData, judge, config: TrainConfig, emit, run_dir):
+        self.data, self.judge, self.config, self.emit, self.run_dir = data, judge, config, emit, run_dir
         self.shown = shown_digits(data.test_y)
 
     def after_epoch(self, m: Model, train_l1: float, seconds: float) -> None:
@@ -123,9 +125,13 @@ class Scoring:
         test_l1, codes, recons = encode_and_score(m.net, data.test_x)
         if train_l1 is not None:
             self.emit(ev.EpochEnd(m.latent, epoch, train_l1, test_l1, seconds, len(data.train_x) / max(seconds, 1e-9)))
-        sample = min(SNAPSHOT_SIZE, len(codes))
-        xy, projection = project_2d(codes[:sample])
-        self.emit(ev.LatentSnapshot(m.latent, epoch, np.round(xy, 4).tolist(), data.test_y[:sample].tolist(), projection))
+        keep = full or pictures.keeps_pictures(epoch, self.config.epochs, self.config.eval_every)
+        if keep:
+            sample = min(SNAPSHOT_SIZE, len(codes))
+            xy, projection = project_2d(codes[:sample])
+            file = pictures.save(self.run_dir, m.latent, epoch, "codes", xy=np.asarray(xy, dtype=np.float32),
+                                 labels=np.asarray(data.test_y[:sample], dtype=np.uint8))
+            self.emit(ev.LatentSnapshot(m.latent, epoch, projection=projection, file=file))
         judge_acc = None
         if full:
             predicted = judge_predictions(self.judge, recons)
@@ -133,13 +139,15 @@ class Scoring:
             scores = kmeans_agreement(codes, data.test_y, self.config.seed, self.config.kmeans_scaling)
             self.emit(_scores_event(m.latent, epoch, scores, self.config.kmeans_scaling))
             judged = predicted[shown]
-        else:
+        elif keep:
             judged = judge_predictions(self.judge, recons[shown])
-        index = torch.as_tensor(shown, device=data.test_x.device)
-        self.emit(ev.Reconstructions(m.latent, epoch, data.test_y[shown].tolist(),
-                                     encode_images(data.test_x[index].reshape(-1, SIDE, SIDE).cpu().numpy()),
-                                     encode_images(as_uint8_digits(recons[index.to(recons.device)])),
-                                     judged.tolist(), judge_acc))
+        if keep:
+            index = torch.as_tensor(shown, device=data.test_x.device)
+            file = pictures.save(self.run_dir, m.latent, epoch, "digits",
+                                 originals=data.test_x[index].reshape(-1, SIDE, SIDE).cpu().numpy().astype(np.uint8),
+                                 images=as_uint8_digits(recons[index.to(recons.device)]))
+            self.emit(ev.Reconstructions(m.latent, epoch, data.test_y[shown].tolist(), judged=judged.tolist(),
+                                         judge_acc=judge_acc, file=file))
         if full and epoch == self.config.epochs:
             m.final = {"test_l1": test_l1, "purity": scores.purity, "nmi": scores.nmi, "ari": scores.ari,
                        "acc": scores.acc, "judge_acc": judge_acc, "epochs": epoch}

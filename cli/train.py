@@ -112,10 +112,12 @@ def cmd_report(args, argv) -> int:
 
 def cmd_repair(args, argv) -> int:
     """`bumptui repair RUN_DIR`: cut the logs of the run and of every job recorded inside it back to
-    before their first damaged line, after copying each whole log beside it."""
+    before their first damaged line, after copying each whole log beside it; then remove the picture
+    files no line names and list those the log names that are missing."""
     from engine.autoencoder.jobs import registry
     from engine.autoencoder.runs.lock import RunLock
-    from engine.autoencoder.runs.log import METRICS, repair_log
+    from engine.autoencoder.jobs.train import pictures
+    from engine.autoencoder.runs.log import METRICS, read_events, repair_log
     from engine.autoencoder.runs.rundir import read_config
 
     run_dir = Path(args.run_dir)
@@ -128,6 +130,17 @@ def cmd_repair(args, argv) -> int:
             continue
         kept, line, backup = repaired
         print(f"{log}: kept the {kept} events before the damaged line {line}; the whole log is saved as {backup}")
+    missing, unnamed = pictures.check(run_dir, read_events(run_dir))
+    for relative in unnamed:  # no line names it: nothing reads it, and the epoch's redo writes it again
+        (run_dir / relative).unlink(missing_ok=True)
+    if unnamed:
+        print(f"{run_dir / pictures.FOLDER}: removed {len(unnamed)} picture files that no log line names "
+              f"(a run killed between a picture and its line): {', '.join(unnamed)}")
+    if missing:
+        print(f"{run_dir / pictures.FOLDER}: {len(missing)} picture files the log names are missing; those epochs "
+              f"show as not recorded: {', '.join(missing)}")
+    if not (unnamed or missing):
+        print(f"{run_dir / pictures.FOLDER}: every picture file is named by the log, and every one it names is there")
     return 0
 
 

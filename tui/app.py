@@ -180,14 +180,12 @@ class BumptuiApp(CurrentRun, App):
             from engine.autoencoder.runs.log import RunError
 
             try:
-                events = tail.poll()
+                for event in tail.events():  # folded one at a time: a long log is never held whole
+                    record.add(event)
+                    self._dirty = True
             except RunError as err:
                 self.notify(str(err), severity="error")
                 del self._tails[path]
-                continue
-            for event in events:
-                record.add(event)
-            self._dirty |= bool(events)
         throttled = self.job is not None and time.monotonic() - self._drawn_at < JOB_REDRAW_S
         if (force or (self._dirty and not throttled)) and isinstance(self.screen, RunPane):
             self.screen.show_run(self.view())

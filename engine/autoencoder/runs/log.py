@@ -13,6 +13,8 @@ from engine.autoencoder.runs.events import from_record, to_record
 from engine.errors import UserError
 
 METRICS = "metrics.jsonl"
+CHUNK = 1 << 20
+"""How much of a log a reader takes in at once."""
 
 
 class RunError(UserError):
@@ -67,29 +69,40 @@ class MetricsTail:
         self.line_no = 0
 
     def poll(self) -> list:
+        """Every complete event written since the last poll."""
+        return list(self.events())
+
+    def events(self):
+        """The complete events written since the last poll, one at a time, read in chunks of CHUNK
+        bytes: a reader folding them holds one chunk of the log, never the whole of it."""
         try:
-            with open(self.path, "rb") as f:
-                f.seek(self.offset)
-                data = f.read()
+            f = open(self.path, "rb")
         except FileNotFoundError:
-            return []
-        events = []
-        end = data.rfind(b"\n") + 1
-        for raw in data[:end].splitlines():
-            self.line_no += 1
-            try:
-                events.append(from_record(json.loads(raw)))
-            except (ValueError, KeyError, TypeError):
-                raise RunError(f"{self.path} line {self.line_no} is not a valid event; the log is damaged there.") from None
-        self.offset += end
-        return events
+            return
+        with f:
+            f.seek(self.offset)
+            rest = b""
+            while chunk := f.read(CHUNK):
+                data = rest + chunk
+                end = data.rfind(b"\n") + 1
+                for raw in data[:end].split(b"\n")[:-1]:
+                    self.line_no += 1
+                    try:
+                        event = from_record(json.loads(raw))
+                    except (ValueError, KeyError, TypeError):
+                        raise RunError(f"{self.path} line {self.line_no} is not a valid event; the log is damaged "
+                                       "there.") from None
+                    self.offset += len(raw) + 1
+                    yield event
+                rest = data[end:]
 
 
 def check_log(folder: Path, run_dir: Path) -> None:
     """RunError when the log in `folder` (of the run `run_dir`), about to be continued, is damaged
     before its end, naming the line and the repair."""
     try:
-        MetricsTail(Path(folder) / METRICS).poll()
+        for _ in MetricsTail(Path(folder) / METRICS).events():
+            pass
     except RunError as err:
         raise RunError(f"{err} Resuming would write after the damage; bumptui repair {run_dir} keeps the "
                        "events before it (the damaged log is kept beside it).") from None

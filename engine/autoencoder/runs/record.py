@@ -5,6 +5,8 @@ that watches a job from another process.
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +34,29 @@ class Progress:
     def epoch(self) -> int:
         """The epoch under way (or the last one, once every epoch is done)."""
         return min(self.epochs, int(self.done) + (self.done < self.epochs))
+
+
+class Series:
+    """One unit's batch losses in two compact arrays, x in epochs (epoch - 1 + step / steps) and the
+    loss: a long run's curve costs 16 bytes a step. A step at or before the last one (a resumed run
+    redoing an epoch) first cuts the series back to before it: the last word wins, as for events."""
+
+    def __init__(self) -> None:
+        self.xs, self.ys = array("d"), array("d")
+        self.last: tuple[int, int, int] | None = None
+        """(epoch, step, steps_per_epoch) of the latest step."""
+
+    def add(self, epoch: int, step: int, steps_per_epoch: int, loss: float) -> None:
+        x = epoch - 1 + step / steps_per_epoch
+        if self.xs and x <= self.xs[-1]:
+            cut = bisect_left(self.xs, x)
+            del self.xs[cut:], self.ys[cut:]
+        self.xs.append(x)
+        self.ys.append(loss)
+        self.last = (epoch, step, steps_per_epoch)
+
+    def __len__(self) -> int:
+        return len(self.xs)
 
 
 @dataclass
@@ -72,7 +97,7 @@ class Record:
     @classmethod
     def read(cls, run_dir: Path):
         record = cls(Path(run_dir))
-        for event in MetricsTail(cls.metrics_path(run_dir)).poll():
+        for event in MetricsTail(cls.metrics_path(run_dir)).events():
             record.add(event)
         return record
 

@@ -45,7 +45,7 @@ class Trial:
         """Read what each stage's log gained; True when it gained anything. A damaged log: RunError."""
         grew = False
         for name, tail in self._tails.items():
-            for event in tail.poll():
+            for event in tail.events():
                 self.records[name].add(event)
                 grew = True
         return grew

@@ -68,6 +68,16 @@ def named(events) -> set[str]:
 
 
 def on_disk(run_dir: Path) -> set[str]:
-    """The picture files in a run's folder, relative to it."""
+    """The picture files in a run's folder, relative to it, with any temp file a killed write left."""
     root = Path(run_dir) / FOLDER
-    return {str(p.relative_to(run_dir)) for p in root.glob("latent-*/epoch-*.npz")} if root.is_dir() else set()
+    if not root.is_dir():
+        return set()
+    return {str(p.relative_to(run_dir)) for pattern in ("latent-*/epoch-*.npz", "latent-*/.epoch-*.tmp")
+            for p in root.glob(pattern)}
+
+
+def check(run_dir: Path, events) -> tuple[list[str], list[str]]:
+    """(the files the log names that are missing, the files no line names: left by a run killed between
+    writing a picture and its line, or by a write cut short), each sorted."""
+    wanted, there = named(events), on_disk(run_dir)
+    return sorted(wanted - there), sorted(there - wanted)

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from engine.autoencoder.jobs.train import events as ev
-from engine.autoencoder.runs.record import Progress, Record
+from engine.autoencoder.runs.record import Progress, Record, Series
 
 
 @dataclass
@@ -14,6 +14,8 @@ class RunRecord(Record):
     """A training run as its events tell it."""
 
     judge: ev.JudgeReady | None = None
+    steps: dict = field(default_factory=lambda: defaultdict(Series))
+    """latent -> its batch losses (a Series)."""
     epochs: dict = field(default_factory=lambda: defaultdict(dict))
     """latent -> epoch -> EpochEnd."""
     snapshots: dict = field(default_factory=lambda: defaultdict(dict))
@@ -26,11 +28,10 @@ class RunRecord(Record):
     """The pictures last read, by the event that names them: a pane redrawn reads no file again."""
 
     def take(self, event) -> None:
-        """steps: latent -> (epoch, step) -> (steps_per_epoch, loss)."""
         if isinstance(event, ev.JudgeReady):
             self.judge = event
         elif isinstance(event, ev.StepLoss):
-            self.steps[event.latent][(event.epoch, event.step)] = (event.steps_per_epoch, event.loss)
+            self.steps[event.latent].add(event.epoch, event.step, event.steps_per_epoch, event.loss)
         elif isinstance(event, ev.EpochEnd):
             self.epochs[event.latent][event.epoch] = event
         elif isinstance(event, ev.LatentSnapshot):
@@ -70,10 +71,8 @@ class RunRecord(Record):
     def progress(self, latent: int) -> Progress:
         epochs = self.started.config["epochs"] if self.started else 1
         done = self.latest(self.epochs[latent])
-        steps = self.steps[latent]
-        last = max(steps) if steps else (0, 0)
-        n = steps[last][0] if steps else 1
-        progress = max(done.epoch if done else 0, last[0] - 1 + last[1] / n)
+        last = self.steps[latent].last
+        progress = max(done.epoch if done else 0, last[0] - 1 + last[1] / last[2] if last else 0)
         return Progress(progress, epochs, done.images_per_s if done else 0.0)
 
     def done(self) -> tuple[float, int]:

@@ -1,4 +1,7 @@
-"""The Runs pane: every run under runs/, its state and scores; open one, or overlay it on the loss chart."""
+"""The Runs pane: every run under runs/, its state and scores; open one, or overlay it on the loss chart.
+
+Each run is listed from its log's first 16 KB and last 256 KB (Record.glance): its state, epochs and
+latest scores are there, whatever the run's length; a run's log is read whole only when it is opened."""
 
 from __future__ import annotations
 
@@ -87,8 +90,8 @@ class RunsPane(RunPane):
                 kind = registry.kind_of(path)
             except RunError:
                 kind = None  # a damaged config: read it as a run, whose log says what it can
-            try:
-                self._read[path] = (stamp, (kind.record if kind else RunRecord).read(path))
+            try:  # a run's first and last events: a folder of long runs lists as fast as short ones
+                self._read[path] = (stamp, (kind.record if kind else RunRecord).glance(path))
             except RunError:
                 self._read[path] = (stamp, None)
         return self._read[path][1]

@@ -23,7 +23,7 @@ EVENTS: dict[str, type] = {}
 
 def event(cls):
     """Declare a frozen dataclass as an event that logs can hold (its name must be new)."""
-    cls = dataclass(frozen=True)(cls)
+    cls = dataclass(frozen=True, slots=True)(cls)  # slots: a long run holds thousands of them
     if EVENTS.setdefault(cls.__name__, cls) is not cls:
         raise TypeError(f"two events are named {cls.__name__}")
     return cls
@@ -44,7 +44,7 @@ class Failed:
     message: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class JobStarted:
     """What every job says first, each kind under its own name (RunStarted, SharpenStarted, ...)."""
 

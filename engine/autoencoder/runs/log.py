@@ -13,7 +13,7 @@ from engine.autoencoder.runs.events import from_record, to_record
 from engine.errors import UserError
 
 METRICS = "metrics.jsonl"
-CHUNK = 1 << 20
+CHUNK = 1 << 17
 """How much of a log a reader takes in at once."""
 
 
@@ -95,6 +95,33 @@ class MetricsTail:
                     self.offset += len(raw) + 1
                     yield event
                 rest = data[end:]
+
+
+HEAD = 16 * 1024
+"""How much of the start of a log a glance reads: how the job started, the judge, the baselines."""
+
+
+def head_and_tail(path: Path, tail: int) -> list:
+    """The complete events of the log's first HEAD bytes and of its last `tail` bytes (all of it when it
+    is shorter): what a listing of many long runs reads of each, whatever their length."""
+    try:
+        with open(path, "rb") as f:
+            size = f.seek(0, os.SEEK_END)
+            f.seek(0)
+            if size <= HEAD + tail:
+                windows = [f.read()]
+            else:
+                head = f.read(HEAD)
+                f.seek(size - tail)
+                end = f.read()
+                windows = [head[:head.rfind(b"\n") + 1], end[end.find(b"\n") + 1:]]  # whole lines only
+    except FileNotFoundError:
+        return []
+    lines = [line for window in windows for line in window[:window.rfind(b"\n") + 1].split(b"\n")[:-1]]
+    try:
+        return [from_record(json.loads(line)) for line in lines]
+    except (ValueError, KeyError, TypeError):
+        raise RunError(f"{path} holds a line that is not a valid event; the log is damaged there.") from None
 
 
 def check_log(folder: Path, run_dir: Path) -> None:

@@ -14,9 +14,11 @@ from typing import ClassVar
 
 from engine.autoencoder.runs import events as ev
 from engine.autoencoder.runs.lock import RunLock
-from engine.autoencoder.runs.log import METRICS, MetricsTail
+from engine.autoencoder.runs.log import METRICS, MetricsTail, head_and_tail
 
 STATUS = {ev.Done: "finished", ev.Failed: "failed", ev.Stopped: "stopped"}
+GLANCE_BYTES = 256 * 1024
+"""How much of the end of a log a listing reads (a few epochs of three models' batch losses)."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,16 @@ class Record:
     def read(cls, run_dir: Path):
         record = cls(Path(run_dir))
         for event in MetricsTail(cls.metrics_path(run_dir)).events():
+            record.add(event)
+        return record
+
+    @classmethod
+    def glance(cls, run_dir: Path, tail: int = GLANCE_BYTES):
+        """The record as the start of its log and its last `tail` bytes tell it: how it started, where each
+        unit is, and how it ended (a finished run's final scores are among its last events). What a
+        listing of many runs reads; a pane that shows the run reads all of it."""
+        record = cls(Path(run_dir))
+        for event in head_and_tail(cls.metrics_path(run_dir), tail):
             record.add(event)
         return record
 

@@ -2,11 +2,56 @@
 
 from __future__ import annotations
 
+from array import array
+from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from engine.autoencoder.jobs.train import events as ev
 from engine.autoencoder.runs.record import Progress, Record, Series
+
+
+class EpochTable(Mapping):
+    """One model's EpochEnd events, epoch -> EpochEnd, kept in compact arrays (40 bytes an epoch,
+    not an object each) and made into EpochEnds when read. An epoch at or before the last one (a
+    resumed run redoing it) first cuts the table back to before it: the last word wins."""
+
+    FIELDS = ("train_l1", "test_l1", "seconds", "images_per_s")
+
+    def __init__(self, latent: int) -> None:
+        self.latent = latent
+        self.numbers = array("l")
+        self.columns = {name: array("d") for name in self.FIELDS}
+
+    def add(self, event: ev.EpochEnd) -> None:
+        if self.numbers and event.epoch <= self.numbers[-1]:
+            cut = bisect_left(self.numbers, event.epoch)
+            for column in (self.numbers, *self.columns.values()):
+                del column[cut:]
+        self.numbers.append(event.epoch)
+        for name, column in self.columns.items():
+            column.append(getattr(event, name))
+
+    def __getitem__(self, epoch: int) -> ev.EpochEnd:
+        i = bisect_left(self.numbers, epoch)
+        if i == len(self.numbers) or self.numbers[i] != epoch:
+            raise KeyError(epoch)
+        return ev.EpochEnd(self.latent, epoch, *(self.columns[name][i] for name in self.FIELDS))
+
+    def __iter__(self):
+        return iter(self.numbers)
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+
+class ByLatent(dict):
+    """latent -> its EpochTable, made when first asked for."""
+
+    def __missing__(self, latent):
+        table = self[latent] = EpochTable(latent)
+        return table
 
 
 @dataclass
@@ -16,8 +61,8 @@ class RunRecord(Record):
     judge: ev.JudgeReady | None = None
     steps: dict = field(default_factory=lambda: defaultdict(Series))
     """latent -> its batch losses (a Series)."""
-    epochs: dict = field(default_factory=lambda: defaultdict(dict))
-    """latent -> epoch -> EpochEnd."""
+    epochs: dict = field(default_factory=ByLatent)
+    """latent -> epoch -> EpochEnd (an EpochTable)."""
     snapshots: dict = field(default_factory=lambda: defaultdict(dict))
     """latent -> epoch -> LatentSnapshot, as logged: its codes in a picture file (see `snapshot`)."""
     clusters: dict = field(default_factory=lambda: defaultdict(dict))
@@ -33,7 +78,7 @@ class RunRecord(Record):
         elif isinstance(event, ev.StepLoss):
             self.steps[event.latent].add(event.epoch, event.step, event.steps_per_epoch, event.loss)
         elif isinstance(event, ev.EpochEnd):
-            self.epochs[event.latent][event.epoch] = event
+            self.epochs[event.latent].add(event)
         elif isinstance(event, ev.LatentSnapshot):
             self.snapshots[event.latent][event.epoch] = event
         elif isinstance(event, ev.ClusterScores):

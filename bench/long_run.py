@@ -7,8 +7,9 @@ Trains both with the same command a user types (`bumptui train --latent 2 --epoc
 log (`--before`, a commit checked out in a temporary git worktree, run with this interpreter), for
 the training loop's throughput side by side. Then, each in a fresh process: the run folder's size
 without checkpoints, `bumptui report` (wall time and peak resident memory), watching the run in the
-app (time to its first content and resident memory, the app headless), and the Runs pane listing a
-folder of 20 copies of the run.
+app (time from the process's start to the whole run shown, and resident memory; the app headless),
+and the Runs pane listing a folder of 20 copies of the run (from the process's start, and from the
+key that opens the pane).
 """
 
 from __future__ import annotations
@@ -50,16 +51,20 @@ async def main():
     app = BumptuiApp(watch=None if mode == "runs" else run, runs_root=run if mode == "runs" else run.parent)
     async with app.run_test(size=(80, 24)) as pilot:
         if mode == "runs":
+            await pilot.pause()
+            pressed = time.perf_counter()
             await pilot.press("6")
             while app.screen.query_one("#runs", DataTable).row_count < 20:
                 await pilot.pause(0.01)
+            listing = time.perf_counter() - pressed
         else:
             while app.record is None or app.record.outcome is None:
                 await pilot.pause(0.01)
         first = time.perf_counter() - start
         await pilot.pause(2.0)  # watching on, a few redraws
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"first_s": first, "rss_mb": rss}), file=sys.stderr)
+    print(json.dumps({"first_s": first, "rss_mb": rss, "listing_s": listing if mode == "runs" else None}),
+          file=sys.stderr)
 
 asyncio.run(main())
 """
@@ -118,7 +123,8 @@ def main() -> None:
             rows[name] = {"train_s": seconds[name], "folder_mb": folder_mb(run),
                           "log_mb": (run / "metrics.jsonl").stat().st_size / 1e6, "report_s": report["s"],
                           "report_rss_mb": report["rss_mb"], "watch_first_s": watch["first_s"],
-                          "watch_rss_mb": watch["rss_mb"], "runs_pane_20_s": runs_pane["first_s"]}
+                          "watch_rss_mb": watch["rss_mb"], "runs_pane_20_s": runs_pane["first_s"],
+                          "listing_20_s": runs_pane["listing_s"]}
         old = work / "old" / "long"
         rows["long, before"] = {"train_s": seconds["long, before"], "folder_mb": folder_mb(old),
                                 "log_mb": (old / "metrics.jsonl").stat().st_size / 1e6}
@@ -130,7 +136,8 @@ def main() -> None:
         print(f"report: {long['report_s']:.2f} s (target <= 1)")
         print(f"watch resident memory ratio long/short: {long['watch_rss_mb'] / s['watch_rss_mb']:.2f} (target <= 1.5); "
               f"first content {long['watch_first_s']:.2f} s (target <= 1)")
-        print(f"Runs pane, 20 long runs: {long['runs_pane_20_s']:.2f} s (target <= 1)")
+        print(f"Runs pane, 20 long runs: {long['runs_pane_20_s']:.2f} s from the process's start (target <= 1), "
+              f"{long['listing_20_s']:.2f} s from the key (20 short runs: {s['listing_20_s']:.2f} s)")
         print(f"training throughput ratio before/after (wall time): "
               f"{rows['long, before']['train_s'] / long['train_s']:.2f} (target >= 1)")
     finally:

@@ -1,6 +1,6 @@
 """The Runs pane: every run under runs/, its state and scores; open one, or overlay it on the loss chart.
 
-Each run is listed from its log's first 16 KB and last 256 KB (Record.glance): its state, epochs and
+Each run is listed from its log's first 16 KB and its last few epochs (Record.glance): its state, epochs and
 latest scores are there, whatever the run's length; a run's log is read whole only when it is opened."""
 
 from __future__ import annotations

@@ -17,8 +17,8 @@ from engine.autoencoder.runs.lock import RunLock
 from engine.autoencoder.runs.log import METRICS, MetricsTail, head_and_tail
 
 STATUS = {ev.Done: "finished", ev.Failed: "failed", ev.Stopped: "stopped"}
-GLANCE_BYTES = 256 * 1024
-"""How much of the end of a log a listing reads (a few epochs of three models' batch losses)."""
+GLANCE_BYTES = 32 * 1024
+"""How much of the end of a log a listing reads first (see Record.glance)."""
 
 
 @dataclass(frozen=True)
@@ -105,13 +105,23 @@ class Record:
 
     @classmethod
     def glance(cls, run_dir: Path, tail: int = GLANCE_BYTES):
-        """The record as the start of its log and its last `tail` bytes tell it: how it started, where each
-        unit is, and how it ended (a finished run's final scores are among its last events). What a
-        listing of many runs reads; a pane that shows the run reads all of it."""
-        record = cls(Path(run_dir))
-        for event in head_and_tail(cls.metrics_path(run_dir), tail):
-            record.add(event)
-        return record
+        """The record as the start of its log and its end tell it: how it started, where each unit is,
+        and how it ended (a finished run's final scores are among its last events). The end is read
+        in a window that grows until `glanced` says it holds enough (or it holds the whole log). What
+        a listing of many runs reads; a pane that shows the run reads all of it."""
+        path = cls.metrics_path(run_dir)
+        size = path.stat().st_size if path.exists() else 0
+        while True:
+            record = cls(Path(run_dir))
+            for event in head_and_tail(path, tail):
+                record.add(event)
+            if record.glanced() or tail >= size:
+                return record
+            tail *= 4
+
+    def glanced(self) -> bool:
+        """Whether a glance at the log's start and end holds all that a listing shows of the job."""
+        return True
 
     @property
     def ending(self) -> str:

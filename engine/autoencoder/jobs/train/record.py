@@ -107,6 +107,10 @@ class RunRecord(Record):
             self._loaded[key] = (event, pictures.load(self.run_dir, event))
         return self._loaded[key][1]
 
+    def glanced(self) -> bool:
+        """Every model's latest epoch is in view (a full-data epoch is hundreds of batch lines a model)."""
+        return all(self.epochs[d] for d in self.latents)
+
     @property
     def latents(self) -> list[int]:
         if self.started is not None:

@@ -79,8 +79,10 @@ def write_comparison_pngs(record) -> tuple[list[str], list[str]]:
 
     pngs, rows = [], []
     for d in record.latents:
-        names = [m for m in MODEL_NAMES if record.latest(d, m) is not None]
-        shown = [record.latest(d, m) for m in names]
+        names = [m for m in MODEL_NAMES if record.latest_pictures(d, m) is not None]  # its picture file there
+        shown = [record.latest_pictures(d, m) for m in names]
+        if not shown:
+            continue
         labels = np.array(shown[0].labels)
         path = record.folder(record.run_dir) / f"compare-latent-{d}.png"
         save_digit_rows(path, [decode_images(shown[0].originals), *[decode_images(s.images) for s in shown]],

@@ -116,31 +116,31 @@ def cmd_repair(args, argv) -> int:
     files no line names and list those the log names that are missing."""
     from engine.autoencoder.jobs import registry
     from engine.autoencoder.runs.lock import RunLock
-    from engine.autoencoder.jobs.train import pictures
+    from engine.autoencoder.runs import pictures
     from engine.autoencoder.runs.log import METRICS, read_events, repair_log
     from engine.autoencoder.runs.rundir import read_config
 
     run_dir = Path(args.run_dir)
     read_config(run_dir)  # a clear error when this is not a run
     RunLock(run_dir).refuse_if_held()
-    for log in [kind.folder(run_dir) / METRICS for kind in registry.kinds()]:
+    folders = list(dict.fromkeys(kind.folder(run_dir) for kind in registry.kinds()))  # the run's own, then each job's
+    for log in [folder / METRICS for folder in folders]:
         repaired = repair_log(log) if log.exists() else None
         if repaired is None:
             print(f"{log}: sound, left as it is" if log.exists() else f"{log}: none")
             continue
         kept, line, backup = repaired
         print(f"{log}: kept the {kept} events before the damaged line {line}; the whole log is saved as {backup}")
-    missing, unnamed = pictures.check(run_dir, read_events(run_dir))
-    for relative in unnamed:  # no line names it: nothing reads it, and the epoch's redo writes it again
-        (run_dir / relative).unlink(missing_ok=True)
-    if unnamed:
-        print(f"{run_dir / pictures.FOLDER}: removed {len(unnamed)} picture files that no log line names "
-              f"(a run killed between a picture and its line): {', '.join(unnamed)}")
-    if missing:
-        print(f"{run_dir / pictures.FOLDER}: {len(missing)} picture files the log names are missing; those epochs "
-              f"show as not recorded: {', '.join(missing)}")
-    if not (unnamed or missing):
-        print(f"{run_dir / pictures.FOLDER}: every picture file is named by the log, and every one it names is there")
+    for folder in folders:
+        missing, unnamed = pictures.check(folder, read_events(folder)) if folder.is_dir() else ([], [])
+        for relative in unnamed:  # no line names it: nothing reads it, and the epoch's redo writes it again
+            (folder / relative).unlink(missing_ok=True)
+        if unnamed:
+            print(f"{folder / pictures.FOLDER}: removed {len(unnamed)} picture files that no log line names "
+                  f"(a run killed between a picture and its line): {', '.join(unnamed)}")
+        if missing:
+            print(f"{folder / pictures.FOLDER}: {len(missing)} picture files the log names are missing; those "
+                  f"epochs show as not recorded: {', '.join(missing)}")
     return 0
 
 

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from engine.autoencoder.jobs.train import events as ev
-from engine.autoencoder.jobs.train import pictures
+from engine.autoencoder.jobs.train.pictures import keeps_pictures
+from engine.autoencoder.runs import pictures
 from engine.autoencoder.jobs.train.record import RunRecord
 from engine.autoencoder.runs.events import Done
 from engine.autoencoder.runs.log import METRICS, MetricsWriter, read_events
@@ -24,7 +25,7 @@ LATENTS = (2, 16, 256)
 @pytest.mark.parametrize("epochs, eval_every", [(3, 1), (30, 1), (250, 1000), (3000, 1000), (40, 7)])
 def test_pictures_are_kept_every_epoch_to_10_every_10th_to_100_every_100th_after_the_last_and_when_evaluated(
         epochs, eval_every):
-    kept = {e for e in range(1, epochs + 1) if pictures.keeps_pictures(e, epochs, eval_every)}
+    kept = {e for e in range(1, epochs + 1) if keeps_pictures(e, epochs, eval_every)}
     expected = (set(range(1, min(epochs, 10) + 1)) | set(range(10, min(epochs, 100) + 1, 10))
                 | set(range(100, epochs + 1, 100)) | {epochs} | set(range(eval_every, epochs + 1, eval_every)))
     assert kept == expected
@@ -57,7 +58,7 @@ def synthetic_run(run_dir, epochs: int, eval_every: int = 1000):
             full = epoch % eval_every == 0 or epoch == epochs
             if full:
                 log.write(ev.ClusterScores(d, epoch, 0.5, 0.4, 0.3, 0.5, np.eye(10, dtype=int).tolist(), "none"))
-            if pictures.keeps_pictures(epoch, epochs, eval_every):
+            if keeps_pictures(epoch, epochs, eval_every):
                 log.write(ev.LatentSnapshot(d, epoch, projection="pca",
                                             file=pictures.save(run_dir, d, epoch, "codes", xy=xy, labels=labels)))
                 log.write(ev.Reconstructions(d, epoch, labels[:20].tolist(), judged=labels[:20].tolist(),
@@ -94,6 +95,11 @@ def test_a_3000_epoch_log_is_small_and_reads_back_in_about_the_memory_of_a_30_ep
     glance = RunRecord.glance(long)
     assert glance.summary() == record.summary() and glance.status() == "finished", \
         "a listing reads the first 16 KB and the last epochs, and says what the whole log says"
+
+
+def test_a_glance_at_a_log_with_inline_pictures_reads_far_enough_back_for_every_models_last_epoch():
+    old = ROOT / "tests" / "fixtures" / "runs" / "tiny-run"  # recorded before pictures left the log: 50 KB lines
+    assert RunRecord.glance(old).summary() == RunRecord.read(old).summary()
 
 
 def test_a_missing_picture_file_shows_as_not_recorded_and_repair_names_it(tmp_path):

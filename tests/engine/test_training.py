@@ -9,7 +9,7 @@ import torch
 
 from engine.autoencoder.jobs.train.events import EpochEnd, LatentSnapshot, Reconstructions, RunStarted, StepLoss
 
-from engine.autoencoder.jobs.train import pictures
+from engine.autoencoder.runs import pictures
 from engine.autoencoder.runs.events import Done, Failed, Stopped, decode_images
 from engine.autoencoder.mnist import load_mnist
 from engine.autoencoder.models import adam, adam_options, l1_loss, make_autoencoder

@@ -156,11 +156,15 @@ class SharpenPane(RunPane):
         line.update(text)
 
     def _show_digits(self, sharpen: SharpenRecord, latent: int) -> None:
-        shown = {m: sharpen.latest(latent, m) for m in MODEL_NAMES if sharpen.latest(latent, m) is not None}
-        key = (sharpen.run_dir, latent, tuple(id(s) for s in shown.values()))
-        if key == self._drawn or not shown:
+        logged = {m: sharpen.latest(latent, m) for m in MODEL_NAMES if sharpen.latest(latent, m) is not None}
+        key = (sharpen.run_dir, latent, tuple(id(s) for s in logged.values()))
+        if key == self._drawn or not logged:
             return
         self._drawn = key
+        shown = {m: s for m in logged if (s := sharpen.latest_pictures(latent, m)) is not None}  # read when shown
+        if not shown:
+            self.query_one(DigitGrid).show([])
+            return
         first = next(iter(shown.values()))
         labels = np.array(first.labels)
         rows = [DigitRow("originals: " + " ".join(map(str, labels.tolist())), decode_images(first.originals))]

@@ -101,25 +101,25 @@ HEAD = 16 * 1024
 """How much of the start of a log a glance reads: how the job started, the judge, the baselines."""
 
 
-def head_and_tail(path: Path, tail: int) -> list:
-    """The complete events of the log's first HEAD bytes and of its last `tail` bytes (all of it when it
-    is shorter): what a listing of many long runs reads of each, whatever their length."""
+def head_and_tail(path: Path, tail: int) -> tuple[list, list]:
+    """The complete events of the log's first HEAD bytes and of its last `tail` bytes (all of it, as the
+    tail, when it is shorter): what a listing of many long runs reads of each, whatever their length."""
     try:
         with open(path, "rb") as f:
             size = f.seek(0, os.SEEK_END)
             f.seek(0)
             if size <= HEAD + tail:
-                windows = [f.read()]
+                windows = [b"", f.read()]
             else:
                 head = f.read(HEAD)
                 f.seek(size - tail)
                 end = f.read()
                 windows = [head[:head.rfind(b"\n") + 1], end[end.find(b"\n") + 1:]]  # whole lines only
     except FileNotFoundError:
-        return []
-    lines = [line for window in windows for line in window[:window.rfind(b"\n") + 1].split(b"\n")[:-1]]
+        return [], []
     try:
-        return [from_record(json.loads(line)) for line in lines]
+        return tuple([from_record(json.loads(line)) for line in window[:window.rfind(b"\n") + 1].split(b"\n")[:-1]]
+                     for window in windows)
     except (ValueError, KeyError, TypeError):
         raise RunError(f"{path} holds a line that is not a valid event; the log is damaged there.") from None
 

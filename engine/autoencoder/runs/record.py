@@ -113,14 +113,15 @@ class Record:
         size = path.stat().st_size if path.exists() else 0
         while True:
             record = cls(Path(run_dir))
-            for event in head_and_tail(path, tail):
+            head, end = head_and_tail(path, tail)
+            for event in head + end:
                 record.add(event)
-            if record.glanced() or tail >= size:
+            if record.glanced(end) or tail >= size:
                 return record
             tail *= 4
 
-    def glanced(self) -> bool:
-        """Whether a glance at the log's start and end holds all that a listing shows of the job."""
+    def glanced(self, end: list) -> bool:
+        """Whether the events of the log's end (`end`) hold all that a listing shows of the job."""
         return True
 
     @property

@@ -57,7 +57,10 @@ class SharpenScores:
     """Mean Sobel magnitude of the reconstructions over the originals' (1.0 = as sharp as the data)."""
     judge_acc: float
     labels: list
-    originals: str
-    images: str
-    """The reconstructions of the shown digits, uint8 base64 as in Reconstructions."""
-    judged: list
+    originals: str = ""
+    """The shown digits, uint8 base64 as in Reconstructions, or the array itself once read from `file`."""
+    images: str = ""
+    """Their reconstructions by this model, the same way."""
+    judged: list = field(default_factory=list)
+    file: str = ""
+    """The picture file (relative to the sharpening's folder) holding originals and images; "" when inline."""

@@ -61,6 +61,14 @@ class SharpenRecord(Record):
     def latest(self, latent: int, model: str) -> ev.SharpenScores | None:
         return Record.latest(self.scores.get((latent, model), {}))
 
+    def latest_pictures(self, latent: int, model: str) -> ev.SharpenScores | None:
+        """The latest scores with the shown digits in them, read from their picture file now; None when
+        there are none yet, or the file is missing."""
+        from engine.autoencoder.runs import pictures
+
+        latest = self.latest(latent, model)
+        return pictures.load(self.folder(self.run_dir), latest) if latest is not None else None
+
     def setting_up(self) -> str:
         if self.dis is None:
             return "training dis_net on clear vs blurred digits (the judge first, if not cached)"

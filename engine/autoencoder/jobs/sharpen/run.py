@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import math
 
+import numpy as np
 import torch
 
 from engine.autoencoder.data import NonFiniteLoss, log_every, shown_digits, steps_per_epoch
@@ -32,7 +33,8 @@ from engine.autoencoder.jobs.train.kind import checkpoint_path
 from engine.autoencoder.mnist import SIDE
 from engine.autoencoder.models import adam, as_float, load_adam, make_autoencoder, model_seed
 from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
-from engine.autoencoder.runs.events import Done, Failed, Stopped, encode_images
+from engine.autoencoder.runs import pictures
+from engine.autoencoder.runs.events import Done, Failed, Stopped
 from engine.autoencoder.runs.rundir import judge_path
 from engine.autoencoder.sharpening import DCGAN_BETAS
 from engine.autoencoder.sharpening.comparison import CONTROL, PLAIN, PairKey, model_name
@@ -87,19 +89,20 @@ class SharpenedModel(Pair):
 class SharpenScoring:
     """Scores any model on the same test digits with the same dis_net and judge, and emits it."""
 
-    def __init__(self, data, scorer: DisNet, judge, emit):
-        self.data, self.scorer, self.judge, self.emit = data, scorer, judge, emit
+    def __init__(self, data, scorer: DisNet, judge, emit, folder):
+        self.data, self.scorer, self.judge, self.emit, self.folder = data, scorer, judge, emit, folder
         self.shown = shown_digits(data.test_y)
         self.labels = data.test_y[self.shown].tolist()
         index = torch.as_tensor(self.shown, device=data.test_x.device)
-        self.originals = encode_images(data.test_x[index].reshape(-1, SIDE, SIDE).cpu().numpy())
+        self.originals = data.test_x[index].reshape(-1, SIDE, SIDE).cpu().numpy().astype(np.uint8)
 
     def score(self, model, latent: int, name: str, epoch: int) -> None:
         result = evaluate(model, self.data.test_x, self.data.test_y, self.scorer, self.judge, self.shown)
         s = result.scores
+        file = pictures.save(self.folder, latent, epoch, name, originals=self.originals,
+                             images=np.ascontiguousarray(result.shown, dtype=np.uint8))
         self.emit(ev.SharpenScores(latent, name, epoch, s.test_l1, s.clear_score, s.sharpness, s.judge_acc,
-                                   self.labels, self.originals, encode_images(result.shown),
-                                   result.judged.tolist()))
+                                   self.labels, judged=result.judged.tolist(), file=file))
 
 
 def _trained_scorer(plan: Plan, data, pairs: list[SharpenedModel], cancel) -> DisNet | None:
@@ -148,7 +151,7 @@ def sharpen(plan: Plan, device, data, job) -> dict | None:
             emit(Stopped(f"stopped while training {'the judge' if judge is None else 'dis_net'}"))
             return None
         emit(ev.DisReady(dis_accuracy(scorer, as_float(data.test_x), 1, config.blur_kernel, config.blur_sigma), cached))
-        scoring = SharpenScoring(data, scorer, judge, emit)
+        scoring = SharpenScoring(data, scorer, judge, emit, SHARPEN.folder(run_dir))
         _score_starting_points(scoring, plain, pairs, train.arch, device)
 
         def one_epoch(p: SharpenedModel, epoch: int):

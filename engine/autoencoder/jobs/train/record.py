@@ -96,7 +96,7 @@ class RunRecord(Record):
         return self._pictures(self.reconstructions[latent].get(epoch))
 
     def _pictures(self, event):
-        from engine.autoencoder.jobs.train import pictures
+        from engine.autoencoder.runs import pictures
 
         if event is None or not event.file:
             return event
@@ -107,9 +107,10 @@ class RunRecord(Record):
             self._loaded[key] = (event, pictures.load(self.run_dir, event))
         return self._loaded[key][1]
 
-    def glanced(self) -> bool:
-        """Every model's latest epoch is in view (a full-data epoch is hundreds of batch lines a model)."""
-        return all(self.epochs[d] for d in self.latents)
+    def glanced(self, end: list) -> bool:
+        """Every model's latest epoch is in the log's end (a full-data epoch is hundreds of batch lines a
+        model; an older log holds its pictures inline, 50 KB a line)."""
+        return set(self.latents) <= {e.latent for e in end if isinstance(e, ev.EpochEnd)}
 
     @property
     def latents(self) -> list[int]:

@@ -14,12 +14,13 @@ from engine.autoencoder.data import DeviceData, NonFiniteLoss, shown_digits
 from engine.autoencoder.jobs.judge_cache import ensure_judge
 from engine.autoencoder.jobs.kind import Plan
 from engine.autoencoder.jobs.train import events as ev
-from engine.autoencoder.jobs.train import pictures
+from engine.autoencoder.jobs.train.pictures import keeps_pictures
 from engine.autoencoder.jobs.train.config import TrainConfig
 from engine.autoencoder.jobs.train.kind import TRAIN, checkpoint_path
 from engine.autoencoder.judge import judge_predictions
 from engine.autoencoder.mnist import SIDE
 from engine.autoencoder.models import as_float, as_uint8_digits, load_adam, make_autoencoder, model_seed
+from engine.autoencoder.runs import pictures
 from engine.autoencoder.runs.checkpoint import Checkpoint, save_checkpoint
 from engine.autoencoder.runs.events import Done, Failed, Stopped
 from engine.autoencoder.runs.rundir import judge_path
@@ -109,7 +110,7 @@ def _scores_event(latent, epoch, agreement, scaling) -> ev.ClusterScores:
 class Scoring:
     """Scores a model on the test digits after its epochs and emits what it finds: the test L1 every
     epoch; k-means and the judge on every image every eval_every epochs and the last; the codes and the
-    shown digits' reconstructions as picture files on the schedule of pictures.keeps_pictures."""
+    shown digits' reconstructions as picture files on the schedule of keeps_pictures."""
 
     def __init__(self, data: DeviceData, judge, config: TrainConfig, emit, run_dir):
         self.data, self.judge, self.config, self.emit, self.run_dir = data, judge, config, emit, run_dir
@@ -125,7 +126,7 @@ class Scoring:
         test_l1, codes, recons = encode_and_score(m.net, data.test_x)
         if train_l1 is not None:
             self.emit(ev.EpochEnd(m.latent, epoch, train_l1, test_l1, seconds, len(data.train_x) / max(seconds, 1e-9)))
-        keep = full or pictures.keeps_pictures(epoch, self.config.epochs, self.config.eval_every)
+        keep = full or keeps_pictures(epoch, self.config.epochs, self.config.eval_every)
         if keep:
             sample = min(SNAPSHOT_SIZE, len(codes))
             xy, projection = project_2d(codes[:sample])

@@ -5,9 +5,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.mark.slow  # half a minute on 2 cores: run with the slow set, and before a session's GPU time
 def test_the_gpu_check_takes_every_step_in_its_dry_run_on_the_cpu():
     result = subprocess.run([sys.executable, "bench/gpu_check.py", "--dry-run"], capture_output=True, text=True,
                             cwd=ROOT, timeout=300)

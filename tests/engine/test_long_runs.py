@@ -17,7 +17,7 @@ from engine.autoencoder.jobs.train.record import RunRecord
 from engine.autoencoder.runs.events import Done
 from engine.autoencoder.runs.log import METRICS, MetricsWriter, read_events
 from engine.autoencoder.runs.rundir import write_config
-from tests.conftest import ROOT, bumptui
+from tests.conftest import ROOT, in_process
 
 LATENTS = (2, 16, 256)
 
@@ -102,16 +102,16 @@ def test_a_glance_at_a_log_with_inline_pictures_reads_far_enough_back_for_every_
     assert RunRecord.glance(old).summary() == RunRecord.read(old).summary()
 
 
-def test_a_missing_picture_file_shows_as_not_recorded_and_repair_names_it(tmp_path):
+def test_a_missing_picture_file_shows_as_not_recorded_and_repair_names_it(tmp_path, capsys):
     run = synthetic_run(tmp_path / "run", 12, eval_every=5)
     (run / pictures.relative_path(16, 5, "codes")).unlink()
     (run / pictures.relative_path(16, 12, "digits")).unlink()
     record = RunRecord.read(run)
     assert record.snapshot(16, 5) is None and record.snapshot(16, 4) is not None
     assert record.reconstruction(16, 12) is None and record.summary()["models"]["16"]["judge_acc"] == 0.9
-    report = bumptui("report", str(run), "--json")
+    report = in_process(capsys, "report", str(run), "--json")
     assert report.returncode == 0, report.stderr
-    repaired = bumptui("repair", str(run))
+    repaired = in_process(capsys, "repair", str(run))
     assert repaired.returncode == 0, repaired.stderr
     assert ("2 picture files the log names are missing; those epochs show as not recorded: "
             "pictures/latent-16/epoch-000005-codes.npz, pictures/latent-16/epoch-000012-digits.npz") in repaired.stdout
@@ -134,14 +134,14 @@ run_training(sys.argv[1], TrainConfig(latent_dims=(2,), epochs=3, batch_size=64,
 """
 
 
-def test_a_run_killed_between_a_picture_file_and_its_line_resumes_with_every_file_named(runs_root):
+def test_a_run_killed_between_a_picture_file_and_its_line_resumes_with_every_file_named(runs_root, capsys):
     run = runs_root / "killed-between"
     killed = subprocess.run([sys.executable, "-c", KILLED_BETWEEN, str(run)], cwd=ROOT, capture_output=True,
                             timeout=120)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     orphan = pictures.relative_path(2, 2, "codes")
     assert pictures.check(run, read_events(run)) == ([], [orphan]), "a file no line names, no line without its file"
-    resumed = bumptui("train", "--resume", "--run-dir", str(run), "--json")
+    resumed = in_process(capsys, "train", "--resume", "--run-dir", str(run), "--json")
     assert resumed.returncode == 0, resumed.stderr
     events = read_events(run)
     assert isinstance(events[-1], Done)
@@ -150,7 +150,7 @@ def test_a_run_killed_between_a_picture_file_and_its_line_resumes_with_every_fil
     # a file left for an epoch that is not redone: repair says which and removes it
     stray = run / pictures.relative_path(2, 7, "digits")
     stray.write_bytes((run / pictures.relative_path(2, 2, "digits")).read_bytes())
-    repaired = bumptui("repair", str(run))
+    repaired = in_process(capsys, "repair", str(run))
     assert f"removed 1 picture files that no log line names (a run killed between a picture and its line): " \
            f"{pictures.relative_path(2, 7, 'digits')}" in repaired.stdout
     assert not stray.exists() and pictures.check(run, read_events(run)) == ([], [])

@@ -118,10 +118,16 @@ def cmd_repair(args, argv) -> int:
     from engine.autoencoder.runs.lock import RunLock
     from engine.autoencoder.runs import pictures
     from engine.autoencoder.runs.log import METRICS, read_events, repair_log
-    from engine.autoencoder.runs.rundir import read_config
+    from engine.autoencoder.runs.rundir import RunError, read_config, rebuild_config
 
     run_dir = Path(args.run_dir)
-    read_config(run_dir)  # a clear error when this is not a run
+    try:
+        read_config(run_dir)  # a clear error when this is not a run
+        damaged_config = None
+    except RunError as err:
+        if not (run_dir / METRICS).is_file():
+            raise
+        damaged_config = err  # written again from the log's own record of it, below
     RunLock(run_dir).refuse_if_held()
     folders = list(dict.fromkeys(kind.folder(run_dir) for kind in registry.kinds()))  # the run's own, then each job's
     for log in [folder / METRICS for folder in folders]:
@@ -131,6 +137,8 @@ def cmd_repair(args, argv) -> int:
             continue
         kept, line, backup = repaired
         print(f"{log}: kept the {kept} events before the damaged line {line}; the whole log is saved as {backup}")
+    if damaged_config is not None:
+        print(rebuild_config(run_dir, damaged_config))
     for folder in folders:
         missing, unnamed = pictures.check(folder, read_events(folder)) if folder.is_dir() else ([], [])
         for relative in unnamed:  # no line names it: nothing reads it, and the epoch's redo writes it again

@@ -16,7 +16,7 @@ from typing import Callable
 from engine.autoencoder.jobs.kind import JobKind, Plan
 from engine.autoencoder.runs import events as ev
 from engine.autoencoder.runs.lock import RunLock
-from engine.autoencoder.runs.log import METRICS, MetricsWriter
+from engine.autoencoder.runs.log import METRICS, MetricsWriter, RunError
 from engine.autoencoder.runs.rundir import CHECKPOINTS, write_config
 from engine.errors import UserError
 
@@ -74,8 +74,13 @@ class Runner:
 
         for unit in units:
             path = path_of(unit)
-            if path.exists():
-                unit.restore(load_checkpoint(path, checkpoint_kind))
+            if path.exists():  # checked against what a fresh unit of this run saves: the same model, or a sentence
+                checkpoint = load_checkpoint(path, checkpoint_kind, getattr(unit, "checkpoint_config", None))
+                try:
+                    unit.restore(checkpoint)
+                except RuntimeError as err:  # load_state_dict: the tensors' names or shapes differ
+                    raise RunError(f"{path} does not fit this run's model ({str(err).splitlines()[0].strip()}); "
+                                   "put the right one back, or move it away to train that model again.") from None
         done = max(unit.epoch for unit in units)
         if done > epochs:
             raise self.kind.config.ERROR(f"{self.kind.folder(self.plan.run_dir)} has already {done_words} {done} "

@@ -100,8 +100,10 @@ def save_checkpoint(checkpoint: Checkpoint, path: Path) -> None:
     save_atomic(asdict(checkpoint), path, intact)
 
 
-def load_checkpoint(path: Path, kind: str) -> Checkpoint:
-    """The checkpoint of this kind at `path`; RunError naming the file if it cannot be read back."""
+def load_checkpoint(path: Path, kind: str, expect: dict | None = None) -> Checkpoint:
+    """The checkpoint of this kind at `path`; RunError naming the file if it cannot be read back, or
+    if it holds another model than the run says belongs there (`expect`: the config fields it must
+    have, such as {"latent_dim": 16}: a checkpoint swapped with another or copied from another run)."""
     import torch
 
     try:
@@ -113,4 +115,11 @@ def load_checkpoint(path: Path, kind: str) -> Checkpoint:
                        "move it away to train that model again.") from None
     if checkpoint.kind != kind:
         raise RunError(f"{path} is a {checkpoint.kind} checkpoint where the {kind} checkpoint belongs; move it away.")
+    for name, wanted in (expect or {}).items():
+        held = checkpoint.config.get(name) if isinstance(checkpoint.config, dict) else None
+        if held != wanted:
+            what = {"latent_dim": "latent-{} model", "strategy": "strategy-{} pair"}.get(name, name + " {}")
+            raise RunError(f"{path} holds a {what.format(held)} where this run's {what.format(wanted)} belongs "
+                           "(swapped, or copied from another run); put the right one back, or move it away to "
+                           "train that model again.")
     return checkpoint

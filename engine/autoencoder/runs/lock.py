@@ -7,7 +7,7 @@ import os
 import socket
 from pathlib import Path
 
-from engine.autoencoder.runs.log import RunError
+from engine.autoencoder.runs.log import Damaged, RunError, parse_json
 
 LOCK = "lock"
 
@@ -67,8 +67,9 @@ class RunLock:
     def owner(self) -> dict:
         """Who holds the lock, as written in it: {"pid", "host"}; {} when nobody or unreadable."""
         try:
-            return json.loads(self.path.read_text() or "{}")
-        except (OSError, ValueError):
+            owner = parse_json(self.path.read_bytes() or b"{}", 4096)
+            return owner if isinstance(owner, dict) else {}
+        except (OSError, Damaged):
             return {}  # a lock torn by a crash during its own writing: nobody owns it
 
     def release(self) -> None:

@@ -21,6 +21,40 @@ class RunError(UserError):
     """A run directory a user named cannot be used as asked; the message says why."""
 
 
+MAX_LINE = 8 << 20
+"""No line the program writes comes near this (an old log's inline pictures: 60 KB): a longer one is damaged."""
+
+
+class Damaged(ValueError):
+    """A file's text that is not what the program writes; the message says how, in a few words."""
+
+
+def parse_json(raw: bytes | str, limit: int = MAX_LINE):
+    """JSON text read back with the damage a copied or hostile file can hold turned into Damaged: a
+    size beyond any the program writes, nesting deep enough to exhaust the parser, bytes that are not
+    UTF-8, text that is not JSON."""
+    if len(raw) > limit:
+        raise Damaged(f"{len(raw):,} bytes, more than the program ever writes there")
+    try:
+        return json.loads(raw)
+    except RecursionError:
+        raise Damaged("nested deeper than the program ever writes") from None
+    except MemoryError:
+        raise Damaged("too large to read") from None
+    except UnicodeDecodeError:
+        raise Damaged("not UTF-8 text") from None
+    except ValueError:
+        raise Damaged("not valid JSON") from None
+
+
+def parse_event(raw: bytes | str):
+    """The event one log line holds; Damaged when it holds none."""
+    try:
+        return from_record(parse_json(raw))
+    except (KeyError, TypeError, AttributeError):
+        raise Damaged("not an event the program writes") from None
+
+
 def why_failed(err: OSError) -> str:
     """What a failed read or write means to a person: a full disk, a used-up quota, no permission."""
     reasons = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
@@ -79,6 +113,8 @@ class MetricsTail:
             f = open(self.path, "rb")
         except FileNotFoundError:
             return
+        except OSError as err:  # a folder where the log belongs, no permission, a symlink loop
+            raise RunError(f"{self.path} cannot be read: {why_failed(err)}.") from None
         with f:
             f.seek(self.offset)
             rest = b""
@@ -88,10 +124,10 @@ class MetricsTail:
                 for raw in data[:end].split(b"\n")[:-1]:
                     self.line_no += 1
                     try:
-                        event = from_record(json.loads(raw))
-                    except (ValueError, KeyError, TypeError):
-                        raise RunError(f"{self.path} line {self.line_no} is not a valid event; the log is damaged "
-                                       "there.") from None
+                        event = parse_event(raw)
+                    except Damaged as why:
+                        raise RunError(f"{self.path} line {self.line_no} is not a valid event ({why}); the log is "
+                                       "damaged there.") from None
                     self.offset += len(raw) + 1
                     yield event
                 rest = data[end:]
@@ -117,11 +153,13 @@ def head_and_tail(path: Path, tail: int) -> tuple[list, list]:
                 windows = [head[:head.rfind(b"\n") + 1], end[end.find(b"\n") + 1:]]  # whole lines only
     except FileNotFoundError:
         return [], []
+    except OSError as err:
+        raise RunError(f"{path} cannot be read: {why_failed(err)}.") from None
     try:
-        return tuple([from_record(json.loads(line)) for line in window[:window.rfind(b"\n") + 1].split(b"\n")[:-1]]
+        return tuple([parse_event(line) for line in window[:window.rfind(b"\n") + 1].split(b"\n")[:-1]]
                      for window in windows)
-    except (ValueError, KeyError, TypeError):
-        raise RunError(f"{path} holds a line that is not a valid event; the log is damaged there.") from None
+    except Damaged as why:
+        raise RunError(f"{path} holds a line that is not a valid event ({why}); the log is damaged there.") from None
 
 
 def check_log(folder: Path, run_dir: Path) -> None:
@@ -142,8 +180,8 @@ def repair_log(path: Path) -> tuple[int, int, Path] | None:
     good, kept = 0, 0
     for number, line in enumerate(data.splitlines(keepends=True), start=1):
         try:
-            from_record(json.loads(line))
-        except (ValueError, KeyError, TypeError):
+            parse_event(line)
+        except Damaged:
             if not line.endswith(b"\n"):
                 return None  # only a torn last line: the next writer cuts it
             backup = path.with_name(f"{path.name}.damaged-{datetime.now():%Y%m%d-%H%M%S}")

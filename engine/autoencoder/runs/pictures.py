@@ -11,6 +11,7 @@ written before this keep their pictures inline, and read as they did.
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -44,7 +45,7 @@ def load(folder: Path, event):
     try:
         with np.load(Path(folder) / event.file) as f:
             arrays = {name: f[name] for name in f.files}
-    except (OSError, ValueError, EOFError):
+    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile):  # missing, cut short, not ours
         return None
     from dataclasses import replace
 

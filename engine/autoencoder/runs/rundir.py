@@ -15,9 +15,11 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from engine.autoencoder.runs.log import METRICS, RunError, why_failed
+from engine.autoencoder.runs.log import METRICS, Damaged, RunError, parse_json, why_failed
 
 CONFIG = "config.json"
+MAX_CONFIG = 1 << 20
+"""No config.json the program writes comes near this: a larger one is damaged."""
 CHECKPOINTS = "checkpoints"
 
 
@@ -46,13 +48,39 @@ def write_config(folder: Path, config: dict) -> None:
 def read_config(folder: Path) -> dict:
     path = Path(folder) / CONFIG
     try:
-        return json.loads(path.read_text())
+        return parse_json(path.read_bytes(), MAX_CONFIG)
     except (FileNotFoundError, NotADirectoryError):
         raise RunError(f"{folder} is not a run directory: it has no {CONFIG}.") from None
     except OSError as err:
         raise RunError(f"{path} cannot be read: {why_failed(err)}.") from None
-    except ValueError:
-        raise RunError(f"{path} is damaged: it is not valid JSON.") from None
+    except Damaged as why:
+        raise RunError(f"{path} is damaged: it is {why}. Move it away, or `bumptui repair` a training run's "
+                       "folder, which writes it again from its log.") from None
+
+
+def rebuild_config(run_dir: Path, damage: RunError) -> str:
+    """config.json written again from the last settings the run's log recorded (its latest start), the
+    damaged one kept beside it; what was done, in a line. `damage` (the reason it was unreadable) when
+    the log records none."""
+    from engine.autoencoder.runs.events import JobStarted
+    from engine.autoencoder.runs.log import MetricsTail
+
+    started = None
+    for event in MetricsTail(Path(run_dir) / METRICS).events():
+        if isinstance(event, JobStarted) and isinstance(event.config, dict):
+            started = event
+    if started is None:
+        raise damage
+    path = Path(run_dir) / CONFIG
+    kept = ""
+    if path.is_file():
+        backup = path.with_name(f"{CONFIG}.damaged-{datetime.now():%Y%m%d-%H%M%S}")
+        os.replace(path, backup)
+        kept = f"; the damaged one is kept as {backup}"
+    elif path.exists() or path.is_symlink():
+        raise RunError(f"{path} is not a file; move it away, then repair again.")
+    write_config(Path(run_dir), started.config)
+    return f"{path}: written again from the settings the log recorded last{kept}"
 
 
 def read_settings(folder: Path, config_type, **checks):

@@ -71,7 +71,12 @@ class IdecModel:
                                    "target": {"target": self.state["target"], "labels": self.state["labels"]}},
                           {"idec": self.optimizer.state_dict()}, {"order": self.generator.get_state()},
                           {"epoch": self.epoch, "step": self.state["step"], "changed": self.state["changed"]},
-                          {"latent_dim": self.latent})
+                          self.checkpoint_config)
+
+    @property
+    def checkpoint_config(self) -> dict:
+        """What its checkpoint says it is: checked before one is loaded into it."""
+        return {"latent_dim": self.latent}
 
     def restore(self, checkpoint: Checkpoint) -> None:
         self.net.load_state_dict(checkpoint.models["idec"])
@@ -94,7 +99,7 @@ def cluster(plan: Plan, device, data, job) -> dict | None:
         record.add(event)
         job.emit(event)
 
-    plain = {d: load_checkpoint(checkpoint_path(run_dir, d), "autoencoder") for d in latents}
+    plain = {d: load_checkpoint(checkpoint_path(run_dir, d), "autoencoder", {"latent_dim": d}) for d in latents}
     idecs = [IdecModel(d, train, config, plain[d], device) for d in latents] if "idec" in config.methods else []
     if idecs:
         job.restore(idecs, lambda m: idec_path(run_dir, m.latent), "idec", config.epochs, "fine-tuned")

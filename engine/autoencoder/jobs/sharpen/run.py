@@ -74,7 +74,12 @@ class SharpenedModel(Pair):
         return Checkpoint("sharpening", {"G": self.model.state_dict(), "D": self.dis.state_dict()},
                           {"G": self.g_opt.state_dict(), "D": self.d_opt.state_dict()},
                           {"blur": self.generator.get_state(), "order": self.order.get_state()},
-                          {"epoch": self.epoch}, {"latent_dim": self.latent, "strategy": self.strategy})
+                          {"epoch": self.epoch}, self.checkpoint_config)
+
+    @property
+    def checkpoint_config(self) -> dict:
+        """What its checkpoint says it is: checked before one is loaded into it."""
+        return {"latent_dim": self.latent, "strategy": self.strategy}
 
     def restore(self, checkpoint: Checkpoint) -> None:
         self.model.load_state_dict(checkpoint.models["G"])
@@ -134,7 +139,7 @@ def sharpen(plan: Plan, device, data, job) -> dict | None:
     sharpening kind's body, run by the Runner)."""
     run_dir, train, config, emit, cancel = plan.run_dir, plan.run_config, plan.config, job.emit, job.cancel
     latents = list(config.latent_dims or train.latent_dims)
-    plain = {d: load_checkpoint(checkpoint_path(run_dir, d), "autoencoder") for d in latents}
+    plain = {d: load_checkpoint(checkpoint_path(run_dir, d), "autoencoder", {"latent_dim": d}) for d in latents}
     scorer, cached = DisNet().to(device), scorer_path(run_dir).exists()
     if cached:
         scorer.load_state_dict(load_checkpoint(scorer_path(run_dir), "dis_net").models["dis_net"])

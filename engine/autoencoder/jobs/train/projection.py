@@ -44,7 +44,7 @@ def project(run_dir: Path, latent: int, data_dir=None) -> Projection:
     from engine.autoencoder.training import SNAPSHOT_SIZE, encode_and_score, project_2d
 
     train = read_train_config(run_dir)
-    checkpoint = load_checkpoint(checkpoint_path(run_dir, latent), "autoencoder")
+    checkpoint = load_checkpoint(checkpoint_path(run_dir, latent), "autoencoder", {"latent_dim": latent})
     model = make_autoencoder(train.arch, latent)
     model.load_state_dict(checkpoint.models["autoencoder"])
     data = DeviceData.load(torch.device("cpu"), train.subset, data_dir)

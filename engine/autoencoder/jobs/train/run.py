@@ -46,7 +46,12 @@ class Model:
     def checkpoint(self) -> Checkpoint:
         return Checkpoint("autoencoder", {"autoencoder": self.net.state_dict()},
                           {"autoencoder": self.optimizer.state_dict()}, {"order": self.generator.get_state()},
-                          {"epoch": self.epoch}, {"latent_dim": self.latent})
+                          {"epoch": self.epoch}, self.checkpoint_config)
+
+    @property
+    def checkpoint_config(self) -> dict:
+        """What its checkpoint says it is: checked before one is loaded into it."""
+        return {"latent_dim": self.latent}
 
     def restore(self, checkpoint: Checkpoint) -> None:
         self.net.load_state_dict(checkpoint.models["autoencoder"])

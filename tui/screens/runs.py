@@ -5,6 +5,7 @@ latest scores are there, whatever the run's length; a run's log is read whole on
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from textual import on
@@ -54,8 +55,9 @@ class RunsPane(RunPane):
 
     def __init__(self) -> None:
         super().__init__()
-        self._read: dict[Path, tuple[tuple | None, RunRecord | None]] = {}
-        """Each listed run as last read, with the log stamp it was read at (None: a damaged log)."""
+        self._read: dict[Path, tuple[tuple | None, object]] = {}
+        """Each listed run as last read (its record, or the RunError that says why it cannot be read),
+        with the log stamp it was read at."""
         self._rows: list | None = None
 
     def compose(self) -> ComposeResult:
@@ -92,14 +94,15 @@ class RunsPane(RunPane):
                 kind = None  # a damaged config: read it as a run, whose log says what it can
             try:  # a run's first and last events: a folder of long runs lists as fast as short ones
                 self._read[path] = (stamp, (kind.record if kind else RunRecord).glance(path))
-            except RunError:
-                self._read[path] = (stamp, None)
+            except RunError as err:
+                self._read[path] = (stamp, err)
         return self._read[path][1]
 
     def _row(self, path: Path, view: RunView) -> tuple:
         record = self._record(path)
-        if record is None:
-            return (path.name, "damaged log", "", "", "", "")
+        if isinstance(record, RunError):  # why, in the few words the reader gave, when it gave them
+            why = re.search(r"\(([^()]*)\)", str(record))
+            return (path.name, f"damaged: {why.group(1) if why else 'its log cannot be read'}", "", "", "", "")
         if not isinstance(record, RunRecord):  # a study: the app has no pane for it yet
             done, total = record.done()
             return (path.name, f"{type(record).__name__.removesuffix('Record').lower()}: {record.status()}",

@@ -176,7 +176,10 @@ def check_log(folder: Path, run_dir: Path) -> None:
 def repair_log(path: Path) -> tuple[int, int, Path] | None:
     """Keep the events of metrics.jsonl before its first damaged line: the whole log is first copied to
     a backup beside it. (events kept, the damaged line's number, the backup), or None when sound."""
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as err:  # a folder where the log belongs, no permission, a symlink loop
+        raise RunError(f"{path} cannot be read: {why_failed(err)}; move it away.") from None
     good, kept = 0, 0
     for number, line in enumerate(data.splitlines(keepends=True), start=1):
         try:

@@ -14,7 +14,8 @@ from typing import ClassVar
 
 from engine.autoencoder.runs import events as ev
 from engine.autoencoder.runs.lock import RunLock
-from engine.autoencoder.runs.log import METRICS, MetricsTail, head_and_tail
+from engine.autoencoder.runs.log import METRICS, MetricsTail, RunError, head_and_tail
+from engine.errors import UserError
 
 STATUS = {ev.Done: "finished", ev.Failed: "failed", ev.Stopped: "stopped"}
 GLANCE_BYTES = 32 * 1024
@@ -75,6 +76,10 @@ class Record:
 
     FOLDER: ClassVar[str] = ""
     """Where in the run directory the kind records itself ("" for the run's own folder)."""
+    STARTED: ClassVar[type] = ev.JobStarted
+    """The kind's own start event: a log that starts another kind's job is not this kind's log."""
+    CONFIG: ClassVar[type | None] = None
+    """The kind's settings, which a start event's config must read as (types checked)."""
 
     @classmethod
     def folder(cls, run_dir: Path) -> Path:
@@ -86,11 +91,25 @@ class Record:
 
     def add(self, event) -> None:
         if isinstance(event, ev.JobStarted):
+            self.check_start(event)
             self.started, self.outcome = event, None
         elif isinstance(event, ev.ENDINGS):
             self.outcome = event
         else:
             self.take(event)
+
+    def check_start(self, event: ev.JobStarted) -> None:
+        """RunError when a start event in this kind's log is another kind's (a log copied or swapped into
+        the wrong folder) or records settings that do not read as this kind's (a damaged line)."""
+        path = self.metrics_path(self.run_dir)
+        if not isinstance(event, self.STARTED):
+            raise RunError(f"{path} holds a {type(event).__name__} where a {self.STARTED.__name__} belongs: it is "
+                           "another job's log, or damaged; put the right one back or move it away.")
+        if self.CONFIG is not None:
+            try:
+                self.CONFIG.from_dict(event.config)
+            except UserError as err:
+                raise RunError(f"{path}: the settings its {self.STARTED.__name__} records are damaged: {err}") from None
 
     def take(self, event) -> None:
         """Fold in one of the kind's own events."""

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from engine.autoencoder.jobs.cluster import events as ev
-from engine.autoencoder.jobs.cluster.config import METHODS, PIXEL_FEATURES
+from engine.autoencoder.jobs.cluster.config import METHODS, PIXEL_FEATURES, ClusterConfig
 from engine.autoencoder.runs.record import Record, epochs_done
 
 SCORES = ("purity", "nmi", "ari", "acc")
@@ -18,6 +18,8 @@ SCORES = ("purity", "nmi", "ari", "acc")
 @dataclass
 class ClusterRecord(Record):
     FOLDER = "cluster"
+    STARTED = ev.ClusterStarted
+    CONFIG = ClusterConfig
 
     scores: dict = field(default_factory=lambda: defaultdict(dict))
     """(method, features) -> (seed, epoch) -> MethodScores."""

@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from engine.autoencoder.jobs.sharpen import events as ev
+from engine.autoencoder.jobs.sharpen.config import SharpenConfig
 from engine.autoencoder.runs.record import Record, epochs_done
 from engine.autoencoder.sharpening.comparison import CONTROL, PLAIN, model_name
 
@@ -33,6 +34,8 @@ class SharpenRecord(Record):
     """A sharpening run (in <run>/sharpen) as its events tell it."""
 
     FOLDER = SHARPEN
+    STARTED = ev.SharpenStarted
+    CONFIG = SharpenConfig
 
     dis: ev.DisReady | None = None
     scores: dict = field(default_factory=lambda: defaultdict(dict))

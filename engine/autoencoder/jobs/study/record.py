@@ -5,11 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from engine.autoencoder.jobs.study import events as ev
+from engine.autoencoder.jobs.study.config import StudyConfig
 from engine.autoencoder.runs.record import Record
 
 
 @dataclass
 class StudyRecord(Record):
+    STARTED = ev.StudyStarted
+    CONFIG = StudyConfig
+
     trials: dict = field(default_factory=dict)
     """seed -> its latest TrialState."""
     measured: dict = field(default_factory=dict)

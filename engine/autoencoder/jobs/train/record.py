@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from engine.autoencoder.jobs.train import events as ev
+from engine.autoencoder.jobs.train.config import TrainConfig
 from engine.autoencoder.runs.record import Progress, Record, Series
 
 
@@ -57,6 +58,9 @@ class ByLatent(dict):
 @dataclass
 class RunRecord(Record):
     """A training run as its events tell it."""
+
+    STARTED = ev.RunStarted
+    CONFIG = TrainConfig
 
     judge: ev.JudgeReady | None = None
     steps: dict = field(default_factory=lambda: defaultdict(Series))

@@ -1,0 +1,209 @@
+"""A run directory from elsewhere never crashes a reader. A fuzz over run directories: a recorded run
+(training, sharpening and clustering logs, the training's checkpoints) with one or two damages drawn
+from a library of what copying, syncing half-way, a full disk or a hostile sender leave, then every
+reader in-process (report, compare, the cluster report, each kind's resume check, the log reader the
+app's watch uses, the Runs pane's listing, repair): each ends in its result or one sentence, never
+another exception. Then the damages a user met, each by name, and the app staying up on them."""
+
+import json
+import os
+import shutil
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from engine.autoencoder.jobs import registry
+from engine.autoencoder.jobs.train.config import TrainConfig
+from engine.autoencoder.jobs.train.record import RunRecord
+from engine.autoencoder.jobs.train.run import run_training
+from engine.autoencoder.runs.checkpoint import Checkpoint, save_checkpoint
+from engine.errors import UserError
+from tests.conftest import in_process, one_sentence
+from tests.tui.conftest import FIXTURE
+
+FILES = ["config.json", "metrics.jsonl", "sharpen/metrics.jsonl", "sharpen/config.json", "cluster/metrics.jsonl",
+         "checkpoints/latent-2.pt", "checkpoints/latent-16.pt", "lock"]
+
+
+@pytest.fixture(scope="module")
+def recorded(runs_root):
+    """The recorded fixture run (its three logs) with checkpoints of its two models, trained here."""
+    trained = runs_root / "damage-checkpoints"
+    run_training(trained, TrainConfig(latent_dims=(2, 16), epochs=1, batch_size=64, subset=300, judge_epochs=1))
+    base = runs_root / "damage-base"
+    shutil.copytree(FIXTURE, base)
+    shutil.copytree(trained / "checkpoints", base / "checkpoints")
+    return base
+
+
+def own(path) -> None:
+    """Break a hard link before changing a file, so that the base stays whole."""
+    if path.is_file() and not path.is_symlink():
+        data = path.read_bytes()
+        path.unlink()
+        path.write_bytes(data)
+
+
+def damage(run, how: str, name: str, where: float, other: str) -> None:
+    path = run / name
+    if path.is_symlink():
+        path.unlink()
+    elif path.is_dir():  # an earlier damage put a folder there
+        shutil.rmtree(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    own(path)
+    data = path.read_bytes() if path.is_file() else b""
+    at = int(len(data) * where)
+    if how == "truncate":
+        path.write_bytes(data[:at])
+    elif how == "flip":
+        path.write_bytes(data[:at] + bytes(b ^ 0xFF for b in data[at:at + 8]) + data[at + 8:])
+    elif how == "deep":
+        path.write_bytes(data[:at] + b"\n" + b"[" * 200_000 + b"\n" + data[at:])
+    elif how == "giant":
+        path.write_bytes(data + b'{"event": "StepLoss", "pad": "' + b"x" * 9_000_000 + b'"}\n')
+    elif how == "nul":
+        path.write_bytes(data[:at] + b"\0" * 64 + data[at:])
+    elif how == "utf8":
+        path.write_bytes(data[:at] + b"\xff\xfe\xc3\x28" + data[at:])
+    elif how == "wrong type":
+        try:
+            value = json.loads(data)
+        except ValueError:
+            value = None
+        if isinstance(value, dict) and value:
+            key = sorted(value)[int(where * (len(value) - 1))]
+            value[key] = [[{"x": None}]]
+            path.write_text(json.dumps(value))
+        else:
+            path.write_text('["not", "a", "config"]')
+    elif how == "swap":
+        other_path = run / other
+        own(other_path)
+        if path.exists() and other_path.exists():
+            a, b = path.read_bytes(), other_path.read_bytes()
+            path.write_bytes(b)
+            other_path.write_bytes(a)
+    elif how == "other kind":
+        save_checkpoint(Checkpoint("dis_net", {"dis_net": {}}), path)
+    elif how == "empty":
+        path.write_bytes(b"")
+    elif how == "directory":
+        path.unlink(missing_ok=True)
+        path.mkdir()
+    elif how == "symlink loop":
+        path.unlink(missing_ok=True)
+        os.symlink(path.name, path)
+
+
+DAMAGES = ["truncate", "flip", "deep", "giant", "nul", "utf8", "wrong type", "swap", "other kind", "empty",
+           "directory", "symlink loop"]
+
+
+def readers(run, capsys) -> None:
+    """Every reader of a run directory, each ending in its result or one sentence."""
+    for args in (["report", str(run), "--json"], ["compare", str(run)], ["cluster", str(run), "--report"]):
+        result = in_process(capsys, *args)
+        assert result.returncode in (0, 2), (args, result.stderr)
+        if result.returncode == 2:
+            one_sentence(result, "")
+    for kind in (registry.kind(name) for name in ("train", "sharpen", "cluster")):
+        try:
+            kind.prepare(run, None, resume=True)
+        except UserError:
+            pass
+    for record in (RunRecord.read, RunRecord.glance):
+        try:
+            record(run)
+        except UserError:
+            pass
+    result = in_process(capsys, "repair", str(run))
+    assert result.returncode in (0, 2), result.stderr
+    if result.returncode == 2:
+        one_sentence(result, "")
+
+
+FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
+"""20 fixed examples in the suite (about 10 s); FUZZ_EXAMPLES=500 for a longer, randomized run."""
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, derandomize=FUZZ_EXAMPLES == 20,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(DAMAGES), st.sampled_from(FILES), st.floats(0, 1),
+                          st.sampled_from(FILES)), min_size=1, max_size=2))
+def test_no_damage_to_a_run_directory_ends_in_anything_but_a_result_or_one_sentence(recorded, tmp_path_factory,
+                                                                                   capsys, damages):
+    run = tmp_path_factory.mktemp("damaged") / "run"
+    shutil.copytree(recorded, run, copy_function=os.link)
+    for how, name, where, other in damages:
+        damage(run, how, name, where, other)
+    readers(run, capsys)
+
+
+@pytest.mark.parametrize("name, words", [
+    ("metrics.jsonl", "line 9 is not a valid event (nested deeper than the program ever writes)"),
+    ("config.json", "config.json is damaged: it is nested deeper than the program ever writes"),
+])
+def test_deep_nesting_in_a_log_or_a_config_is_one_sentence(recorded, tmp_path, capsys, name, words):
+    run = tmp_path / "run"
+    shutil.copytree(recorded, run, copy_function=os.link)
+    lines = (run / name).read_bytes().splitlines(keepends=True)
+    own(run / name)
+    if name == "metrics.jsonl":
+        (run / name).write_bytes(b"".join(lines[:8]) + b"[" * 200_000 + b"\n" + b"".join(lines[8:]))
+    else:
+        (run / name).write_bytes(b"[" * 100_000)
+    for args in (["report", str(run)], ["train", "--resume", "--run-dir", str(run)]):
+        one_sentence(in_process(capsys, *args), words)
+
+
+def test_swapped_checkpoints_are_named_before_they_are_loaded(recorded, tmp_path, capsys):
+    run = tmp_path / "runs" / "run"
+    shutil.copytree(recorded, run, copy_function=os.link)
+    shutil.rmtree(run / "cluster")
+    damage(run, "swap", "checkpoints/latent-2.pt", 0, "checkpoints/latent-16.pt")
+    words = (f"{run}/checkpoints/latent-2.pt holds a latent-16 model where this run's latent-2 model belongs "
+             "(swapped, or copied from another run)")
+    one_sentence(in_process(capsys, "cluster", str(run), "--method", "kmeans"), words)
+    one_sentence(in_process(capsys, "train", "--resume", "--run-dir", str(run), "--epochs", "4"), words)
+
+
+def test_repair_writes_a_damaged_config_again_from_the_log(recorded, tmp_path, capsys):
+    run = tmp_path / "run"
+    shutil.copytree(recorded, run, copy_function=os.link)
+    before = json.loads((run / "config.json").read_text())
+    own(run / "config.json")
+    (run / "config.json").write_bytes(b"\xff\xfe not json")
+    repaired = in_process(capsys, "repair", str(run))
+    assert repaired.returncode == 0, repaired.stderr
+    assert f"{run}/config.json: written again from the settings the log recorded last" in repaired.stdout
+    assert json.loads((run / "config.json").read_text()) == before
+    assert [p.read_bytes() for p in run.glob("config.json.damaged-*")] == [b"\xff\xfe not json"], "kept beside it"
+    assert in_process(capsys, "report", str(run), "--json").returncode == 0
+
+
+async def test_the_app_stays_up_on_a_damaged_run_and_the_runs_pane_says_damaged_and_why(recorded, tmp_path):
+    from textual.widgets import DataTable
+
+    from tui.app import BumptuiApp
+
+    root = tmp_path / "runs"
+    run = root / "deep"
+    shutil.copytree(recorded, run, copy_function=os.link)
+    own(run / "metrics.jsonl")
+    with open(run / "metrics.jsonl", "ab") as f:
+        f.write(b"[" * 200_000 + b"\n")
+    (root / "sound").mkdir()
+    shutil.copytree(FIXTURE, root / "sound", dirs_exist_ok=True)
+    app = BumptuiApp(watch=run, runs_root=root)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.5)
+        assert any("nested deeper than the program ever writes" in n for n in app.notices)
+        await pilot.press("6")
+        rows = {str(r[0]): [str(c) for c in r] for r in (app.screen.query_one("#runs", DataTable).get_row_at(i)
+                                                         for i in range(2))}
+        assert rows["deep"][1] == "damaged: nested deeper than the program ever writes"
+        assert rows["sound"][1] == "finished"
+        await pilot.press("1", "space")
+        assert app.screen.trajectories[0].t == 1, "every other pane keeps working"

@@ -7,6 +7,7 @@ with the kind's printer (its registry entry names it)."""
 from __future__ import annotations
 
 import json
+import sys
 import typing
 from pathlib import Path
 
@@ -80,6 +81,8 @@ def cmd_job(args, argv: list[str]) -> int:
     resumed_as_stored = args.resume and getattr(args, "epochs", None) is None
     config = None if resumed_as_stored else config_from_args(kind.config, args)
     plan = kind.prepare(run_dir, config, args.resume)  # every user error before any work
+    for note in plan.notes:
+        print(f"bumptui: note: {note}", file=sys.stderr)
     if args.detach:
         return detach(kind, plan.run_dir, argv)
     summary = run_job(kind, plan, args)

@@ -5,6 +5,7 @@ these commands runs."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -74,7 +75,9 @@ def cmd_report(args, argv) -> int:
     from cli.cluster import recorded_summary, slim
     from cli.tables import print_clusters, print_scores
     from engine.autoencoder.images import save_reconstruction_grid
+    from engine.autoencoder.jobs.train.kind import checkpoint_path
     from engine.autoencoder.jobs.train.record import RunRecord
+    from engine.autoencoder.runs.checkpoint import damage_of
     from engine.autoencoder.runs.events import decode_images
     from engine.autoencoder.runs.log import RunError
     from engine.autoencoder.runs.rundir import read_config
@@ -95,6 +98,12 @@ def cmd_report(args, argv) -> int:
         save_reconstruction_grid(path, decode_images(latest.originals), decode_images(latest.images), wrong)
         pngs.append(str(path))
     summary["pngs"] = pngs
+    for d in record.latents:  # the scores come from the log; a damaged checkpoint is said, not passed over
+        path = checkpoint_path(run_dir, d)
+        why = damage_of(path) if path.is_file() else None
+        if why:
+            print(f"bumptui: note: {path} is damaged ({why}); the scores are the log's, and resuming needs it "
+                  "moved away first (that model then trains again).", file=sys.stderr)
     clusters = recorded_summary(run_dir)
     summary["clusters"] = slim(clusters) if clusters else None
     if args.json:

@@ -207,3 +207,23 @@ async def test_the_app_stays_up_on_a_damaged_run_and_the_runs_pane_says_damaged_
         assert rows["sound"][1] == "finished"
         await pilot.press("1", "space")
         assert app.screen.trajectories[0].t == 1, "every other pane keeps working"
+
+
+def test_damage_a_command_can_work_around_is_said_in_one_line_and_the_work_is_done(recorded, tmp_path, capsys):
+    run = tmp_path / "run"
+    shutil.copytree(recorded, run, copy_function=os.link)
+    damage(run, "truncate", "checkpoints/latent-16.pt", 0.5, "")
+    report = in_process(capsys, "report", str(run), "--json")
+    assert report.returncode == 0 and json.loads(report.stdout)["status"] == "finished"
+    assert report.stderr.strip().splitlines() == [
+        f"bumptui: note: {run}/checkpoints/latent-16.pt is damaged (it is cut short, or not a checkpoint); the "
+        "scores are the log's, and resuming needs it moved away first (that model then trains again)."]
+    (run / "checkpoints/latent-16.pt").unlink()
+    shutil.copy(recorded / "checkpoints/latent-16.pt", run / "checkpoints/latent-16.pt")
+    shutil.rmtree(run / "cluster")
+    damage(run, "flip", "metrics.jsonl", 0.5, "")
+    clustered = in_process(capsys, "cluster", str(run), "--method", "kmeans", "--json")
+    assert clustered.returncode == 0, clustered.stderr
+    assert json.loads(clustered.stdout)["methods"]["kmeans"], "clustered from the sound checkpoints"
+    assert clustered.stderr.startswith(f"bumptui: note: {run}/metrics.jsonl line ")
+    assert "The clustering needs only the checkpoints and goes on" in clustered.stderr

@@ -234,6 +234,8 @@ class BumptuiApp(CurrentRun, App):
         except UserError as err:  # one sentence
             self.notify(str(err), severity="error")
             return
+        for note in plan.notes:  # damage the job works around
+            self.notify(note, severity="warning", timeout=10)
         self.job = Job(kind.name, kind.doing, plan.run_dir)
         if kind.inside_run:  # its record so far (resuming) or an empty one, filled by the worker's events
             self._unfollow(self.records.get(kind.name))

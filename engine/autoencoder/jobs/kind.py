@@ -24,6 +24,8 @@ class Plan:
     resume: bool
     run_config: Settings | None = None
     """The training run's config, for a job recorded inside a trained run (None for the training)."""
+    notes: tuple[str, ...] = ()
+    """Damage passed over that the job can work around, each said in one line before it runs."""
 
     def with_config(self, config: Settings) -> "Plan":
         return replace(self, config=config)

@@ -100,6 +100,19 @@ def save_checkpoint(checkpoint: Checkpoint, path: Path) -> None:
     save_atomic(asdict(checkpoint), path, intact)
 
 
+def damage_of(path: Path) -> str | None:
+    """Why a checkpoint file could not be loaded, found without loading it (its archive and every part's
+    checksum); None when it is sound."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            bad = archive.testzip()
+    except (OSError, EOFError, ValueError, zipfile.BadZipFile):
+        return "it is cut short, or not a checkpoint"
+    return f"its part {bad} is corrupt" if bad else None
+
+
 def load_checkpoint(path: Path, kind: str, expect: dict | None = None) -> Checkpoint:
     """The checkpoint of this kind at `path`; RunError naming the file if it cannot be read back, or
     if it holds another model than the run says belongs there (`expect`: the config fields it must

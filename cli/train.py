@@ -127,7 +127,11 @@ def cmd_repair(args, argv) -> int:
     from engine.autoencoder.runs.lock import RunLock
     from engine.autoencoder.runs import pictures
     from engine.autoencoder.runs.log import METRICS, read_events, repair_log
-    from engine.autoencoder.runs.rundir import RunError, read_config, rebuild_config
+    import os
+    from datetime import datetime
+
+    from engine.autoencoder.runs.checkpoint import damage_of
+    from engine.autoencoder.runs.rundir import CHECKPOINTS, RunError, read_config, rebuild_config
 
     run_dir = Path(args.run_dir)
     try:
@@ -148,6 +152,14 @@ def cmd_repair(args, argv) -> int:
         print(f"{log}: kept the {kept} events before the damaged line {line}; the whole log is saved as {backup}")
     if damaged_config is not None:
         print(rebuild_config(run_dir, damaged_config))
+    for folder in folders:  # a damaged checkpoint set aside: resuming then trains that model (or pair) again
+        for path in sorted((folder / CHECKPOINTS).glob("*.pt")) if (folder / CHECKPOINTS).is_dir() else []:
+            why = damage_of(path)
+            if why:
+                aside = path.with_name(f"{path.name}.damaged-{datetime.now():%Y%m%d-%H%M%S}")
+                os.replace(path, aside)
+                print(f"{path}: damaged ({why}); set aside as {aside}, so that resuming trains it again from the "
+                      "start")
     for folder in folders:
         missing, unnamed = pictures.check(folder, read_events(folder)) if folder.is_dir() else ([], [])
         for relative in unnamed:  # no line names it: nothing reads it, and the epoch's redo writes it again

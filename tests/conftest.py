@@ -31,6 +31,15 @@ def in_process(capsys, *args):
     return SimpleNamespace(returncode=code, stdout=captured.out, stderr=captured.err)
 
 
+def as_in_a_terminal() -> None:
+    """For a child the tests will interrupt: ctrl+c's signal acted on, as in a user's terminal, whatever
+    the test process itself inherited or set (an ignored or blocked SIGINT is passed on to children)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def one_sentence(result, words):
     """The command refused with exit 2 and one line on stderr that says `words`, no traceback."""
     assert result.returncode == 2, result.stderr

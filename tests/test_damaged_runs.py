@@ -227,3 +227,15 @@ def test_damage_a_command_can_work_around_is_said_in_one_line_and_the_work_is_do
     assert json.loads(clustered.stdout)["methods"]["kmeans"], "clustered from the sound checkpoints"
     assert clustered.stderr.startswith(f"bumptui: note: {run}/metrics.jsonl line ")
     assert "The clustering needs only the checkpoints and goes on" in clustered.stderr
+
+
+def test_repair_sets_a_damaged_checkpoint_aside_so_that_resuming_trains_that_model_again(recorded, tmp_path, capsys):
+    run = tmp_path / "run"
+    shutil.copytree(recorded, run, copy_function=os.link)
+    damage(run, "flip", "checkpoints/latent-2.pt", 0.5, "")
+    repaired = in_process(capsys, "repair", str(run))
+    assert repaired.returncode == 0, repaired.stderr
+    assert f"{run}/checkpoints/latent-2.pt: damaged (" in repaired.stdout and "set aside as" in repaired.stdout
+    assert not (run / "checkpoints/latent-2.pt").exists() and (run / "checkpoints/latent-16.pt").exists()
+    assert len(list((run / "checkpoints").glob("latent-2.pt.damaged-*"))) == 1, "kept, not deleted"
+    assert registry.kind("train").prepare(run, None, resume=True).resume

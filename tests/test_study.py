@@ -17,7 +17,7 @@ from engine.autoencoder.jobs.train.events import EpochEnd
 from engine.autoencoder.runs.events import JobStarted
 from engine.autoencoder.runs.lock import LOCK, RunLock
 from engine.autoencoder.runs.log import METRICS, read_events
-from tests.conftest import ROOT, bumptui, in_process, one_sentence, wait_for
+from tests.conftest import ROOT, as_in_a_terminal, bumptui, in_process, one_sentence, wait_for
 
 FIXTURE_STUDY = ROOT / "tests" / "fixtures" / "runs" / "tiny-study"
 TINY = ["--latent", "2", "16", "--epochs", "2", "--subset", "300", "--cluster-methods", "kmeans",
@@ -35,7 +35,7 @@ def test_a_study_retries_a_killed_trial_then_is_interrupted_and_resumes_only_the
     home.mkdir()
     proc = subprocess.Popen([sys.executable, "-m", "cli", "study", "--seeds", "2", *TINY, "--run-dir", str(study)],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "HOME": str(home)})
+                            env={**os.environ, "HOME": str(home)}, preexec_fn=as_in_a_terminal)
     # seed 0's worker is killed mid-trial: Ray runs that trial again, in a new worker, within this study
     seed0 = study / "seed-0"
     assert wait_for(lambda: any(isinstance(e, EpochEnd) for e in read_events(seed0)) and trial_process(seed0),

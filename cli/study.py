@@ -4,12 +4,11 @@ table (its printer)."""
 from __future__ import annotations
 
 import json
-import math
 
 from cli import progress
+from engine.autoencoder.evidence import VERDICT_WORDS
 from engine.autoencoder.jobs.study import events as ev
-
-VERDICT_WORDS = {"supported": "SUPPORTED", "contradicted": "CONTRADICTED", "inconclusive": "inconclusive"}
+from engine.numbers import signed as number
 
 
 class Display(progress.Display):
@@ -36,10 +35,6 @@ class Display(progress.Display):
 
     def announced(self, event) -> bool:
         return isinstance(event, ev.TrialState) and event.state == "failed"
-
-
-def number(x) -> str:
-    return "-" if x is None else ("inf" if math.isinf(x) else f"{x:+.4f}")
 
 
 def show(kind, plan, summary: dict, as_json: bool) -> int:

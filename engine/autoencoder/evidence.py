@@ -61,6 +61,8 @@ class Interval:
 
 
 SUPPORTED, CONTRADICTED, INCONCLUSIVE = "supported", "contradicted", "inconclusive"
+VERDICT_WORDS = {SUPPORTED: "SUPPORTED", CONTRADICTED: "CONTRADICTED", INCONCLUSIVE: "inconclusive"}
+"""A verdict as tables print it: a settled one in capitals, so that it reads without colour."""
 
 
 def direction_verdict(interval: Interval, direction: int) -> str:

@@ -19,9 +19,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
+from engine.autoencoder.evidence import (CONTRADICTED, INCONCLUSIVE, SUPPORTED, VERDICT_WORDS,
+                                         chance_of_a_false_verdict)
 from engine.autoencoder.jobs.study.record import StudyRecord
 from engine.autoencoder.jobs.study.trials import Trial
 from engine.autoencoder.runs.log import RunError
+from engine.numbers import signed
 from tui.messages import RunView
 from tui.screens.run_pane import RunPane
 from tui.widgets.pane_bar import PaneBar
@@ -29,19 +32,27 @@ from tui.widgets.wait_line import WaitLine, bar
 
 NO_STUDY = ("No study yet: run one with `bumptui study --detach` and follow it with `bumptui watch runs/<study>`, "
             "or open one on the Runs pane (6).")
-VERDICTS = {"supported": ("SUPPORTED", "bold green"), "contradicted": ("CONTRADICTED", "bold red"),
-            "inconclusive": ("inconclusive", "")}
+STYLES = {SUPPORTED: "bold green", CONTRADICTED: "bold red", INCONCLUSIVE: ""}
+"""Colour on top of the verdict's own words (VERDICT_WORDS), never instead of them."""
 POLL_S = 1.0
 """How often the trials' own logs are read while the study runs."""
 BAR = 10
 
 
-def number(x: float | None) -> str:
-    return "-" if x is None else ("inf" if math.isinf(x) else f"{x:+.4f}")
-
-
 def interval(ci) -> str:
-    return "-" if ci is None or not all(map(math.isfinite, ci)) else f"[{number(ci[0])}, {number(ci[1])}]"
+    return "-" if ci is None or not all(map(math.isfinite, ci)) else f"[{signed(ci[0])}, {signed(ci[1])}]"
+
+
+def refill(table: DataTable, rows: list[tuple]) -> None:
+    """Put rows (keyed by their first cell) in a table when they differ from what it shows, keeping the
+    cursor's place: a redraw with nothing new leaves the table and the cursor alone."""
+    if [tuple(map(str, table.get_row_at(i))) for i in range(table.row_count)] == [tuple(map(str, r)) for r in rows]:
+        return
+    cursor = table.cursor_row
+    table.clear()
+    for row in rows:
+        table.add_row(*row, key=str(row[0]))
+    table.move_cursor(row=min(cursor, max(0, len(rows) - 1)))
 
 
 class StudyPane(RunPane):
@@ -120,14 +131,7 @@ class StudyPane(RunPane):
         self._draw_claims(study)
 
     def _draw_trials(self, study: StudyRecord, seeds: list[int], live: bool) -> None:
-        table = self.query_one("#trials", DataTable)
-        rows = [(str(s), *self._trial_row(study, s, live)) for s in seeds]
-        if [tuple(table.get_row_at(i)) for i in range(table.row_count)] != rows:
-            cursor = table.cursor_row
-            table.clear()
-            for seed, row in zip(seeds, rows):
-                table.add_row(*row, key=str(seed))
-            table.move_cursor(row=min(cursor, max(0, len(rows) - 1)))
+        refill(self.query_one("#trials", DataTable), [(str(s), *self._trial_row(study, s, live)) for s in seeds])
 
     def _trial_row(self, study: StudyRecord, seed: int, live: bool) -> tuple[str, str, str, str]:
         """state, stage, progress, and what it measured or why it is not done."""
@@ -153,22 +157,15 @@ class StudyPane(RunPane):
         if not claims:
             judged.update("Claims: judged once two seeds have finished (one seed gives no interval).")
         else:
-            from engine.autoencoder.evidence import chance_of_a_false_verdict
-
             so_far = "" if final else " so far"
             judged.update(f"Claims over {len(seeds)} seeds{so_far} ({', '.join(map(str, seeds))}): paired t-intervals "
                           f"at 95 %; {len(claims)} claims read at once leave a "
                           f"{chance_of_a_false_verdict(len(claims)):.0%} chance that one reading is wrong")
-        table = self.query_one("#claims", DataTable)
-        rows = [(cid, Text(*VERDICTS[c["verdict"]]), number(c["difference"]), interval(c["ci"]), str(c["n"]),
-                 str(c["seeds_needed"]) if c["verdict"] == "inconclusive" and c.get("seeds_needed") else "",
-                 c["metric"]) for cid, c in claims.items()]
-        if [tuple(map(str, table.get_row_at(i))) for i in range(table.row_count)] != [tuple(map(str, r)) for r in rows]:
-            cursor = table.cursor_row
-            table.clear()
-            for row in rows:
-                table.add_row(*row, key=row[0])
-            table.move_cursor(row=min(cursor, max(0, len(rows) - 1)))
+        refill(self.query_one("#claims", DataTable),
+               [(cid, Text(VERDICT_WORDS[c["verdict"]], STYLES[c["verdict"]]), signed(c["difference"]),
+                 interval(c["ci"]), str(c["n"]),
+                 str(c["seeds_needed"]) if c["verdict"] == INCONCLUSIVE and c.get("seeds_needed") else "",
+                 c["metric"]) for cid, c in claims.items()])
         self._show_words()
 
     @on(DataTable.RowHighlighted, "#claims")

@@ -124,13 +124,12 @@ def cmd_repair(args, argv) -> int:
     before their first damaged line, after copying each whole log beside it; then remove the picture
     files no line names and list those the log names that are missing."""
     from engine.autoencoder.jobs import registry
-    from engine.autoencoder.runs.lock import RunLock
-    from engine.autoencoder.runs import pictures
-    from engine.autoencoder.runs.log import METRICS, read_events, repair_log
     import os
-    from datetime import datetime
 
+    from engine.autoencoder.runs import pictures
     from engine.autoencoder.runs.checkpoint import damage_of
+    from engine.autoencoder.runs.lock import RunLock
+    from engine.autoencoder.runs.log import METRICS, damaged_name, read_events, repair_log
     from engine.autoencoder.runs.rundir import CHECKPOINTS, RunError, read_config, rebuild_config
 
     run_dir = Path(args.run_dir)
@@ -156,7 +155,7 @@ def cmd_repair(args, argv) -> int:
         for path in sorted((folder / CHECKPOINTS).glob("*.pt")) if (folder / CHECKPOINTS).is_dir() else []:
             why = damage_of(path)
             if why:
-                aside = path.with_name(f"{path.name}.damaged-{datetime.now():%Y%m%d-%H%M%S}")
+                aside = damaged_name(path)
                 os.replace(path, aside)
                 print(f"{path}: damaged ({why}); set aside as {aside}, so that resuming trains it again from the "
                       "start")

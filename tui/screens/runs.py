@@ -5,7 +5,6 @@ latest scores are there, whatever the run's length; a run's log is read whole on
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from textual import on
@@ -101,8 +100,7 @@ class RunsPane(RunPane):
     def _row(self, path: Path, view: RunView) -> tuple:
         record = self._record(path)
         if isinstance(record, RunError):  # why, in the few words the reader gave, when it gave them
-            why = re.search(r"\(([^()]*)\)", str(record))
-            return (path.name, f"damaged: {why.group(1) if why else 'its log cannot be read'}", "", "", "", "")
+            return (path.name, f"damaged: {getattr(record, 'why', None) or 'its log cannot be read'}", "", "", "", "")
         if not isinstance(record, RunRecord):  # a study: the app has no pane for it yet
             done, total = record.done()
             return (path.name, f"{type(record).__name__.removesuffix('Record').lower()}: {record.status()}",

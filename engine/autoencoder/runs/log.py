@@ -21,6 +21,14 @@ class RunError(UserError):
     """A run directory a user named cannot be used as asked; the message says why."""
 
 
+class LogDamaged(RunError):
+    """A log with a line that is not an event; `why` says how, in the few words a listing shows."""
+
+    def __init__(self, message: str, why: str) -> None:
+        super().__init__(message)
+        self.why = why
+
+
 MAX_LINE = 8 << 20
 """No line the program writes comes near this (an old log's inline pictures: 60 KB): a longer one is damaged."""
 
@@ -126,8 +134,8 @@ class MetricsTail:
                     try:
                         event = parse_event(raw)
                     except Damaged as why:
-                        raise RunError(f"{self.path} line {self.line_no} is not a valid event ({why}); the log is "
-                                       "damaged there.") from None
+                        raise LogDamaged(f"{self.path} line {self.line_no} is not a valid event ({why}); the log is "
+                                         "damaged there.", str(why)) from None
                     self.offset += len(raw) + 1
                     yield event
                 rest = data[end:]
@@ -159,18 +167,33 @@ def head_and_tail(path: Path, tail: int) -> tuple[list, list]:
         return tuple([parse_event(line) for line in window[:window.rfind(b"\n") + 1].split(b"\n")[:-1]]
                      for window in windows)
     except Damaged as why:
-        raise RunError(f"{path} holds a line that is not a valid event ({why}); the log is damaged there.") from None
+        raise LogDamaged(f"{path} holds a line that is not a valid event ({why}); the log is damaged there.",
+                         str(why)) from None
+
+
+def damage_in(folder: Path) -> RunError | None:
+    """What is wrong with the log in `folder` before its end (the RunError naming the line), or None
+    when every complete line is an event."""
+    try:
+        for _ in MetricsTail(Path(folder) / METRICS).events():
+            pass
+    except RunError as err:
+        return err
+    return None
 
 
 def check_log(folder: Path, run_dir: Path) -> None:
     """RunError when the log in `folder` (of the run `run_dir`), about to be continued, is damaged
     before its end, naming the line and the repair."""
-    try:
-        for _ in MetricsTail(Path(folder) / METRICS).events():
-            pass
-    except RunError as err:
+    err = damage_in(folder)
+    if err is not None:
         raise RunError(f"{err} Resuming would write after the damage; bumptui repair {run_dir} keeps the "
                        "events before it (the damaged log is kept beside it).") from None
+
+
+def damaged_name(path: Path) -> Path:
+    """Where a damaged file is kept, beside it, when it is replaced or set aside: <name>.damaged-<time>."""
+    return path.with_name(f"{path.name}.damaged-{datetime.now():%Y%m%d-%H%M%S}")
 
 
 def repair_log(path: Path) -> tuple[int, int, Path] | None:
@@ -187,7 +210,7 @@ def repair_log(path: Path) -> tuple[int, int, Path] | None:
         except Damaged:
             if not line.endswith(b"\n"):
                 return None  # only a torn last line: the next writer cuts it
-            backup = path.with_name(f"{path.name}.damaged-{datetime.now():%Y%m%d-%H%M%S}")
+            backup = damaged_name(path)
             backup.write_bytes(data)
             tmp = path.with_name(f".{path.name}.repair")
             tmp.write_bytes(data[:good])

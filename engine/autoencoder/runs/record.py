@@ -39,6 +39,16 @@ class Progress:
         return min(self.epochs, int(self.done) + (self.done < self.epochs))
 
 
+def rewound(keys: array, key, *columns: array) -> None:
+    """Before `key` is appended to sorted `keys` (and a value to each column): when it is at or before
+    the last one (a resumed job redoing its epoch), cut every array back to before it, so that the
+    last word wins, as it does for events."""
+    if keys and key <= keys[-1]:
+        cut = bisect_left(keys, key)
+        for column in (keys, *columns):
+            del column[cut:]
+
+
 class Series:
     """One unit's batch losses in two compact arrays, x in epochs (epoch - 1 + step / steps) and the
     loss: a long run's curve costs 16 bytes a step. A step at or before the last one (a resumed run
@@ -51,9 +61,7 @@ class Series:
 
     def add(self, epoch: int, step: int, steps_per_epoch: int, loss: float) -> None:
         x = epoch - 1 + step / steps_per_epoch
-        if self.xs and x <= self.xs[-1]:
-            cut = bisect_left(self.xs, x)
-            del self.xs[cut:], self.ys[cut:]
+        rewound(self.xs, x, self.ys)
         self.xs.append(x)
         self.ys.append(loss)
         self.last = (epoch, step, steps_per_epoch)

@@ -15,7 +15,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from engine.autoencoder.runs.log import METRICS, Damaged, RunError, parse_json, why_failed
+from engine.autoencoder.runs.log import METRICS, Damaged, MetricsTail, RunError, damaged_name, parse_json, why_failed
 
 CONFIG = "config.json"
 MAX_CONFIG = 1 << 20
@@ -63,7 +63,6 @@ def rebuild_config(run_dir: Path, damage: RunError) -> str:
     damaged one kept beside it; what was done, in a line. `damage` (the reason it was unreadable) when
     the log records none."""
     from engine.autoencoder.runs.events import JobStarted
-    from engine.autoencoder.runs.log import MetricsTail
 
     started = None
     for event in MetricsTail(Path(run_dir) / METRICS).events():
@@ -74,7 +73,7 @@ def rebuild_config(run_dir: Path, damage: RunError) -> str:
     path = Path(run_dir) / CONFIG
     kept = ""
     if path.is_file():
-        backup = path.with_name(f"{CONFIG}.damaged-{datetime.now():%Y%m%d-%H%M%S}")
+        backup = damaged_name(path)
         os.replace(path, backup)
         kept = f"; the damaged one is kept as {backup}"
     elif path.exists() or path.is_symlink():

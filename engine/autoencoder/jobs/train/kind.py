@@ -10,7 +10,7 @@ from engine.autoencoder.jobs.kind import JobKind, Plan
 from engine.autoencoder.jobs.train.config import TrainConfig
 from engine.autoencoder.jobs.train.record import RunRecord
 from engine.autoencoder.runs.lock import RunLock
-from engine.autoencoder.runs.log import METRICS, MetricsTail, RunError
+from engine.autoencoder.runs.log import RunError, damage_in
 from engine.autoencoder.runs.rundir import CHECKPOINTS, read_settings
 
 
@@ -90,13 +90,9 @@ class InsideTrainedRun(JobKind):
             if not checkpoint_path(run_dir, d).exists():
                 raise RunError(f"{run_dir} has no trained latent-{d} model yet; train it first (bumptui train).")
         RunLock(run_dir).refuse_if_held()
-        try:  # the job works from the checkpoints: a damaged training log is said, not a reason to stop
-            for _ in MetricsTail(run_dir / METRICS).events():
-                pass
-            notes = ()
-        except RunError as err:
-            notes = (f"{err} The {self.noun} needs only the checkpoints and goes on; bumptui repair {run_dir} "
-                     "mends the log.",)
+        damage = damage_in(run_dir)  # the job works from the checkpoints: a damaged training log is said, not a stop
+        notes = () if damage is None else (f"{damage} The {self.noun} needs only the checkpoints and goes on; "
+                                           f"bumptui repair {run_dir} mends the log.",)
         return Plan(run_dir, config, resume, train, notes)
 
     def load(self, plan: Plan, data_dir=None):

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from engine.autoencoder.jobs.train import events as ev
 from engine.autoencoder.jobs.train.config import TrainConfig
-from engine.autoencoder.runs.record import Progress, Record, Series
+from engine.autoencoder.runs.record import Progress, Record, Series, rewound
 
 
 class EpochTable(Mapping):
@@ -26,10 +26,7 @@ class EpochTable(Mapping):
         self.columns = {name: array("d") for name in self.FIELDS}
 
     def add(self, event: ev.EpochEnd) -> None:
-        if self.numbers and event.epoch <= self.numbers[-1]:
-            cut = bisect_left(self.numbers, event.epoch)
-            for column in (self.numbers, *self.columns.values()):
-                del column[cut:]
+        rewound(self.numbers, event.epoch, *self.columns.values())
         self.numbers.append(event.epoch)
         for name, column in self.columns.items():
             column.append(getattr(event, name))

@@ -205,20 +205,3 @@ async def test_the_form_rejects_bad_values_with_one_sentence(runs_root):
         pane = await start_from_form(app, pilot, latent="2", epochs="0", name="never")
         assert "epochs must be at least 1" in text_of(pane.query_one("#error", Static))
         assert app.record is None and not (runs_root / "never").exists()
-
-
-@pytest.mark.parametrize("size, at_least", [((80, 24), 5), ((120, 36), 10)])
-async def test_originals_and_every_models_digits_are_in_view_at_once(tmp_path, size, at_least):
-    from tui.widgets.digits import DigitGrid
-
-    app = watching(three_model_run(tmp_path))
-    async with app.run_test(size=size) as pilot:
-        await pilot.press("5")
-        await pilot.pause()
-        grid = app.screen.query_one(DigitGrid)
-        assert [r.caption.split(":")[0] for r in grid.rows] == ["originals", "latent 2", "latent 16", "latent 256"]
-        visible = grid.fully_visible()
-        assert len(visible) == 4 and min(visible) >= at_least, visible
-        await pilot.press("z")
-        assert grid.scale == 1 and "full size" in text_of(app.screen.query_one("#caption", Static))
-        assert max(grid.fully_visible(), default=0) < at_least, "full size is the zoomed-in view"

@@ -124,11 +124,12 @@ async def test_resizing_the_terminal_redraws_the_digits_and_the_bar_to_fit(tmp_p
         await pilot.press("5")
         await pilot.pause()
         grid = app.screen.query_one(DigitGrid)
-        large = grid.scale
+        large = grid.cell
+        assert len(grid.fully_visible()) == 4, "at 160x50 every model is shown"
         await pilot.resize_terminal(80, 24)
         await pilot.pause(0.2)
-        assert grid.scale > large, "smaller digits in a smaller terminal"
-        assert len(grid.fully_visible()) == 4 and min(grid.fully_visible()) >= 5
+        assert grid.cell < large, "smaller digits in a smaller terminal"
+        assert len(grid.fully_visible()) == 2 and min(grid.fully_visible()) >= 5, "one model at a time, legible"
         await pilot.resize_terminal(60, 20)
         await pilot.pause(0.2)
         bar = app.screen.query_one(PaneBar).render().plain

@@ -27,6 +27,7 @@ class ReconstructionsPane(EpochPane):
         Binding("left_square_bracket", "epoch(-1)", "Earlier epoch", key_display="[", id="digits.back"),
         Binding("right_square_bracket", "epoch(1)", "Later epoch", key_display="]", id="digits.forward"),
         Binding("l", "latest", "Latest", id="digits.latest"),
+        Binding("n", "next_view", "Model", id="digits.model"),
         Binding("z", "digit_size", "Size", id="digits.size"),
         Binding("x", "pixels", "Pixels", show=False, id="digits.pixels"),
     ]
@@ -37,6 +38,8 @@ class ReconstructionsPane(EpochPane):
         """Per model, which shown digits the judge reads as another digit; what tests read."""
         self._drawn = None
         """What the digits show now; drawing 20 digits per model is too slow to repeat for nothing."""
+        self._said: tuple | None = None
+        """The caption's epoch, newest epoch and missing models, to say again when the grid's size changes."""
 
     def compose(self) -> ComposeResult:
         yield PaneBar(self.PANE)
@@ -71,23 +74,29 @@ class ReconstructionsPane(EpochPane):
                 continue
             labels = np.array(shown.labels)
             if not rows:
-                rows.append(DigitRow("originals: " + " ".join(map(str, labels.tolist())), decode_images(shown.originals)))
+                rows.append(DigitRow("originals (their true digits under them)", decode_images(shown.originals),
+                                     tuple(map(str, labels.tolist()))))
             wrong = np.flatnonzero(np.array(shown.judged) != labels).tolist()
             self.wrong[d] = wrong
-            judge = f", judge on all test digits {shown.judge_acc:.1%}" if shown.judge_acc is not None else ""
-            reads = " ".join(f"[{j}]" if i in wrong else str(j) for i, j in enumerate(shown.judged))
-            rows.append(DigitRow(f"latent {d}: judge reads {reads} ({len(wrong)} wrong, framed red{judge})",
-                                 decode_images(shown.images), tuple(WRONG if i in wrong else None for i in range(len(labels)))))
+            judge = f" · test-set judge {shown.judge_acc:.1%}" if shown.judge_acc is not None else ""
+            rows.append(DigitRow(f"latent {d}: {len(wrong)} of {len(labels)} misread (✗ = judge's reading){judge}",
+                                 decode_images(shown.images), tuple(map(str, shown.judged)),
+                                 tuple(WRONG if i in wrong else None for i in range(len(labels)))))
         grid.show(rows)
         self._caption(epoch, epochs[-1], missing)
         if self.query("#pixels"):
             self.query_one("#pixels").image = picture(rows)
 
     def _caption(self, epoch: int, newest: int, missing: list[int]) -> None:
+        self._said = (epoch, newest, missing)
         grid = self.query_one(DigitGrid)
         lost = f" · latent {', '.join(map(str, missing))}: not recorded (picture file missing)" if missing else ""
-        self.query_one("#caption", Static).update(
-            f"Epoch {epoch} of {newest} · {grid.size_name} · [ ] epochs, z size, arrows pan · ✗ misread{lost}")
+        shown = grid.view_row()
+        view = "all models" if shown is None else grid.rows[shown].caption.split(":")[0]
+        first, most = grid.first_shown(), max((len(r.images) for r in grid.rows), default=0)
+        across = min(most - first, (grid.fully_visible() or [most])[0])
+        digits = f"digits {first + 1}-{first + across} of {most} (← →)" if across < most else f"all {most} digits"
+        self.query_one("#caption", Static).update(f"Epoch {epoch} of {newest} · {view} · {digits} · {grid.size_name}{lost}")
 
     async def action_pixels(self) -> None:
         """Real pixels instead of half-blocks, where the terminal draws them (bumptui --pixels asks)."""
@@ -106,6 +115,12 @@ class ReconstructionsPane(EpochPane):
 
     def action_digit_size(self) -> None:
         self.query_one(DigitGrid).next_size()
-        self._drawn = None
-        self.redraw()
+
+    def action_next_view(self) -> None:
+        """All models, or one model against the originals at a larger size."""
+        self.query_one(DigitGrid).next_view()
+
+    def on_digit_grid_laid(self) -> None:
+        if self._said is not None:
+            self._caption(*self._said)
 

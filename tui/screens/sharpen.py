@@ -167,13 +167,14 @@ class SharpenPane(RunPane):
             return
         first = next(iter(shown.values()))
         labels = np.array(first.labels)
-        rows = [DigitRow("originals: " + " ".join(map(str, labels.tolist())), decode_images(first.originals))]
+        rows = [DigitRow("originals (their true digits under them)", decode_images(first.originals),
+                         tuple(map(str, labels.tolist())))]
         self.wrong = {}
         for m, s in shown.items():
             wrong = np.flatnonzero(np.array(s.judged) != labels).tolist()
             self.wrong[m] = wrong
             epochs = "" if m == "a" else f" after {s.epoch} epoch{'s' * (s.epoch != 1)}"
             rows.append(DigitRow(f"{MODEL_NAMES[m]}{epochs}: sharpness {s.sharpness:.3f}, judge {s.judge_acc:.1%} "
-                                 f"({len(wrong)} of these misread, framed red)", decode_images(s.images),
-                                 tuple("red" if i in wrong else None for i in range(len(labels)))))
+                                 f"({len(wrong)} of these misread: ✗ what the judge reads)", decode_images(s.images),
+                                 tuple(map(str, s.judged)), tuple("red" if i in wrong else None for i in range(len(labels)))))
         self.query_one(DigitGrid).show(rows)

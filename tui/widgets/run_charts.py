@@ -8,6 +8,7 @@ from __future__ import annotations
 from textual_plotext import PlotextPlot
 
 from engine.autoencoder.jobs.train.record import RunRecord
+from tui.widgets.ticks import RoundTicks
 
 LATENT_COLORS = ["orange", "cyan", "magenta", "green", "yellow", "red"]
 TEST_MARKERS = ["◆", "●", "▲", "■", "★", "✚"]
@@ -58,9 +59,20 @@ def loss_series(record: RunRecord, latent: int, smooth: bool):
     return (xs, ys), thinned([e for e, _ in tests], [ev.test_l1 for _, ev in tests])
 
 
-class LossChart(PlotextPlot):
+def side_by_side(epochs: list[float], model: int, models: int, span: float, columns: int) -> list[float]:
+    """The epochs of one model's test points moved by whole chart columns, model by model round the
+    true epoch (-1, 0, +1 for three), so that markers of models with nearly equal losses stand side by
+    side instead of on one another."""
+    if models < 2 or columns <= 0 or span <= 0:
+        return list(epochs)
+    shift = (model - (models - 1) / 2) * span / columns
+    return [e + shift for e in epochs]
+
+
+class LossChart(RoundTicks, PlotextPlot):
     """Train L1 (every logged batch) and test L1 (every epoch) for each latent size of a run,
-    and of a second run to compare, drawn with dots."""
+    and of a second run to compare, drawn with dots. Round y ticks (linear or log) and whole epochs
+    on x; each model's test markers one column apart, so that none hides another."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -69,59 +81,73 @@ class LossChart(PlotextPlot):
         self.smooth = True
         self.drawn: dict[str, tuple[list[float], list[float]]] = {}
         """What the chart shows, by legend label; what tests read."""
+        self._lines: list[tuple] = []
+        self._points: list[tuple] = []
 
     def show(self, runs: list[RunRecord], log_scale: bool, smooth: bool) -> None:
         self.runs, self.log_scale, self.smooth = runs, log_scale, smooth
-        self.replot()
-
-    def replot(self) -> None:
-        plt = self.plt
-        plt.clear_figure()
         self.drawn = {}
-        for r, record in enumerate(self.runs):
+        self._lines, self._points = [], []
+        for r, record in enumerate(runs):
             tag = "" if r == 0 else f"{record.run_dir.name} "
             for i, latent in enumerate(record.latents):
                 color = LATENT_COLORS[i % len(LATENT_COLORS)]
-                (xs, ys), (es, tests) = loss_series(record, latent, self.smooth)
+                (xs, ys), (es, tests) = loss_series(record, latent, smooth)
                 if xs:
-                    label = f"{tag}{latent} train"
-                    plt.plot(xs, ys, color=color, marker="braille" if r == 0 else "dot")
-                    self.drawn[label] = (xs, ys)
+                    self.drawn[f"{tag}{latent} train"] = (xs, ys)
+                    self._lines.append((xs, ys, color, "braille" if r == 0 else "dot"))
                 if es:
-                    label = f"{tag}{latent} test"
-                    plt.scatter(es, tests, color=color, marker=TEST_MARKERS[i % len(TEST_MARKERS)] if r == 0 else "o")
-                    self.drawn[label] = (es, tests)
+                    self.drawn[f"{tag}{latent} test"] = (es, tests)
+                    marker = TEST_MARKERS[i % len(TEST_MARKERS)] if r == 0 else "o"
+                    self._points.append((es, tests, color, marker, i, len(record.latents)))
+        self.refresh()
+
+    def draw(self) -> None:
+        plt = self.plt
+        xs = [x for xs, _ in self.drawn.values() for x in xs]
+        span = max(xs, default=0) - min(xs, default=0)
+        columns = max(1, self.size.width - 8)  # the y labels and the axis take about 8 columns
+        for line_xs, line_ys, color, marker in self._lines:
+            plt.plot(line_xs, line_ys, color=color, marker=marker)
+        for es, tests, color, marker, i, models in self._points:
+            plt.scatter(side_by_side(es, i, models, span, columns), tests, color=color, marker=marker)
         if self.log_scale and self.drawn:
             plt.yscale("log")
+        self.axes(xs, [y for _, ys in self.drawn.values() for y in ys], self.log_scale, integer_x=True)
         plt.xlabel("epoch")
         compared = " · dotted, o: " + ", ".join(r.run_dir.name for r in self.runs[1:]) if len(self.runs) > 1 else ""
         shapes = " ".join(f"{TEST_MARKERS[i % len(TEST_MARKERS)]} {d}" for i, d in enumerate(self.runs[0].latents)) \
             if self.runs else ""
+        beside = " side by side" if self.runs and len(self.runs[0].latents) > 1 else ""
         plt.title("L1" + (" (log)" if self.log_scale else "") + (", EMA" if self.smooth else "")
-                  + f" · line: train · test: {shapes}{compared}")
-        self.refresh()
+                  + f" · line: train · test: {shapes}{beside}{compared}")
 
 
-class LatentScatter(PlotextPlot):
+class LatentScatter(RoundTicks, PlotextPlot):
     """Codes of the fixed test sample in 2-D, each drawn as its digit (readable without colour),
     coloured by digit or by the cluster it fell in (where the two disagree, colours mix in a digit's group)."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.points = 0
+        self._groups: dict[tuple[int, int], list] = {}
+        self._xy, self._caption = None, ""
 
     def show(self, xy, labels, caption: str, clusters=None) -> None:
-        plt = self.plt
-        plt.clear_figure()
         self.points = 0
+        self._groups: dict[tuple[int, int], list] = {}
         if xy is not None:
             colour_of = labels if clusters is None else clusters
-            groups: dict[tuple[int, int], list] = {}
             for point, label, colour in zip(xy, labels, colour_of):
-                groups.setdefault((int(label), int(colour)), []).append(point)
-            for (digit, colour), pts in sorted(groups.items()):
-                plt.scatter([p[0] for p in pts], [p[1] for p in pts], color=DIGIT_COLORS[colour % 10],
-                            marker=str(digit))
-                self.points += len(pts)
-        plt.title(caption)
+                self._groups.setdefault((int(label), int(colour)), []).append(point)
+            self.points = sum(len(pts) for pts in self._groups.values())
+        self._xy, self._caption = xy, caption
         self.refresh()
+
+    def draw(self) -> None:
+        plt = self.plt
+        for (digit, colour), pts in sorted(self._groups.items()):
+            plt.scatter([p[0] for p in pts], [p[1] for p in pts], color=DIGIT_COLORS[colour % 10], marker=str(digit))
+        if self._xy is not None:
+            self.axes([p[0] for p in self._xy], [p[1] for p in self._xy])
+        plt.title(self._caption)

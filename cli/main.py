@@ -99,18 +99,14 @@ def cmd_app(args, argv) -> int:
 
 
 def cmd_watch(args, argv) -> int:
-    from engine.autoencoder.jobs.registry import kind_of
+    from engine.autoencoder.jobs.registry import read_anyway
     from engine.autoencoder.runs.log import RunError
-    from engine.autoencoder.runs.rundir import read_config
     from tui.app import SHOWN_ON, BumptuiApp, not_shown
 
     run_dir = Path(args.run_dir)
-    read_config(run_dir)  # not a run: one sentence, before the screen opens
-    try:
-        kind = kind_of(run_dir)
-    except RunError:
-        kind = None  # a damaged config: the app says so once it is open
-    if kind is not None and kind.name not in SHOWN_ON:
+    kind, _ = read_anyway(run_dir)  # not a run: one sentence, before the screen opens; a damaged
+    # config.json whose log says what the run is: the app opens it from the log and says so
+    if kind.name not in SHOWN_ON:
         raise RunError(not_shown(kind, run_dir))
     BumptuiApp(watch=run_dir, runs_root=run_dir.resolve().parent, pixels=args.pixels).run()
     return 0

@@ -80,12 +80,14 @@ def cmd_report(args, argv) -> int:
     from engine.autoencoder.runs.checkpoint import damage_of
     from engine.autoencoder.runs.events import decode_images
     from engine.autoencoder.runs.log import RunError
-    from engine.autoencoder.runs.rundir import read_config
+    from engine.autoencoder.jobs.registry import read_anyway
 
     run_dir = Path(args.run_dir)
     if not run_dir.is_dir():
         raise RunError(f"There is no run directory {run_dir}.")
-    read_config(run_dir)  # a clear error when this is not a run
+    _, damage = read_anyway(run_dir)  # a clear error when this is not a run
+    if damage:  # the scores come from the log: said, and shown
+        print(f"bumptui: note: {damage.read_from_log('the report is read')}", file=sys.stderr)
     record = RunRecord.read(run_dir)
     summary = record.summary()
     pngs = []

@@ -154,8 +154,56 @@ def test_deep_nesting_in_a_log_or_a_config_is_one_sentence(recorded, tmp_path, c
         (run / name).write_bytes(b"".join(lines[:8]) + b"[" * 200_000 + b"\n" + b"".join(lines[8:]))
     else:
         (run / name).write_bytes(b"[" * 100_000)
+    if name == "config.json":  # report goes on from the sound log, and says so; resuming cannot
+        report = in_process(capsys, "report", str(run))
+        assert report.returncode == 0 and "latent 16" in report.stdout
+        assert report.stderr.strip().splitlines() == [
+            f"bumptui: note: {run}/config.json is damaged (it is nested deeper than the program ever writes): the "
+            f"report is read from the log alone; `bumptui repair {run}` writes it again from the log."]
+        one_sentence(in_process(capsys, "train", "--resume", "--run-dir", str(run)), words)
+        return
     for args in (["report", str(run)], ["train", "--resume", "--run-dir", str(run)]):
         one_sentence(in_process(capsys, *args), words)
+
+
+@pytest.mark.parametrize("content, why", [
+    ({"epochs": "ten"}, "'epochs' must be a whole number, not 'ten'"),
+    (b"{\"epochs\": ", "it is not valid JSON"),
+])
+def test_report_and_watch_on_a_damaged_config_read_the_log_alone_and_say_so(recorded, tmp_path, capsys, content, why):
+    run = tmp_path / "run"
+    shutil.copytree(recorded, run, copy_function=os.link)
+    sound = in_process(capsys, "report", str(run), "--json")
+    own(run / "config.json")
+    if isinstance(content, dict):
+        (run / "config.json").write_text(json.dumps({**json.loads((run / "config.json").read_text()), **content}))
+    else:
+        (run / "config.json").write_bytes(content)
+    report = in_process(capsys, "report", str(run), "--json")
+    assert report.returncode == 0, report.stderr
+    assert json.loads(report.stdout)["models"] == json.loads(sound.stdout)["models"], "the log's scores, all of them"
+    assert report.stderr.strip().splitlines() == [
+        f"bumptui: note: {run}/config.json is damaged ({why}): the report is read from the log alone; "
+        f"`bumptui repair {run}` writes it again from the log."]
+    (run / "metrics.jsonl").unlink()  # nothing left to read: the config's own sentence, exit 2
+    assert in_process(capsys, "report", str(run)).returncode == 2
+
+
+async def test_the_app_opens_a_run_with_a_damaged_config_from_its_log_and_says_so(recorded, tmp_path):
+    from tui.app import BumptuiApp
+    from tui.screens.overview import OverviewPane
+
+    run = tmp_path / "runs" / "run"
+    shutil.copytree(recorded, run, copy_function=os.link)
+    own(run / "config.json")
+    (run / "config.json").write_text(json.dumps({**json.loads((run / "config.json").read_text()), "epochs": "ten"}))
+    app = BumptuiApp(watch=run, runs_root=run.parent)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.5)
+        assert any(n.startswith(f"{run}/config.json is damaged ('epochs' must be a whole number, not 'ten'): the run is "
+                                "shown from the log alone") for n in app.notices), app.notices
+        assert isinstance(app.screen, OverviewPane) and app.record is not None
+        assert app.record.latents == [2, 16] and app.record.outcome is not None
 
 
 def test_swapped_checkpoints_are_named_before_they_are_loaded(recorded, tmp_path, capsys):

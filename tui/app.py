@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from typing import TYPE_CHECKING
-from tui.messages import CurrentRun, Job, JobEvent, RunView
+from tui.messages import CurrentRun, Job, JobEvent, RunView, in_app
 from tui.panes import PANES
 from tui.screens.run_pane import RunPane
 
@@ -159,10 +159,12 @@ class BumptuiApp(CurrentRun, App):
         from engine.autoencoder.runs.log import RunError
 
         try:
-            kind = registry.kind_of(run_dir)  # every field checked: a damaged config is one sentence, here too
+            kind, damage = registry.read_anyway(run_dir)  # every field checked: a damaged config is one sentence
         except RunError as err:
             self.notify(str(err), severity="error")
             return
+        if damage:  # its log still says what it is, and what it recorded
+            self.notify(damage.read_from_log("the run is shown"), severity="warning", timeout=15)
         if kind.name not in SHOWN_ON:
             self.notify(not_shown(kind, run_dir), severity="warning", timeout=10)
             return
@@ -232,7 +234,7 @@ class BumptuiApp(CurrentRun, App):
         try:
             plan = kind.prepare(run_dir, message.config, message.resume)
         except UserError as err:  # one sentence
-            self.notify(str(err), severity="error")
+            self.notify(in_app(str(err)), severity="error")
             return
         for note in plan.notes:  # damage the job works around
             self.notify(note, severity="warning", timeout=10)

@@ -7,11 +7,24 @@ A job is known by its kind's name in the registry ("train", "sharpen", "cluster"
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual.message import Message
+
+IN_APP = ((re.compile(r"\bpass --resume\b"), "press ctrl+r"), (re.compile(r"--resume\b"), "ctrl+r"))
+"""The command line's words for resuming, as the app says them: the engine's messages (a refusal, a
+stopped job's reason in its log) are written once, in the command line's words."""
+
+
+def in_app(text: str) -> str:
+    """A message from the engine in the app's words ("--resume continues ..." -> "ctrl+r continues ...")."""
+    for pattern, words in IN_APP:
+        text = pattern.sub(words, text)
+    return text
 
 if TYPE_CHECKING:  # the records (and numpy's event path) load with the first run, not the first frame
     from engine.autoencoder.jobs.cluster.record import ClusterRecord
@@ -71,6 +84,10 @@ class RunView(CurrentRun):
     def live(self, status: str) -> bool:
         """Whether a record with this status (see `status`) is still being written."""
         return status == "running" or (self.job is not None and status == self.job.doing)
+
+    def ending(self, record: Record) -> str:
+        """Why it stopped or failed, in the app's words."""
+        return in_app(record.ending)
 
     def status(self, record: Record) -> str:
         """finished, failed, stopped, dead, running (by another process), or what this app's own

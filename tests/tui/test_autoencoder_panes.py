@@ -5,7 +5,6 @@ import shutil
 import time
 
 import numpy as np
-import pytest
 from textual.widgets import DataTable, Input, Static
 
 from engine.autoencoder.jobs.train.events import EpochEnd, Reconstructions
@@ -20,7 +19,7 @@ from tui.screens.reconstructions import ReconstructionsPane
 from tui.screens.runs import RunsPane
 from tui.widgets.run_charts import LatentScatter, LossChart
 from tests.conftest import await_file_unlocked
-from tests.tui.conftest import FIXTURE, text_of, three_model_run, wait_until, watching
+from tests.tui.conftest import FIXTURE, text_of, wait_until, watching
 
 def fixture_events():
     return read_events(FIXTURE)

@@ -107,3 +107,39 @@ def test_a_digit_keeps_its_ink_at_every_size():
     assert np.array_equal(resample(images, SIDE), images), "at 28 every pixel is drawn as it is"
     assert np.array_equal(resample(images, 7)[:, :7],
                           images.reshape(3, 7, 4, 7, 4).mean(axis=(2, 4)).round().astype(np.uint8))
+
+
+async def test_the_train_forms_run_name_shows_whole_at_80_columns(tmp_path):
+    from textual.widgets import Input
+
+    app = watching(three_model_run(tmp_path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("2")
+        await pilot.pause()
+        name = app.screen.query_one("#name", Input)
+        assert len(name.value) == len("ae-20261130-031633")
+        assert name.content_region.width > len(name.value), (name.content_region.width, name.value)
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)])
+async def test_the_cluster_by_digit_table_fits_the_pane_without_wrapping(tmp_path, size):
+    from tui.widgets.contingency import ContingencyHeatmap
+
+    app = watching(three_model_run(tmp_path))
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        heatmap = app.screen.query_one(ContingencyHeatmap)
+        lines = heatmap.render().plain.splitlines()
+        assert max(map(len, lines)) <= heatmap.size.width, lines
+        header, rows = lines[1].split(), lines[2:]
+        assert header[1:11] == [str(d) for d in range(10)]
+        table = heatmap.table
+        for line in rows:  # every row holds its cluster and its ten counts, on one line
+            counts = [int(n) for n in line.replace("░", " ").replace("▒", " ").replace("▓", " ").replace("█", " ").split()]
+            cluster = counts[0]
+            assert counts[1:11] == table[cluster].tolist()
+        if size == (80, 24):
+            assert header[-1] == "size"
+        else:
+            assert "size" in header or "no size column" in lines[0]

@@ -77,6 +77,11 @@ async def test_sharpen_from_the_pane_stop_resume_and_quit_quickly(sharpen_copy):
         assert "sharpening running" in text_of(pane.query_one("#status", Static))
         await pilot.press("ctrl+x")
         assert await wait_until(pilot, lambda: isinstance(app.sharpen.outcome, Stopped), timeout=10)
+        # the reason the log records is the command line's ("--resume continues ..."); the app says its key
+        assert "--resume" in app.sharpen.ending
+        assert await wait_until(pilot, lambda: "ctrl+r continues from epoch" in text_of(pane.query_one("#status", Static)),
+                                timeout=5)
+        assert "--resume" not in text_of(pane.query_one("#status", Static))
         stopped_at = app.sharpen.latest(16, "s1").epoch
         await pilot.press("ctrl+r")
         assert await wait_until(pilot, lambda: app.sharpen.latest(16, "s1").epoch > stopped_at)

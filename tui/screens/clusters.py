@@ -150,7 +150,7 @@ class ClustersPane(RunPane):
             return ("[b]Not clustered yet[/b]: ctrl+s runs k-means and UMAP+GMM (N2D) on every model's codes and on raw "
                     "pixels, then IDEC. " if not live else "Clustering is starting. ") + "acc: best one-to-one match."
         c = clusters.started.config
-        ending = clusters.ending
+        ending = view.ending(clusters)
         status = view.status(clusters).replace("clustering", "running")  # "clustering": this app's own job
         fitted = " of all codes (training too)" if c.get("fit_on") == "all" else ""
         return (f"Clustering {status} · UMAP{fitted} to {c['n_components']}-D, {c['n_neighbors']} neighbours, "

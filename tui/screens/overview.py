@@ -41,7 +41,7 @@ def model_lines(record: RunRecord, latent: int) -> list[str]:
 def run_lines(record: RunRecord, view: RunView, eta: str) -> list[str]:
     """The run's own line, and what is known of it beside its models: device, judge, raw pixels."""
     device = f" on {record.started.device}" if record.started else ""
-    message = record.ending
+    message = view.ending(record)
     lines = [f"[b]{record.run_dir.name}[/b]{device}: {view.status(record)}{eta}" + (f" — {message}" if message else "")]
     facts = []
     if record.judge:

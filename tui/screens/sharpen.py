@@ -135,7 +135,7 @@ class SharpenPane(RunPane):
             table.add_row(name, epochs, l1, clear, sharp, judge, target)
         config = sharpen.started.config
         dis = f" · dis_net {sharpen.dis.held_out_acc:.1%} on held-out blur" if sharpen.dis else ""
-        message = sharpen.ending
+        message = view.ending(sharpen)
         status.update(f"[b]{record.run_dir}[/b]: sharpening {view.status(sharpen).replace('sharpening', 'running')} · "
                       f"{lambda_text(config['lam'], config['strategies'])}"
                       f" · from {config['init']} · {config.get('precision', 'fp32')}{dis} · latent {latent}"

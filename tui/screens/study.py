@@ -25,7 +25,7 @@ from engine.autoencoder.jobs.study.record import StudyRecord
 from engine.autoencoder.jobs.study.trials import Trial
 from engine.autoencoder.runs.log import RunError
 from engine.numbers import signed
-from tui.messages import RunView
+from tui.messages import RunView, in_app
 from tui.screens.run_pane import RunPane
 from tui.widgets.pane_bar import PaneBar
 from tui.widgets.wait_line import WaitLine, bar
@@ -115,7 +115,7 @@ class StudyPane(RunPane):
         self._read_trials(study)
         live = view.is_live(study)
         seeds = sorted(study.trials) or _seeds(study)
-        ended = study.ending
+        ended = view.ending(study)
         counts = {state: sum(study.trials[s].state == state for s in study.trials) for state in ("done", "failed")}
         where = f" on {study.started.device}" if study.started else ""
         status.update(f"[b]{study.run_dir.name}[/b]{where}: {view.status(study)}"
@@ -146,7 +146,7 @@ class StudyPane(RunPane):
             return ("queued" if live else "not started"), "", "", "waiting for a free slot" if live else ""
         if state == "running":
             progress = f"{bar(stage.done / stage.total if stage.total else 0.0, BAR)} {stage.done:.1f}/{stage.total}"
-            note = stage.phase or stage.ending or ""
+            note = stage.phase or in_app(stage.ending or "")
             return ("running" if live else "unfinished"), _stage_text(stage), progress, note
         return "pending", "", "", ""
 

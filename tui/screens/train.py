@@ -139,7 +139,7 @@ class TrainPane(RunPane):
         device = (f" on {record.started.device} ({record.started.config.get('precision', 'fp32')})"
                   if record.started else "")
         extra = f" · compared with {view.overlay.run_dir.name}" if view.overlay else ""
-        message = record.ending
+        message = view.ending(record)
         status.update(f"[b]{record.run_dir}[/b]{device}: {state}{extra}" + (f" — {message}" if message else ""))
 
     def _show_progress(self, record: RunRecord | None) -> None:

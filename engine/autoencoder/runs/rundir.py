@@ -45,6 +45,20 @@ def write_config(folder: Path, config: dict) -> None:
     os.replace(tmp, folder / CONFIG)
 
 
+class ConfigDamaged(RunError):
+    """A config.json that is there but cannot be read as settings: not JSON, or a field wrong."""
+
+    def __init__(self, message: str, path: Path, why: str) -> None:
+        super().__init__(message)
+        self.path, self.why = Path(path), why
+
+    def read_from_log(self, what: str) -> str:
+        """One sentence for a reader that goes on from the log alone: "<path> is damaged (<why>): the
+        report is read from the log alone; ..." (what: "the report is read", "the run is shown")."""
+        return (f"{self.path} is damaged ({self.why.rstrip('.')}): {what} from the log alone; `bumptui repair "
+                f"{self.path.parent}` writes it again from the log.")
+
+
 def read_config(folder: Path) -> dict:
     path = Path(folder) / CONFIG
     try:
@@ -54,8 +68,8 @@ def read_config(folder: Path) -> dict:
     except OSError as err:
         raise RunError(f"{path} cannot be read: {why_failed(err)}.") from None
     except Damaged as why:
-        raise RunError(f"{path} is damaged: it is {why}. Move it away, or `bumptui repair` a training run's "
-                       "folder, which writes it again from its log.") from None
+        raise ConfigDamaged(f"{path} is damaged: it is {why}. Move it away, or `bumptui repair` a training run's "
+                            "folder, which writes it again from its log.", path, f"it is {why}") from None
 
 
 def rebuild_config(run_dir: Path, damage: RunError) -> str:
@@ -88,4 +102,4 @@ def read_settings(folder: Path, config_type, **checks):
     try:
         return config_type.from_dict(read_config(folder)).validated(**checks)
     except config_type.ERROR as err:
-        raise RunError(f"{Path(folder) / CONFIG} is damaged: {err}") from None
+        raise ConfigDamaged(f"{Path(folder) / CONFIG} is damaged: {err}", Path(folder) / CONFIG, str(err)) from None

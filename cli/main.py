@@ -99,7 +99,7 @@ def cmd_app(args, argv) -> int:
 
 
 def cmd_watch(args, argv) -> int:
-    from engine.autoencoder.jobs.registry import read_anyway
+    from engine.autoencoder.jobs.identify import read_anyway
     from engine.autoencoder.runs.log import RunError
     from tui.app import SHOWN_ON, BumptuiApp, not_shown
 

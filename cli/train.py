@@ -80,7 +80,7 @@ def cmd_report(args, argv) -> int:
     from engine.autoencoder.runs.checkpoint import damage_of
     from engine.autoencoder.runs.events import decode_images
     from engine.autoencoder.runs.log import RunError
-    from engine.autoencoder.jobs.registry import read_anyway
+    from engine.autoencoder.jobs.identify import read_anyway
 
     run_dir = Path(args.run_dir)
     if not run_dir.is_dir():

@@ -155,11 +155,11 @@ class BumptuiApp(CurrentRun, App):
     def _open(self, run_dir: Path) -> None:
         """Show what run_dir records, following its logs while they grow, on the pane for it: a run
         (with its sharpening and clustering) on Overview, a study on the Study pane."""
-        from engine.autoencoder.jobs import registry
+        from engine.autoencoder.jobs.identify import read_anyway
         from engine.autoencoder.runs.log import RunError
 
         try:
-            kind, damage = registry.read_anyway(run_dir)  # every field checked: a damaged config is one sentence
+            kind, damage = read_anyway(run_dir)  # every field checked: a damaged config is one sentence
         except RunError as err:
             self.notify(str(err), severity="error")
             return

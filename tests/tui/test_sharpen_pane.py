@@ -14,6 +14,7 @@ from tests.conftest import await_file_unlocked
 from tests.tui.conftest import FIXTURE, text_of, wait_until, watching
 from tui.app import BumptuiApp
 from tui.screens.sharpen import SharpenChart, SharpenPane
+from tui.widgets.digits import DigitGrid
 
 
 def latest_scores(latent):
@@ -58,6 +59,15 @@ async def test_the_pane_shows_the_recorded_comparison_curves_and_digits_per_mode
         assert set(pane.wrong) == {"a", "s0", "s1", "s2"}
         for model, wrong in pane.wrong.items():
             assert wrong == np.flatnonzero(np.array(scores[model].judged) != labels).tolist()
+        grid = pane.query_one(DigitGrid)
+        # five rows do not fit legibly under the table: one model at a time, m for the next, then all
+        names = []
+        for _ in range(len(grid.rows)):
+            names.append("all" if grid.view_row() is None else grid.rows[grid.view_row()].caption.split(":")[0])
+            await pilot.press("m")
+        assert names == ["(a) plain", "L1 only after 2 epochs", "strategy 1 after 2 epochs", "strategy 2 after 2 epochs",
+                         "all"], names
+        assert grid.view_row() == 1, "and round again"
         await pilot.press("1")
         assert not isinstance(app.screen, SharpenPane), "the digit keys still switch panes"
 

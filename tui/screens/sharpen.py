@@ -47,6 +47,7 @@ class SharpenPane(RunPane):
         Binding("n", "next_model", "Next model", id="sharpen.model"),
         Binding("v", "toggle_view", "Digits/curves", id="sharpen.view"),
         Binding("z", "digit_size", "Size", show=False, id="sharpen.size"),
+        Binding("m", "digit_rows", "Whose digits", show=False, id="sharpen.rows"),
     ]
 
     def __init__(self) -> None:
@@ -106,6 +107,10 @@ class SharpenPane(RunPane):
     def action_digit_size(self) -> None:
         self.query_one(DigitGrid).next_size()
 
+    def action_digit_rows(self) -> None:
+        """The digits of every model, or of one against the originals at a larger size."""
+        self.query_one(DigitGrid).next_view()
+
     def action_toggle_view(self) -> None:
         switcher = self.query_one(ContentSwitcher)
         switcher.current = "digits" if switcher.current == "curves" else "curves"
@@ -139,7 +144,7 @@ class SharpenPane(RunPane):
         status.update(f"[b]{record.run_dir}[/b]: sharpening {view.status(sharpen).replace('sharpening', 'running')} · "
                       f"{lambda_text(config['lam'], config['strategies'])}"
                       f" · from {config['init']} · {config.get('precision', 'fp32')}{dis} · latent {latent}"
-                      " (n: next, v: digits/curves)"
+                      " (n: next, v: digits/curves, m: whose digits)"
                       + (f" — {message}" if message else ""))
         self._show_digits(sharpen, latent)
 
@@ -174,7 +179,7 @@ class SharpenPane(RunPane):
             wrong = np.flatnonzero(np.array(s.judged) != labels).tolist()
             self.wrong[m] = wrong
             epochs = "" if m == "a" else f" after {s.epoch} epoch{'s' * (s.epoch != 1)}"
-            rows.append(DigitRow(f"{MODEL_NAMES[m]}{epochs}: sharpness {s.sharpness:.3f}, judge {s.judge_acc:.1%} "
-                                 f"({len(wrong)} of these misread: ✗ what the judge reads)", decode_images(s.images),
+            rows.append(DigitRow(f"{MODEL_NAMES[m]}{epochs}: sharpness {s.sharpness:.3f} · judge {s.judge_acc:.1%} · "
+                                 f"{len(wrong)} of {len(labels)} misread (✗ judge's reading)", decode_images(s.images),
                                  tuple(map(str, s.judged)), tuple("red" if i in wrong else None for i in range(len(labels)))))
         self.query_one(DigitGrid).show(rows)

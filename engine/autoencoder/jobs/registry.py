@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from importlib import import_module
-from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -88,35 +87,6 @@ def kind_of(run_dir):
         except UserError as err:
             first = first or err
     raise first
-
-
-def kind_from_log(run_dir):
-    """The kind whose start the log in run_dir records first, or None: what a run whose config.json
-    is damaged still is (its log alone is then read)."""
-    from engine.autoencoder.runs.log import MetricsTail, RunError
-    from engine.autoencoder.runs.rundir import METRICS
-
-    try:
-        first = next(MetricsTail(Path(run_dir) / METRICS).events(), None)
-    except RunError:
-        return None
-    for k in kinds():
-        if not k.inside_run and first is not None and type(first) is k.record.STARTED:
-            return k
-    return None
-
-
-def read_anyway(run_dir):
-    """(the kind of run_dir, None), or where its config.json is damaged and its log says what it is,
-    (that kind, the ConfigDamaged); RunError where neither tells."""
-    from engine.autoencoder.runs.rundir import ConfigDamaged
-
-    try:
-        return kind_of(run_dir), None
-    except ConfigDamaged as damage:
-        if (kind := kind_from_log(run_dir)) is None:
-            raise
-        return kind, damage
 
 
 def kinds() -> list:

@@ -157,7 +157,7 @@ async def test_pixels_are_offered_only_where_the_terminal_draws_them(monkeypatch
         assert grid.display and not app.screen.query("#pixels")
 
 
-async def test_opening_a_run_with_a_damaged_config_says_which_field_and_the_app_goes_on(tmp_path):
+async def test_opening_a_run_with_a_damaged_config_says_which_field_and_shows_its_log(tmp_path):
     import json
     import shutil
 
@@ -173,8 +173,8 @@ async def test_opening_a_run_with_a_damaged_config_says_which_field_and_the_app_
         assert isinstance(app.screen, RunsPane)
         await pilot.press("enter")
         await pilot.pause()
-        assert any("'epochs' must be a whole number" in n for n in app.notices)
-        assert app.record is None
+        assert any("'epochs' must be a whole number" in n and "shown from the log alone" in n for n in app.notices)
+        assert app.record is not None and app.record.run_dir == root / "bad" and app.record.latents == [2, 16]
         await pilot.press("1", "space")
         assert app.screen.trajectories[0].t == 1, "the app stays usable"
 

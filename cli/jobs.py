@@ -61,6 +61,8 @@ def add_parser(sub, name: str, help: str) -> None:
     p.add_argument("--detach", action="store_true", help=f"{name} in a process of its own that outlives this terminal")
     p.add_argument("--json", action="store_true", help="print the result as one JSON object")
     p.add_argument("--report", action="store_true", help=f"print what is recorded of the {kind.doing} and exit")
+    p.add_argument("--tensorboard", default=None, metavar="DIR",
+                   help="also write TensorBoard event files to DIR as it runs (tensorboard --logdir DIR)")
 
 
 def cmd_job(args, argv: list[str]) -> int:
@@ -83,6 +85,10 @@ def cmd_job(args, argv: list[str]) -> int:
     plan = kind.prepare(run_dir, config, args.resume)  # every user error before any work
     for note in plan.notes:
         print(f"bumptui: note: {note}", file=sys.stderr)
+    if args.tensorboard:
+        from engine.autoencoder.tensorboard import writable
+
+        writable(Path(args.tensorboard))  # a file, or a folder that cannot be written: one sentence, now
     if args.detach:
         return detach(kind, plan.run_dir, argv)
     summary = run_job(kind, plan, args)

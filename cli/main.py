@@ -26,6 +26,8 @@ RUNS = {
     "repair": ("cli.train", "keep the events of a run's damaged log before the damage (a backup first)"),
     "compare": ("cli.sharpen", "plain (a) vs strategy 1 vs strategy 2 of a sharpened run, and PNG grids"),
     "watch": ("cli.main", "open the app on a run started elsewhere, following it live"),
+    "top": ("cli.top", "the box (every GPU, CPU, RAM) and the bumptui jobs alive on it"),
+    "export": ("cli.export", "a run as TensorBoard event files: scalars, digit images, the embedding projector"),
 }
 
 

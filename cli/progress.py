@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 from dataclasses import asdict
 
-from engine.autoencoder.runs.events import Done, Failed, JobStarted, Stopped
+from engine.autoencoder.runs.events import Done, Failed, JobStarted, Stopped, SystemSample
 from engine.autoencoder.runs.log import METRICS
 
 PLAIN_LINE_EVERY_S = 5.0
@@ -23,13 +23,30 @@ def run_job(kind, plan, args) -> dict | int:
     """A kind's checked plan run with a progress display: its summary, or the exit code when it did
     not finish (130 after ctrl+c, 1 when it stopped or failed, with the reason on stderr)."""
     progress = Progress(display_of(kind), plan.config)
+    callback, board = progress, None
+    if getattr(args, "tensorboard", None):  # the same events, also as TensorBoard's
+        from engine.autoencoder.tensorboard import TensorBoardSink
+
+        board = TensorBoardSink(Path(args.tensorboard))
+        record = kind.record.read(plan.run_dir) if plan.resume else kind.record(plan.run_dir)
+
+        def callback(event) -> None:
+            progress(event)
+            record.add(event)
+            board.add(event, record)
     try:
-        summary = kind.start(plan, callback=progress, data_dir=args.data_dir)
+        summary = kind.start(plan, callback=callback, data_dir=args.data_dir)
     except KeyboardInterrupt:
         progress.close()
+        if board is not None:
+            board.close()
         print(f"Stopped. Continue with: {kind.resume_command(plan.run_dir)}", file=sys.stderr)
         return 130
     progress.close()
+    if board is not None:
+        if summary is not None and kind.name == "train":  # the projector, once the codes are final
+            board.embed_run(plan.run_dir, record, args.data_dir)
+        board.close()
     if summary is None:
         print(f"bumptui: {progress.failure or f'{kind.doing} did not finish.'}", file=sys.stderr)
         return 1
@@ -44,7 +61,7 @@ def detach(kind, run_dir: Path, argv: list[str]) -> int:
     child_args = [a for a in argv if a != "--detach"]
     if not kind.inside_run and "--run-dir" not in child_args:
         child_args += ["--run-dir", str(run_dir)]
-    log_path = folder / f"{kind.name}.log"
+    log_path = kind.console_log(run_dir)
     with open(log_path, "ab") as log:
         proc = subprocess.Popen([sys.executable, "-m", "cli", *child_args], stdin=subprocess.DEVNULL,
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -113,6 +130,8 @@ class Progress:
             self.tasks = {}
 
     def __call__(self, event) -> None:
+        if isinstance(event, SystemSample):
+            return  # the box's figures are for the log and the panes, not the terminal's lines
         if isinstance(event, Failed):
             self.failure = event.message
         if self.bar is not None:

@@ -89,3 +89,37 @@ def test_without_colour_the_misreads_and_the_digits_still_read(snap_compare, pan
     app = BumptuiApp(watch=FIXTURE, runs_root=FIXTURE.parent)
     assert app.no_color
     assert snap_compare(app, terminal_size=(80, 24), run_before=pressing_with_a_fixed_run_name(PANES[pane]))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("gpu", [True, False], ids=["gpu", "cpu"])
+def test_the_box_on_the_overview(snap_compare, size, gpu, tmp_path, monkeypatch):
+    from tests.tui.test_box import run_with_box
+
+    monkeypatch.chdir(tmp_path)
+    run = run_with_box(Path("runs"), gpu)
+    app = BumptuiApp(watch=run, runs_root=run.parent)
+    assert snap_compare(app, terminal_size=size, press=["8"])
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_top(snap_compare, size, tmp_path, monkeypatch):
+    import tui.top
+    from tests.tui.test_box import FakeBox, live_run
+    from tui.top import TopApp
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(tui.top, "SAMPLE_S", 3600)  # the picture's twelve samples, and no more
+    monkeypatch.setattr(tui.top, "JOBS_S", 3600)
+    live_run(Path("runs"), pid=1)
+    app = TopApp(runs_root=Path("runs"), box=FakeBox(True))
+    app.host, app.clock = "gpu-box", lambda: "12:00:00"
+
+    async def sampled(pilot) -> None:
+        for _ in range(12):
+            app.sample()
+        app.find_jobs()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=sampled)
+

@@ -1,17 +1,24 @@
 """The Overview pane: one glance at a run. Per model a progress bar with epoch, images/s and ETA,
 a sparkline of its test L1, and its latest purity, accuracy and judge; above them the run's state,
-device, and what it is busy with while it has no losses yet."""
+device, and what it is busy with while it has no losses yet; below them the box the job runs on
+(CPU, RAM and each GPU it uses, as its log's system samples record them)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from rich.markup import escape
 from textual.app import ComposeResult
-from textual.widgets import Footer, Static
+from textual.binding import Binding
+from textual.widgets import ContentSwitcher, Footer, Static
 
 from engine.autoencoder.jobs.train.record import RunRecord
+from engine.autoencoder.runs.log import last_lines
 from tui.messages import RunView
 from tui.screens.run_pane import NO_RUN, RunPane
 from tui.widgets.pane_bar import PaneBar
 from tui.widgets.run_charts import LossChart
+from tui.widgets.system_block import SystemChart, samples_to_show, system_lines
 from tui.widgets.wait_line import EtaClock, WaitLine, bar, eta_text, sparkline
 
 BAR_WIDTH = 20
@@ -56,9 +63,44 @@ def run_lines(record: RunRecord, view: RunView, eta: str) -> list[str]:
     return lines
 
 
+LAST_WORDS = 4
+"""Console lines shown on the Overview for a job that died or failed."""
+
+
+def consoles(view: RunView) -> list[tuple[str, Path]]:
+    """(what, path) of each console log the run's jobs have, the live one first, then the newest."""
+    from engine.autoencoder.jobs import registry
+
+    found = []
+    for name, record in view.records.items():
+        if record is None:
+            continue
+        path = registry.kind(name).console_log(record.run_dir)
+        if path.is_file():
+            found.append((not view.is_live(record), -path.stat().st_mtime, registry.kind(name).doing, path))
+    return [(what, path) for _, _, what, path in sorted(found)]
+
+
+def last_words(view: RunView) -> list[str]:
+    """The last console lines of a job of the run that died or failed (the newest such), if it has a console."""
+    from engine.autoencoder.jobs import registry
+
+    ended = [(name, r) for name, r in view.records.items() if r is not None and r.started is not None
+             and view.status(r) in ("dead", "failed")]
+    for name, record in ended:
+        path = registry.kind(name).console_log(record.run_dir)
+        lines = last_lines(path, LAST_WORDS)
+        if lines:
+            return [f"[b]{registry.kind(name).doing} {view.status(record)}[/b]; its console ({escape(str(path))}, o) "
+                    "ends:", *(escape(line) for line in lines)]
+    return []
+
+
 class OverviewPane(RunPane):
     CSS_PATH = "overview.tcss"
     PANE = "overview"
+    BINDINGS = [Binding("s", "toggle_chart", "Losses/box", id="overview.chart"),
+                Binding("o", "console", "Console", id="overview.console")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -70,8 +112,21 @@ class OverviewPane(RunPane):
         yield Static(NO_RUN, id="status")
         yield WaitLine(id="wait")
         yield Static(id="models")
-        yield LossChart(id="loss")
+        with ContentSwitcher(initial="loss", id="charts"):
+            yield LossChart(id="loss")
+            yield SystemChart(hint="s: losses", id="box")
         yield Footer(compact=True)
+
+    def action_console(self) -> None:
+        """The run's consoles (what its detached jobs printed), the live or latest first."""
+        from tui.dialogs.console import ConsoleScreen
+
+        self.app.push_screen(ConsoleScreen(consoles(self.view)))
+
+    def action_toggle_chart(self) -> None:
+        """The losses, or the box over the job's time."""
+        switcher = self.query_one(ContentSwitcher)
+        switcher.current = "box" if switcher.current == "loss" else "loss"
 
     def draw(self, view: RunView) -> None:
         record = view.record
@@ -80,12 +135,16 @@ class OverviewPane(RunPane):
             status.update(NO_RUN)
             models.update("")
             self.query_one(LossChart).show([], log_scale=False, smooth=True)
+            self.query_one(SystemChart).show([], False)
             self.query_one(WaitLine).wait_for(None)
             return
         live = view.is_live(record)
         self.query_one(WaitLine).wait_for(record.phase() if live else None)
         done, total = record.done()
         eta = f" · ETA {eta_text(self._clock.eta(done, total))}" if live and done else ""
-        status.update("\n".join(run_lines(record, view, eta)))
+        status.update("\n".join([*run_lines(record, view, eta), *last_words(view)]))
         self.query_one(LossChart).show([record], log_scale=False, smooth=True)
-        models.update("\n".join(line for d in record.latents for line in model_lines(record, d)))
+        samples, live_job = samples_to_show(view)
+        self.query_one(SystemChart).show(samples, live_job)
+        models.update("\n".join([*(line for d in record.latents for line in model_lines(record, d)),
+                                 *system_lines(samples, live_job)]))

@@ -16,6 +16,9 @@ STEPS = (1, 2, 2.5, 5, 10)
 """Linear steps, times a power of ten."""
 MOST = 6
 """Ticks on an axis at most; a short axis gets fewer (one every other row at most)."""
+WASTE = 1.6
+"""An axis from tick to tick may be at most this many times the data's range (a short axis, allowed
+two ticks, would otherwise squeeze the data into half of it): beyond, the ticks stand inside the data."""
 TOLERANCE = 0.005
 """A tick this share of the range outside the data still counts as inside (0.1 for data from 0.0999)."""
 
@@ -129,11 +132,16 @@ def set_ticks(plt, xs: list[float], ys: list[float], log_y: bool, width: int, he
     x_values: list[float] = []
     y_values: list[float] = []
     if finite_y:
-        y_values, labels = ticks(min(finite_y), max(finite_y), log_y, rows=height - 5, cover=True)
-        if len(y_values) >= 2:
-            plt.yticks(y_values, labels)
+        lo, hi = min(finite_y), max(finite_y)
+        y_values, labels = ticks(lo, hi, log_y, rows=height - 5, cover=True)
+        measure = (lambda v: math.log10(v)) if log_y else (lambda v: v)
+        if len(y_values) >= 2 and measure(y_values[-1]) - measure(y_values[0]) > WASTE * (measure(hi) - measure(lo)):
+            y_values, labels = ticks(lo, hi, log_y, rows=height - 5)  # a short axis: ticks inside the data
+        elif len(y_values) >= 2:  # the axis runs from tick to tick
             # plotext takes a log axis's limits as logs (its data is turned into logs as it builds)
             plt.ylim(*(map(math.log10, (y_values[0], y_values[-1])) if log_y else (y_values[0], y_values[-1])))
+        if y_values:
+            plt.yticks(y_values, labels)
     if finite_x:
         lo, hi = min(finite_x), max(finite_x)
         most = max(2, min(MOST + 2, (width - 8) // 10))  # a label and room around it

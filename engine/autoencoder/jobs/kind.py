@@ -96,6 +96,10 @@ class JobKind(ABC):
         """Run the plan, every event through job.emit, checking job.cancel between batches: the
         summary (as in the Done event), or None when it stopped or failed."""
 
+    def console_log(self, run_dir: Path) -> Path:
+        """Where a detached job's console (its stdout and stderr) goes: <folder>/<name>.log."""
+        return self.folder(run_dir) / f"{self.name}.log"
+
     def follow_command(self, run_dir: Path) -> str:
         """What a user types to follow the job from another terminal (after --detach)."""
         return f"bumptui watch {run_dir}{self.watch_hint}"

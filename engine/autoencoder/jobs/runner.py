@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -18,6 +18,7 @@ from engine.autoencoder.runs import events as ev
 from engine.autoencoder.runs.lock import RunLock
 from engine.autoencoder.runs.log import METRICS, MetricsWriter, RunError
 from engine.autoencoder.runs.rundir import CHECKPOINTS, write_config
+from engine.autoencoder.runs.system import Sampler
 from engine.errors import UserError
 
 
@@ -32,6 +33,12 @@ class Runner:
     stale_pid: int | None = None
     """A dead process whose lock this job found and took over (known once the lock is held)."""
     _writer: MetricsWriter | None = None
+    _sampler: Sampler | None = None
+    _started: bool = False
+    _ended: bool = False
+    _emitting: threading.Lock = field(default_factory=threading.Lock)
+    """The job's thread and the system sampler's both emit: one line at a time, samples only between
+    the job's start and its ending."""
 
     def run(self) -> dict | None:
         folder = self.kind.folder(self.plan.run_dir)
@@ -43,17 +50,25 @@ class Runner:
             if not self.plan.resume:
                 write_config(folder, config.as_dict())
             self._writer = MetricsWriter(folder / METRICS)
+            self._sampler = Sampler(self.emit).start()  # the box while the job runs, in its log
             return self.kind.run(self.plan.with_config(config), loaded, self)
         finally:
+            if self._sampler is not None:
+                self._sampler.stop()  # ended, stopped by ctrl+c, or failed: the thread ends with the job
             if self._writer is not None:
                 self._writer.close()
             lock.release()
 
     def emit(self, event) -> None:
         """Record an event in the job's log, then hand it to the callback."""
-        self._writer.write(event)
-        if self.callback is not None:
-            self.callback(event)
+        with self._emitting:
+            if isinstance(event, ev.SystemSample) and (self._ended or not self._started):
+                return  # the job's start is its log's first line and its ending its last
+            self._started = self._started or isinstance(event, ev.JobStarted)
+            self._ended = self._ended or isinstance(event, ev.ENDINGS)
+            self._writer.write(event)
+            if self.callback is not None:
+                self.callback(event)
 
     @contextmanager
     def reported(self, what: str):

@@ -44,6 +44,27 @@ class Failed:
     message: str
 
 
+@event
+class SystemSample:
+    """The box while a job runs (runs/system.py): every few seconds, beside the job's own events."""
+
+    t: float
+    """Seconds since the job's process started sampling."""
+    proc_cpu: float
+    """The job's process, % of one core (over 100 with several threads)."""
+    proc_rss: float
+    """The job's process's resident memory, MB."""
+    cpu: float
+    """The machine's CPU use, % of all cores."""
+    ram_avail: float
+    ram_total: float
+    """The machine's RAM available and in all, MB."""
+    gpus: tuple = ()
+    """Per GPU the job uses: index, util %, mem_used and mem_total MB, temp °C, power and power_limit W."""
+    gpu_note: str = ""
+    """Why GPUs are missing ("no GPU in use", NVML unavailable, a GPU lost); "" when all are there."""
+
+
 @dataclass(frozen=True, slots=True)
 class JobStarted:
     """What every job says first, each kind under its own name (RunStarted, SharpenStarted, ...)."""

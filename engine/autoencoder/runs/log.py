@@ -224,3 +224,44 @@ def repair_log(path: Path) -> tuple[int, int, Path] | None:
 def read_events(run_dir: Path) -> list:
     """Every complete event of a run so far."""
     return MetricsTail(Path(run_dir) / METRICS).poll()
+
+
+class ConsoleTail:
+    """A detached job's console log as it grows: its last `start` bytes first (whole lines), then what
+    is appended, in whole lines; text that is not UTF-8 shown with replacements, never an error."""
+
+    def __init__(self, path: Path, start: int = 256 * 1024) -> None:
+        self.path = Path(path)
+        self.offset: int | None = None
+        self.start = start
+        self._rest = b""
+
+    def lines(self) -> list[str]:
+        try:
+            with open(self.path, "rb") as f:
+                size = f.seek(0, os.SEEK_END)
+                if self.offset is None or size < self.offset:  # first read, or the file was cut
+                    self.offset, self._rest = max(0, size - self.start), b""
+                    skip = self.offset > 0
+                else:
+                    skip = False
+                f.seek(self.offset)
+                data = self._rest + f.read()
+                self.offset = size
+        except OSError:
+            return []
+        if skip:  # started mid-line
+            data = data[data.find(b"\n") + 1:]
+        end = data.rfind(b"\n") + 1
+        self._rest = data[end:]
+        return data[:end].decode("utf-8", errors="replace").splitlines()
+
+
+def last_lines(path: Path, n: int) -> list[str]:
+    """The last n lines of a console log ([] when there is none)."""
+    tail = ConsoleTail(path, start=16 * 1024)
+    lines = tail.lines()
+    if tail._rest.strip():  # a last line without its newline: what a dying process printed last
+        lines.append(tail._rest.decode("utf-8", errors="replace"))
+    return lines[-n:]
+

@@ -81,6 +81,9 @@ class Record:
     outcome: ev.Done | ev.Stopped | ev.Failed | None = None
     steps: dict = field(default_factory=lambda: defaultdict(dict))
     """unit -> (epoch, step) -> its step event (what the unit is depends on the kind)."""
+    system: list = field(default_factory=list)
+    """Its SystemSamples (the box while it ran), oldest first; each process that resumed it counts
+    their `t` from its own start."""
 
     FOLDER: ClassVar[str] = ""
     """Where in the run directory the kind records itself ("" for the run's own folder)."""
@@ -101,6 +104,8 @@ class Record:
         if isinstance(event, ev.JobStarted):
             self.check_start(event)
             self.started, self.outcome = event, None
+        elif isinstance(event, ev.SystemSample):
+            self.system.append(event)
         elif isinstance(event, ev.ENDINGS):
             self.outcome = event
         else:

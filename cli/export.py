@@ -29,7 +29,8 @@ def cmd_export(args, argv) -> int:
     writable(out)  # before anything is read: a file or an unwritable folder is one sentence
     counts = export(run_dir, out, args.data_dir)
     embedded = ", ".join(f"latent {d}" for d in counts["embeddings"]) or "none (no latent-16 or -256 checkpoint)"
-    print(f"wrote {out}: {counts['events']} events of {run_dir} as TensorBoard scalars and images; projector: {embedded}")
+    print(f"wrote {counts['folder']}: {counts['events']} events of {run_dir} as TensorBoard scalars and images; "
+          f"projector: {embedded}")
     print(f"view it with: tensorboard --logdir {out} --host 127.0.0.1")
     return 0
 

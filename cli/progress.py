@@ -25,9 +25,9 @@ def run_job(kind, plan, args) -> dict | int:
     progress = Progress(display_of(kind), plan.config)
     callback, board = progress, None
     if getattr(args, "tensorboard", None):  # the same events, also as TensorBoard's
-        from engine.autoencoder.tensorboard import TensorBoardSink
+        from engine.autoencoder.tensorboard import TensorBoardSink, board_folder
 
-        board = TensorBoardSink(Path(args.tensorboard))
+        board = TensorBoardSink(board_folder(Path(args.tensorboard), plan.run_dir))
         record = kind.record.read(plan.run_dir) if plan.resume else kind.record(plan.run_dir)
 
         def callback(event) -> None:

@@ -42,7 +42,8 @@ def test_export_writes_the_logs_scalars_images_and_the_projector(trained_with_bo
     out = tmp_path / "out"
     result = in_process(capsys, "export", str(run), "--tensorboard", str(out))
     assert result.returncode == 0, result.stderr
-    assert "projector: latent 16" in result.stdout and f"tensorboard --logdir {out} --host 127.0.0.1" in result.stdout
+    out, live = out / run.name, live / run.name  # each run in a folder named as it: TensorBoard lists it by name
+    assert "projector: latent 16" in result.stdout and f"tensorboard --logdir {out.parent} --host 127.0.0.1" in result.stdout
     record = RunRecord.read(run)
     acc = scalars(out)
     for d in (2, 16):
@@ -74,6 +75,8 @@ def test_export_writes_the_logs_scalars_images_and_the_projector(trained_with_bo
     for tag in ("L1/test/latent_16", "judge/latent_2", "clusters/kmeans/latent_2/nmi"):
         assert [(s.step, s.value) for s in live_acc.Scalars(tag)] == [(s.step, s.value) for s in acc.Scalars(tag)], tag
     assert (live / "projector_config.pbtxt").is_file()
+    again = in_process(capsys, "export", str(run), "--tensorboard", str(out.parent))
+    one_sentence(again, "already holds TensorBoard files of this run")
 
 
 def test_export_to_a_file_or_an_unwritable_folder_is_one_sentence(trained_with_board, tmp_path, capsys):

@@ -32,6 +32,12 @@ EMBEDDED = (16, 256)
 """The latent sizes whose test codes go to the projector."""
 
 
+def board_folder(out_dir: Path, run_dir: Path) -> Path:
+    """Where a run's files go in out_dir: a folder named as the run, so that TensorBoard lists it by
+    name and several runs exported to one folder sit side by side."""
+    return writable(out_dir) / Path(run_dir).resolve().name
+
+
 def writable(out_dir: Path) -> Path:
     """The folder, made if need be; RunError in one sentence when it is a file or cannot be written."""
     out_dir = Path(out_dir)
@@ -137,16 +143,20 @@ class TensorBoardSink:
 
 def export(run_dir: Path, out_dir: Path, data_dir=None) -> dict:
     """Every log of the run (training, sharpening, clustering) replayed into TensorBoard files in
-    out_dir, then the projector for the latent-16 and latent-256 test codes. What it wrote, in numbers."""
+    out_dir/<run name>, then the projector for the latent-16 and latent-256 test codes. What it
+    wrote, in numbers, and where."""
     from engine.autoencoder.jobs.cluster.record import ClusterRecord
     from engine.autoencoder.jobs.sharpen.record import SharpenRecord
     from engine.autoencoder.jobs.train.record import RunRecord
     from engine.autoencoder.runs.log import MetricsTail
 
     run_dir = Path(run_dir)
-    writable(out_dir)
-    sink = TensorBoardSink(out_dir)
-    counts = {"events": 0, "embeddings": []}
+    folder = board_folder(out_dir, run_dir)
+    if folder.is_dir() and any(folder.glob("events.out.tfevents.*")):  # TensorBoard would show both, mixed
+        raise RunError(f"{folder} already holds TensorBoard files of this run: export to another folder, or "
+                       "move them away.")
+    sink = TensorBoardSink(folder)
+    counts = {"events": 0, "embeddings": [], "folder": str(sink.out_dir)}
     try:
         training = RunRecord(run_dir)
         for record_type in (RunRecord, SharpenRecord, ClusterRecord):

@@ -80,3 +80,23 @@ def test_first_frame_of_the_app_does_not_import_torch_umap_or_numpy(entry):
         "asyncio.run(main())\n"
     )
     assert not {"torch", "umap", "numba", "sklearn", "numpy"} & top_level(modules_after(code))
+
+
+def test_top_watches_the_box_and_its_jobs_without_torch(tmp_path):
+    """`bumptui top` samples the box and reads the jobs' logs under runs/ without loading torch."""
+    code = (
+        "import asyncio, shutil\n"
+        f"shutil.copytree('tests/fixtures/runs/tiny-run', '{tmp_path}/runs/r')\n"
+        "from pathlib import Path\n"
+        "from tui.top import TopApp\n"
+        f"app = TopApp(runs_root=Path('{tmp_path}/runs'))\n"
+        "async def main():\n"
+        "    async with app.run_test(size=(80, 24)) as pilot:\n"
+        "        await pilot.pause(0.3)\n"
+        "        app.sample()\n"
+        "        app.find_jobs()\n"
+        "        assert app.history, 'sampled'\n"
+        "asyncio.run(main())\n"
+    )
+    loaded = top_level(modules_after(code))
+    assert "psutil" in loaded and not {"torch", "umap", "sklearn", "numba"} & loaded

@@ -63,6 +63,7 @@ class TopApp(App):
         from engine.autoencoder.runs.system import Box
 
         self._box = self._box or Box()
+        self.set_timer(0.25, self.sample)  # the first figures a quarter second after the CPU's baseline
         self.find_jobs()
 
     def sample(self) -> None:

@@ -211,6 +211,45 @@ def end_to_end(device: str, tiny: list[str], runs: Path, quick: bool) -> str:
             f"{time.perf_counter() - start:.0f} s, accuracy of the last model: {acc})")
 
 
+def box_sampled(device: str, subset: str | None, runs: Path) -> str:
+    """A training in this process with the box sampled every 0.2 s: on CUDA the samples hold the GPU's
+    row, busy at some point, and its memory in use is at least what torch reserved, and not much more
+    (the CUDA context and other processes); on the CPU they say no GPU is in use."""
+    from engine.autoencoder.jobs.train.config import TrainConfig
+    from engine.autoencoder.jobs.train.run import run_training
+    from engine.autoencoder.runs import events as ev
+    from engine.autoencoder.runs import system
+    from engine.autoencoder.runs.log import read_events
+
+    system.SAMPLE_EVERY_S = 0.2
+    run = runs / "box-sampled"
+    run_training(run, TrainConfig(latent_dims=(16, 256), epochs=2 if subset else 5, subset=int(subset) if subset else None,
+                                  device=device, eval_every=1000))
+    samples = [e for e in read_events(run) if isinstance(e, ev.SystemSample)]
+    if not samples:
+        raise RuntimeError("no system samples in the log")
+    if not device.startswith("cuda"):
+        notes = {s.gpu_note for s in samples}
+        if notes != {"no GPU in use"} or any(s.gpus for s in samples):
+            raise RuntimeError(f"GPU rows or notes on the CPU: {notes}")
+        return f"{len(samples)} samples, no GPU rows (CPU), peak process RSS {max(s.proc_rss for s in samples):.0f} MB"
+    import torch
+
+    rows = [r for s in samples for r in s.gpus]
+    if not rows:
+        raise RuntimeError(f"no GPU rows: {samples[-1].gpu_note}")
+    busiest = max(r["util"] for r in rows)
+    used = max(r["mem_used"] for r in rows)
+    reserved = torch.cuda.max_memory_reserved() / 2**20
+    if busiest <= 0:
+        raise RuntimeError("the GPU was never seen busy")
+    if not reserved <= used <= reserved + 4096:
+        raise RuntimeError(f"memory in use {used:.0f} MB against {reserved:.0f} MB reserved by torch")
+    return (f"{len(samples)} samples; GPU util up to {busiest:.0f}%, memory in use up to {used:.0f} MB "
+            f"(torch reserved {reserved:.0f} MB), {max(r['temp'] for r in rows):.0f}°C, "
+            f"{max(r['power'] for r in rows):.0f} W")
+
+
 def kill_and_resume(device: str, tiny: list[str], runs: Path) -> str:
     from engine.autoencoder.jobs.train.events import RunStarted, StepLoss
     from engine.autoencoder.runs.log import read_events
@@ -283,6 +322,7 @@ def main() -> int:
                  ("step bound", lambda: step_bound(device, None, 3 if subset else 300)),
                  ("end to end", lambda: end_to_end(device, tiny, runs, args.quick)),
                  ("kill and resume", lambda: kill_and_resume(device, tiny, runs)),
+                 ("box sampled", lambda: box_sampled(device, subset, runs)),
                  ("app", lambda: app_drives_a_run(device, subset, runs))]
         for name, step in steps:
             start = time.perf_counter()

@@ -4,6 +4,7 @@ field by field); and the detached start of a command that outlives its terminal.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
@@ -64,7 +65,8 @@ def detach(kind, run_dir: Path, argv: list[str]) -> int:
     log_path = kind.console_log(run_dir)
     with open(log_path, "ab") as log:
         proc = subprocess.Popen([sys.executable, "-m", "cli", *child_args], stdin=subprocess.DEVNULL,
-                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                env={**os.environ, "PYTHONUNBUFFERED": "1"})  # its console, line by line
     deadline = time.monotonic() + DETACH_WAIT_S
     while time.monotonic() < deadline:  # until the child has started recording, or has failed
         if proc.poll() is not None:

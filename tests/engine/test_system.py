@@ -120,4 +120,4 @@ def test_no_nvml_driver_is_a_few_words_and_the_sampler_goes_on(monkeypatch):
     time.sleep(1.3)
     sampler.stop()
     assert got and not sampler.running
-    assert got[-1].gpus == () and got[-1].gpu_note.startswith("GPU figures unavailable: NVML OSError: NVML Shared")
+    assert got[-1].gpus == [] and got[-1].gpu_note.startswith("GPU figures unavailable: NVML OSError: NVML Shared")

@@ -20,7 +20,7 @@ H200 = {"index": 0, "util": 97.0, "mem_used": 11.2 * 1024, "mem_total": 141 * 10
 def samples(gpu: bool, n: int = 12) -> list[SystemSample]:
     return [SystemSample(t=5.0 * (i + 1), proc_cpu=180.0 + i, proc_rss=1200.0, cpu=40.0 + 5 * i, ram_avail=18_600.0,
                          ram_total=24_000.0,
-                         gpus=({**H200, "util": 50.0 + 4 * i, "mem_used": (8 + 0.3 * i) * 1024},) if gpu else (),
+                         gpus=[{**H200, "util": 50.0 + 4 * i, "mem_used": (8 + 0.3 * i) * 1024}] if gpu else [],
                          gpu_note="" if gpu else "no GPU in use") for i in range(n)]
 
 
@@ -51,8 +51,10 @@ async def test_the_overview_shows_the_box_the_run_trained_on(tmp_path, gpu):
             assert models.splitlines()[-1].endswith("· no GPU")
         for line in models.splitlines():
             assert len(line) <= 78, line  # one line each at 80 columns
-        await pilot.press("s")
         chart = app.screen.query_one("#box")
+        assert not chart.display, "at 80x24 the losses' chart, until s"
+        await pilot.press("s")
+        assert chart.display and not app.screen.query_one("#loss").display
         assert set(chart.drawn) == {"CPU %", "RAM used %"} | ({"GPU 0 util %", "GPU 0 mem %"} if gpu else set())
         assert chart.drawn["CPU %"][1] == [s.cpu for s in samples(gpu)]
         times = [s.t for s in samples(gpu)]

@@ -10,7 +10,7 @@ from pathlib import Path
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import ContentSwitcher, Footer, Static
+from textual.widgets import Footer, Static
 
 from engine.autoencoder.jobs.train.record import RunRecord
 from engine.autoencoder.runs.log import last_lines
@@ -63,6 +63,8 @@ def run_lines(record: RunRecord, view: RunView, eta: str) -> list[str]:
     return lines
 
 
+TALL = 34
+"""Rows from which the Overview shows the box's chart under the losses' (120x36 does)."""
 LAST_WORDS = 4
 """Console lines shown on the Overview for a job that died or failed."""
 
@@ -104,6 +106,8 @@ class OverviewPane(RunPane):
 
     def __init__(self) -> None:
         super().__init__()
+        self.show_box: bool | None = None
+        """Whether the box's chart is shown, once `s` chose; None: where the pane is TALL rows or more."""
         self._clock = EtaClock()
         """The run's pace as this pane sees it: evaluations included, which epoch times leave out."""
 
@@ -112,9 +116,8 @@ class OverviewPane(RunPane):
         yield Static(NO_RUN, id="status")
         yield WaitLine(id="wait")
         yield Static(id="models")
-        with ContentSwitcher(initial="loss", id="charts"):
-            yield LossChart(id="loss")
-            yield SystemChart(hint="s: losses", id="box")
+        yield LossChart(id="loss")
+        yield SystemChart(hint="s toggles", id="box")
         yield Footer(compact=True)
 
     def action_console(self) -> None:
@@ -123,10 +126,22 @@ class OverviewPane(RunPane):
 
         self.app.push_screen(ConsoleScreen(consoles(self.view)))
 
+    def box_shown(self) -> bool:
+        return self.show_box if self.show_box is not None else self.size.height >= TALL
+
+    def on_resize(self) -> None:
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        """At TALL rows and more both charts, the losses above the box; fewer, one of them."""
+        box = self.box_shown()
+        self.query_one(LossChart).display = self.size.height >= TALL or not box
+        self.query_one(SystemChart).display = box
+
     def action_toggle_chart(self) -> None:
-        """The losses, or the box over the job's time."""
-        switcher = self.query_one(ContentSwitcher)
-        switcher.current = "box" if switcher.current == "loss" else "loss"
+        """The box's chart over the job's time, shown or not (below TALL rows, instead of the losses)."""
+        self.show_box = not self.box_shown()
+        self._lay_out()
 
     def draw(self, view: RunView) -> None:
         record = view.record

@@ -11,7 +11,7 @@ an epoch, a step): after a resume the redone epoch's events appear again, and th
 from __future__ import annotations
 
 import base64
-from dataclasses import MISSING, asdict, dataclass, fields
+from dataclasses import MISSING, asdict, dataclass, field, fields
 
 import numpy as np
 
@@ -59,7 +59,7 @@ class SystemSample:
     ram_avail: float
     ram_total: float
     """The machine's RAM available and in all, MB."""
-    gpus: tuple = ()
+    gpus: list = field(default_factory=list)
     """Per GPU the job uses: index, util %, mem_used and mem_total MB, temp °C, power and power_limit W."""
     gpu_note: str = ""
     """Why GPUs are missing ("no GPU in use", NVML unavailable, a GPU lost); "" when all are there."""

@@ -146,7 +146,7 @@ class Sampler:
             cpu=self.psutil.cpu_percent(None),
             ram_avail=memory.available / MB,
             ram_total=memory.total / MB,
-            gpus=tuple(rows),
+            gpus=rows,
             gpu_note=note,
         )
 
@@ -191,6 +191,6 @@ class Box:
         every = self.gpus.every_gpu()
         rows, note = self.gpus.sample(every) if every else ([], self.gpus.note or "no NVIDIA GPU on this machine")
         return SystemSample(t=time.monotonic(), proc_cpu=0.0, proc_rss=0.0, cpu=self.psutil.cpu_percent(None),
-                            ram_avail=memory.available / MB, ram_total=memory.total / MB, gpus=tuple(rows),
+                            ram_avail=memory.available / MB, ram_total=memory.total / MB, gpus=rows,
                             gpu_note=note)
 

@@ -45,4 +45,10 @@ def fill_form(screen, config_type, stored: dict, names) -> None:
         if name not in stored:
             continue
         value = stored[name]
-        screen.query_one(f"#{widget_id(config_type, name)}").value = form_text(settings[name], tuple(value) if isinstance(value, list) else value)
+        text = form_text(settings[name], tuple(value) if isinstance(value, list) else value)
+        widget = screen.query_one(f"#{widget_id(config_type, name)}")
+        choices = settings[name].choices or settings[name].offered
+        if isinstance(widget, Select) and choices and text not in choices:  # a run's own value, e.g. a user's design
+            labels = settings[name].labels or {}
+            widget.set_options([(labels.get(c, c), c) for c in choices] + [(text, text)])
+        widget.value = text

@@ -134,7 +134,12 @@ def load_adam(optimizer: torch.optim.Adam, state: dict, graphs: bool = False) ->
 
 
 def make_autoencoder(arch: str, latent_dim: int) -> nn.Module:
-    return AUTOENCODERS[arch](latent_dim)
+    """A built-in autoencoder, or the user's design `arch` names (loaded from its run's recorded copy)."""
+    if arch in AUTOENCODERS:
+        return AUTOENCODERS[arch](latent_dim)
+    from engine.autoencoder.designs import build
+
+    return build(arch, latent_dim)
 
 
 def l1_loss(reconstruction: torch.Tensor, target: torch.Tensor) -> torch.Tensor:

@@ -139,6 +139,9 @@ class TrainPane(RunPane):
         device = (f" on {record.started.device} ({record.started.config.get('precision', 'fp32')})"
                   if record.started else "")
         extra = f" · compared with {view.overlay.run_dir.name}" if view.overlay else ""
+        arch = record.started.config.get("arch", "mlp") if record.started else "mlp"
+        if record.started and record.started.config.get("design_sha256"):  # a user's design, as recorded
+            extra += f" · design {arch} (sha256 {record.started.config['design_sha256'][:12]})"
         message = view.ending(record)
         status.update(f"[b]{record.run_dir}[/b]{device}: {state}{extra}" + (f" — {message}" if message else ""))
 

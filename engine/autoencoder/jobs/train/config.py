@@ -11,6 +11,8 @@ from engine.autoencoder import PIXELS
 from engine.autoencoder.settings import DEVICES, PRECISIONS, SettingError, Settings, cuda_count, setting
 
 ARCHITECTURES = ("mlp", "conv")
+DESIGN_SPEC = re.compile(r"^(?P<where>.+\.py|[A-Za-z_][\w.]*):(?P<name>[A-Za-z_]\w*)$")
+"""--arch PATH.py:ClassName or package.module:ClassName: a design of the user's (designs.py)."""
 KMEANS_SCALINGS = ("none", "standard", "unit")
 """How codes are scaled before k-means: as they are, each coordinate to zero mean and unit
 variance, or each code to unit length (k-means then compares directions, as cosine similarity
@@ -30,8 +32,12 @@ class TrainConfig(Settings):
     """The user's three sizes; each is its own model, trained side by side epoch by epoch."""
     epochs: int = setting(10, "epochs (default 10; with --resume, the new total)", flag="--epochs")
     """Passes over the training images per model; ten bring every size near its plateau on full MNIST."""
-    arch: str = setting("mlp", flag="--arch", choices=ARCHITECTURES)
-    """mlp: 784-512-256-d and mirrored; conv: two stride-2 convolutions each way."""
+    arch: str = setting("mlp", "mlp (default), conv, or your design: PATH.py:ClassName or package.module:ClassName "
+                               "(see the README's contract)", flag="--arch", metavar="{mlp,conv,PATH.py:Class}",
+                        placeholder="mlp, conv, or PATH.py:Class")
+    """mlp: 784-512-256-d and mirrored; conv: two stride-2 convolutions each way; or a user's design."""
+    design_sha256: str | None = setting(None)
+    """A user's design: the SHA-256 of its source as recorded in the run (design/<file>)."""
     batch_size: int = setting(256, flag="--batch-size")
     """Images per Adam step: large enough to keep a CPU's matrix units busy, small enough to learn fast."""
     lr: float = setting(1e-3, flag="--lr")
@@ -66,8 +72,9 @@ class TrainConfig(Settings):
         if self.kmeans_scaling not in KMEANS_SCALINGS:
             raise TrainingError(f"The k-means scaling must be one of {', '.join(KMEANS_SCALINGS)}, "
                                 f"not {self.kmeans_scaling!r}.")
-        if self.arch not in ARCHITECTURES:
-            raise TrainingError(f"The architecture must be one of {', '.join(ARCHITECTURES)}, not {self.arch!r}.")
+        if self.arch not in ARCHITECTURES and not DESIGN_SPEC.match(self.arch):
+            raise TrainingError(f"The architecture must be one of {', '.join(ARCHITECTURES)}, or PATH.py:ClassName or "
+                                f"package.module:ClassName, not {self.arch!r}.")
         for name in ("epochs", "batch_size", "eval_every", "judge_epochs"):
             if getattr(self, name) < 1:
                 raise TrainingError(f"{name.replace('_', ' ')} must be at least 1, not {getattr(self, name)}.")

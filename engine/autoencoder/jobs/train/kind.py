@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.autoencoder.jobs.kind import JobKind, Plan
-from engine.autoencoder.jobs.train.config import TrainConfig
+from engine.autoencoder.jobs.train.config import ARCHITECTURES, TrainConfig
 from engine.autoencoder.jobs.train.record import RunRecord
 from engine.autoencoder.runs.lock import RunLock
 from engine.autoencoder.runs.log import RunError, damage_in
@@ -44,11 +44,28 @@ class TrainKind(JobKind):
         config = self.requested(run_dir, config, resume, f"There is no run to resume in {run_dir}.",
                                 f"{run_dir} already holds a run; pass --resume to continue it or choose another run "
                                 "directory.")
-        return Plan(run_dir, (config or TrainConfig()).validated(), resume)
+        config = (config or TrainConfig()).validated()
+        notes = ()
+        if config.arch not in ARCHITECTURES:  # a user's design: checked now, from its file or the run's copy
+            from dataclasses import replace
+
+            from engine.autoencoder import designs
+
+            if resume:
+                note = designs.use(run_dir, config.arch, config.design_sha256)
+                notes = (note,) if note else ()
+            else:
+                config = replace(config, design_sha256=designs.admit(config.arch, config.latent_dims))
+        return Plan(run_dir, config, resume, notes=notes)
 
     def load(self, plan: Plan, data_dir=None):
         from engine.autoencoder.jobs.runner import mnist_on_device
 
+        if plan.config.arch not in ARCHITECTURES and not plan.resume:  # the run keeps the design's source
+            from engine.autoencoder import designs
+
+            designs.keep(plan.run_dir, plan.config.arch)
+            designs.use(plan.run_dir, plan.config.arch, plan.config.design_sha256)  # and trains that copy
         device, data = mnist_on_device(plan.config, data_dir)
         return plan.config.resolved(device), (device, data)
 
@@ -93,6 +110,11 @@ class InsideTrainedRun(JobKind):
         damage = damage_in(run_dir)  # the job works from the checkpoints: a damaged training log is said, not a stop
         notes = () if damage is None else (f"{damage} The {self.noun} needs only the checkpoints and goes on; "
                                            f"bumptui repair {run_dir} mends the log.",)
+        if train.arch not in ARCHITECTURES:  # a user's design, from the run's recorded copy
+            from engine.autoencoder import designs
+
+            note = designs.use(run_dir, train.arch, train.design_sha256)
+            notes += (note,) if note else ()
         return Plan(run_dir, config, resume, train, notes)
 
     def load(self, plan: Plan, data_dir=None):

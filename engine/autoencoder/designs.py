@@ -1,0 +1,248 @@
+"""Autoencoders the user designs, trained and measured like the built-in ones.
+
+`--arch PATH.py:ClassName` or `--arch package.module:ClassName` names a torch.nn.Module built as
+`ClassName(latent_dim=D)`, with `encode(x) -> z` and `decode(z) -> x_hat`: x is [B, 1, 28, 28] in
+[0, 1], z must be [B, D], x_hat [B, 1, 28, 28] or [B, 784] (flattened for the L1 loss and reshaped
+for pictures, never squashed). Anything else is refused before any training with one sentence that
+names the rule broken and the shapes seen (`check`, which builds each latent size and runs a probe
+batch through it).
+
+A run keeps a copy of the design's source file and its SHA-256 (design/<file> in its folder, the
+hash in config.json), and everything that later builds the run's models (resume, sharpen, cluster,
+export, a study's trial) imports that copy, never the file the user may have edited since (a
+difference is said), and never anything from a checkpoint (weights load with weights_only=True).
+Loading a design runs its code, as `python my_ae.py` would; reading a run's logs (watch, report, the
+panes) does not import it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+from torch import nn
+
+from engine.autoencoder.jobs.train.config import DESIGN_SPEC as SPEC
+from engine.autoencoder.mnist import PIXELS, SIDE
+from engine.autoencoder.models import AUTOENCODERS, as_images
+from engine.errors import UserError
+
+DESIGN_DIR = "design"
+"""Where a run keeps the copy of its design's source."""
+PROBE = 4
+"""Images in the probe batch."""
+
+
+class DesignError(UserError):
+    """A design the lab cannot train; the message names the rule it breaks."""
+
+
+@dataclass(frozen=True)
+class Spec:
+    text: str
+    where: str
+    """A .py file's path, or a module's dotted name."""
+    name: str
+
+    @property
+    def is_file(self) -> bool:
+        return self.where.endswith(".py")
+
+
+def is_builtin(arch: str) -> bool:
+    return arch in AUTOENCODERS
+
+
+def parse(arch: str) -> Spec:
+    match = SPEC.match(arch)
+    if match is None:
+        raise DesignError(f"--arch must be one of {', '.join(AUTOENCODERS)}, or PATH.py:ClassName or "
+                          f"package.module:ClassName, not {arch!r}.")
+    return Spec(arch, match["where"], match["name"])
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _module_from_file(path: Path, tag: str):
+    name = f"bumptui_design_{tag}"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    return module
+
+
+def import_class(spec: Spec, source: Path | None = None) -> type:
+    """The class the spec names, from `source` (a run's recorded copy) or from where the spec points."""
+    try:
+        if spec.is_file or source is not None:
+            path = Path(source or spec.where)
+            if not path.is_file():
+                raise DesignError(f"The design file {path} does not exist.")
+            module = _module_from_file(path, sha256(path)[:16])
+        else:
+            module = importlib.import_module(spec.where)
+    except DesignError:
+        raise
+    except ModuleNotFoundError as err:
+        raise DesignError(f"The design {spec.text} cannot be imported: {err}.") from None
+    except Exception as err:  # its code raised while it was imported
+        raise DesignError(f"Importing the design {spec.text} raised {type(err).__name__}: {err}.") from None
+    cls = getattr(module, spec.name, None)
+    if cls is None:
+        raise DesignError(f"The design file {spec.where} has no class {spec.name}.")
+    if not (isinstance(cls, type) and issubclass(cls, nn.Module)):
+        raise DesignError(f"{spec.text} is not a torch.nn.Module class.")
+    for method in ("encode", "decode"):
+        if not callable(getattr(cls, method, None)):
+            raise DesignError(f"{spec.text} has no {method}() method: a design needs encode(x) -> z and decode(z) -> x_hat.")
+    return cls
+
+
+def shape(t) -> str:
+    return f"[{', '.join(map(str, t.shape))}]" if isinstance(t, torch.Tensor) else type(t).__name__
+
+
+def check(cls: type, spec: str, latent_dims) -> None:
+    """Build the design at every latent size and run a probe batch through it: DesignError with the
+    rule broken and the shapes seen, or None."""
+    gen = torch.Generator().manual_seed(0)
+    x = torch.rand(PROBE, 1, SIDE, SIDE, generator=gen)
+    for d in latent_dims:
+        try:
+            model = cls(latent_dim=d)
+        except Exception as err:
+            raise DesignError(f"{spec}(latent_dim={d}) raised {type(err).__name__}: {err}.") from None
+        if not any(p.requires_grad for p in model.parameters()):
+            raise DesignError(f"{spec}(latent_dim={d}) has no trainable parameters.")
+        model.eval()
+        try:
+            with torch.no_grad():
+                z = model.encode(x)
+        except Exception as err:
+            raise DesignError(f"{spec}.encode on a [{PROBE}, 1, 28, 28] batch raised {type(err).__name__}: {err}.") from None
+        if not isinstance(z, torch.Tensor) or tuple(z.shape) != (PROBE, d):
+            raise DesignError(f"{spec}.encode must return [B, D] = [{PROBE}, {d}] for a [{PROBE}, 1, 28, 28] "
+                              f"batch; it returned {shape(z)}.")
+        try:
+            with torch.no_grad():
+                x_hat = model.decode(z)
+        except Exception as err:
+            raise DesignError(f"{spec}.decode on a [{PROBE}, {d}] code raised {type(err).__name__}: {err}.") from None
+        if not isinstance(x_hat, torch.Tensor) or tuple(x_hat.shape) not in ((PROBE, 1, SIDE, SIDE), (PROBE, PIXELS)):
+            raise DesignError(f"{spec}.decode must return [B, 1, 28, 28] or [B, 784] for a [{PROBE}, {d}] code; it "
+                              f"returned {shape(x_hat)}.")
+        if not (torch.isfinite(z).all() and torch.isfinite(x_hat).all()):
+            raise DesignError(f"{spec} gives NaN or infinite values on a probe batch (latent {d}).")
+
+
+class Designed(nn.Module):
+    """A user's design as the lab's models look: forward = decode(encode(x)), the reconstruction
+    flattened to [B, 784], the input handed over as [B, 1, 28, 28]."""
+
+    def __init__(self, inner: nn.Module, latent_dim: int) -> None:
+        super().__init__()
+        self.inner = inner
+        self.latent_dim = latent_dim
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        return self.inner.encode(as_images(x))
+
+    def decode(self, z: torch.Tensor) -> torch.Tensor:
+        out = self.inner.decode(z)
+        return out.reshape(len(out), PIXELS)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.decode(self.encode(x))
+
+
+LOADED: dict[str, type] = {}
+"""The designs this process has loaded, by their --arch text (from a run's recorded copy)."""
+
+
+def build(arch: str, latent_dim: int) -> nn.Module:
+    """The model `arch` names: a built-in, or a design loaded in this process (`use`)."""
+    if arch in AUTOENCODERS:
+        return AUTOENCODERS[arch](latent_dim)
+    if arch not in LOADED:
+        raise DesignError(f"The design {arch} has not been loaded from its run's recorded copy.")
+    return Designed(LOADED[arch](latent_dim=latent_dim), latent_dim)
+
+
+def recorded(run_dir: Path, spec: Spec) -> Path:
+    """Where run_dir keeps its copy of the design's source."""
+    name = Path(spec.where).name if spec.is_file else spec.where.split(".")[-1] + ".py"
+    return Path(run_dir) / DESIGN_DIR / name
+
+
+def source_of(spec: Spec) -> Path:
+    """The file a spec's class comes from now (a module's file for package.module:Class)."""
+    if spec.is_file:
+        return Path(spec.where)
+    try:
+        found = importlib.util.find_spec(spec.where)
+    except ModuleNotFoundError as err:  # its package is not there
+        raise DesignError(f"The design {spec.text} cannot be imported: {err}.") from None
+    if found is None or not found.origin or not found.origin.endswith(".py"):
+        raise DesignError(f"The design module {spec.where} cannot be found, or is not a .py file.")
+    return Path(found.origin)
+
+
+def admit(arch: str, latent_dims) -> str:
+    """A new run's design checked from where the user keeps it (import, build, probe): its SHA-256."""
+    spec = parse(arch)
+    source = source_of(spec)
+    check(import_class(spec, source), spec.text, latent_dims)
+    return sha256(source)
+
+
+def keep(run_dir: Path, arch: str) -> Path:
+    """Copy the design's source into the run (atomically); the copy's path."""
+    spec = parse(arch)
+    target = recorded(run_dir, spec)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    shutil.copyfile(source_of(spec), tmp)
+    os.replace(tmp, target)
+    return target
+
+
+def use(run_dir: Path, arch: str, expected_sha: str | None) -> str | None:
+    """Load the run's design from its recorded copy, for this process; a note when the user's file
+    now differs from it (the recorded copy is what is used), else None. Built-ins: nothing to do."""
+    if is_builtin(arch):
+        return None
+    spec = parse(arch)
+    copy = recorded(run_dir, spec)
+    if not copy.is_file():
+        raise DesignError(f"{run_dir} records the design {arch} but not its source ({copy} is missing); put the "
+                          "file back there to use the run.")
+    digest = sha256(copy)
+    if expected_sha and digest != expected_sha:
+        raise DesignError(f"{copy} is not the design the run was trained with (its SHA-256 differs from the "
+                          "one in config.json); put the recorded file back.")
+    LOADED[arch] = import_class(spec, copy)
+    try:
+        current = source_of(spec)
+    except DesignError:
+        return None
+    if current.is_file() and sha256(current) != digest:
+        return (f"{current} differs from the copy recorded with {run_dir} ({copy}); the recorded copy is used, "
+                "as the run was trained.")
+    return None
+

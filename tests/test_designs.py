@@ -1,0 +1,149 @@
+"""Your own designs in the lab: an autoencoder the lab has never seen, named by --arch, is trained,
+clustered, sharpened and compared like the built-ins, from the copy the run keeps of its source; a
+design that breaks the contract is refused before any training in one sentence."""
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from engine.autoencoder.runs.log import read_events
+from tests.conftest import ROOT, in_process, one_sentence
+
+EXAMPLES = ROOT / "examples" / "designs"
+TINY = ["--epochs", "1", "--subset", "300", "--batch-size", "64", "--eval-every", "9"]
+
+GOOD = """
+import torch
+from torch import nn
+
+class AE(nn.Module):
+    def __init__(self, latent_dim):
+        super().__init__()
+        self.enc = nn.Linear(784, latent_dim)
+        self.dec = nn.Linear(latent_dim, 784)
+    def encode(self, x):
+        return self.enc(x.reshape(len(x), 784))
+    def decode(self, z):
+        return self.dec(z)
+"""
+
+BROKEN = {  # the class body (or file) -> the words of its one sentence
+    "not_module": ("class AE:\n    def encode(self, x): pass\n    def decode(self, z): pass",
+                   "is not a torch.nn.Module class"),
+    "no_decode": (GOOD.replace("def decode", "def undecode"), "has no decode() method"),
+    "raises": (GOOD.replace("super().__init__()", "super().__init__(); raise ValueError('no 256 here')"),
+               "AE(latent_dim=2) raised ValueError: no 256 here"),
+    "z_shape": (GOOD.replace("return self.enc(x.reshape(len(x), 784))", "return self.enc(x.reshape(len(x), 784))[:, :1]"),
+                "encode must return [B, D] = [4, 2] for a [4, 1, 28, 28] batch; it returned [4, 1]"),
+    "x_hat_shape": (GOOD.replace("return self.dec(z)", "return self.dec(z)[:, :100]"),
+                    "decode must return [B, 1, 28, 28] or [B, 784] for a [4, 2] code; it returned [4, 100]"),
+    "nan": (GOOD.replace("return self.dec(z)", "return self.dec(z) * float('nan')"), "gives NaN or infinite values"),
+    "frozen": (GOOD.replace("super().__init__()\n", "super().__init__()\n        self.requires_grad_(False)\n")
+               .replace("self.dec = nn.Linear(latent_dim, 784)", "self.dec = nn.Linear(latent_dim, 784)\n"
+                        "        self.requires_grad_(False)"), "has no trainable parameters"),
+    "syntax": ("class AE(:\n", "raised SyntaxError"),
+}
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+@pytest.mark.parametrize("name", list(BROKEN))
+def test_a_design_that_breaks_the_contract_is_one_sentence_before_any_training(tmp_path, capsys, name):
+    text, words = BROKEN[name]
+    design = write(tmp_path, name, text)
+    run = tmp_path / "run"
+    result = in_process(capsys, "train", "--arch", f"{design}:AE", "--latent", "2", "16", "--run-dir", str(run), *TINY)
+    one_sentence(result, words)
+    assert not run.exists(), "refused before anything is written"
+
+
+@pytest.mark.parametrize("arch, words", [
+    ("{tmp}/missing.py:AE", "The design file {tmp}/missing.py does not exist"),
+    ("{good}:Other", "has no class Other"),
+    ("no_such_package.module:AE", "cannot be imported: No module named 'no_such_package'"),
+    ("{good}", "PATH.py:ClassName or package.module:ClassName"),
+])
+def test_where_a_design_is_named_wrong_is_one_sentence(tmp_path, capsys, arch, words):
+    good = write(tmp_path, "good", GOOD)
+    arch = arch.format(tmp=tmp_path, good=good)
+    result = in_process(capsys, "train", "--arch", arch, "--latent", "2", "--run-dir", str(tmp_path / "run"), *TINY)
+    one_sentence(result, words.format(tmp=tmp_path, good=good))
+
+
+def test_an_example_design_trains_clusters_sharpens_and_compares_from_its_recorded_copy(runs_root, tmp_path, capsys):
+    design = tmp_path / "small_conv.py"
+    shutil.copy(EXAMPLES / "small_conv.py", design)
+    run = runs_root / "designed-small-conv"
+    shutil.rmtree(run, ignore_errors=True)
+    trained = in_process(capsys, "train", "--arch", f"{design}:SmallConv", "--latent", "2", "16", "--run-dir", str(run),
+                         "--json", *TINY)
+    assert trained.returncode == 0, trained.stderr
+    from engine.autoencoder.designs import sha256
+
+    assert (run / "design" / "small_conv.py").read_bytes() == design.read_bytes()
+    started = read_events(run)[0]
+    assert started.config["arch"] == f"{design}:SmallConv" and started.config["design_sha256"] == sha256(design)
+    # the user edits the file so that it no longer even imports: the run goes on from its copy, and says so
+    design.write_text("raise RuntimeError('half-edited')\n")
+    for args in (["cluster", str(run), "--method", "kmeans", "--seeds", "1", "--json"],
+                 ["sharpen", str(run), "--epochs", "1", "--dis-epochs", "1", "--json"],
+                 ["train", "--resume", "--epochs", "2", "--run-dir", str(run), "--json"]):
+        result = in_process(capsys, *args)
+        assert result.returncode == 0, (args, result.stderr)
+        assert f"{design} differs from the copy recorded with {run}" in result.stderr, args
+    compared = in_process(capsys, "compare", str(run))
+    assert compared.returncode == 0 and (run / "sharpen" / "compare-latent-16.png").is_file()
+    import json
+
+    summary = json.loads(result.stdout)
+    assert summary["models"]["16"]["epochs"] == 2 and summary["models"]["16"]["test_l1"] < 0.3
+
+
+def test_a_flat_decoder_design_trains_and_its_pictures_are_digits(runs_root, capsys):
+    from engine.autoencoder.jobs.train.record import RunRecord
+
+    run = runs_root / "designed-flat"
+    shutil.rmtree(run, ignore_errors=True)
+    result = in_process(capsys, "train", "--arch", f"{EXAMPLES / 'flat_mlp.py'}:FlatMlp", "--latent", "2",
+                        "--run-dir", str(run), *TINY)
+    assert result.returncode == 0, result.stderr
+    record = RunRecord.read(run)
+    shown = record.reconstruction(2, 1)
+    from engine.autoencoder.runs.events import decode_images
+
+    images = decode_images(shown.images)
+    assert images.shape == (20, 28, 28) and images.std() > 5, "its [B, 784] output drawn as 28x28 digits"
+
+
+def test_watching_a_run_with_a_user_design_imports_nothing_of_it(runs_root, capsys):
+    run = runs_root / "designed-watched"
+    shutil.rmtree(run, ignore_errors=True)
+    assert in_process(capsys, "train", "--arch", f"{EXAMPLES / 'flat_mlp.py'}:FlatMlp", "--latent", "2",
+                      "--run-dir", str(run), *TINY).returncode == 0
+    code = textwrap.dedent(f"""
+        import asyncio, sys
+        from pathlib import Path
+        from tui.app import BumptuiApp
+        app = BumptuiApp(watch=Path({str(run)!r}), runs_root=Path({str(run.parent)!r}))
+        async def main():
+            async with app.run_test(size=(80, 24)) as pilot:
+                for key in ("8", "2", "5", "3", "4", "6"):
+                    await pilot.press(key)
+                    await pilot.pause()
+                assert app.record is not None and app.record.latents == [2]
+        asyncio.run(main())
+        print("\\n".join(sys.modules))
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert not [m for m in out.stdout.split() if m.startswith("bumptui_design_")], "the design's code stays unrun"
+    report = in_process(capsys, "report", str(run))
+    assert report.returncode == 0 and "latent 2" in report.stdout

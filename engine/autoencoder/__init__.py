@@ -6,3 +6,7 @@ checkpoints, the Record base); jobs/ runs them: one kind interface, one runner, 
 SIDE = 28
 """An MNIST digit is SIDE x SIDE pixels."""
 PIXELS = SIDE * SIDE
+
+DESIGN_SPEC = r"^(?P<where>.+\.py|[A-Za-z_][\w.]*):(?P<name>[A-Za-z_]\w*)$"
+"""--arch PATH.py:ClassName or package.module:ClassName: an autoencoder of the user's (designs.py)."""
+

@@ -21,6 +21,7 @@ import hashlib
 import importlib
 import importlib.util
 import os
+import re
 import shutil
 import sys
 from dataclasses import dataclass
@@ -29,11 +30,12 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from engine.autoencoder.jobs.train.config import DESIGN_SPEC as SPEC
+from engine.autoencoder import DESIGN_SPEC
 from engine.autoencoder.mnist import PIXELS, SIDE
 from engine.autoencoder.models import AUTOENCODERS, as_images
 from engine.errors import UserError
 
+SPEC = re.compile(DESIGN_SPEC)
 DESIGN_DIR = "design"
 """Where a run keeps the copy of its design's source."""
 PROBE = 4

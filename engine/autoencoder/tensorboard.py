@@ -178,6 +178,7 @@ def test_codes(run_dir: Path, record, data_dir=None):
     size in EMBEDDED that the run trained and has a checkpoint of."""
     import torch
 
+    from engine.autoencoder.designs import use
     from engine.autoencoder.jobs.train.kind import checkpoint_path
     from engine.autoencoder.jobs.train.config import TrainConfig
     from engine.autoencoder.mnist import load_mnist
@@ -189,6 +190,7 @@ def test_codes(run_dir: Path, record, data_dir=None):
     if not wanted:
         return
     config = TrainConfig.from_dict(record.started.config)
+    use(run_dir, config.arch, config.design_sha256)  # a user's design: from the run's recorded copy
     mnist = load_mnist(data_dir)
     x = torch.from_numpy(mnist.test_images.copy())  # the file's array is read-only
     for d in wanted:

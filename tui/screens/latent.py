@@ -131,7 +131,7 @@ class LatentPane(EpochPane):
 
     def _compute(self, key: tuple):
         from engine.autoencoder.jobs.train.projection import project
-        from engine.autoencoder.runs.log import RunError
+        from engine.errors import UserError
 
         run_dir, latent, mtime = key
         if mtime is None:
@@ -139,7 +139,7 @@ class LatentPane(EpochPane):
                          "(a run recorded without its checkpoints). p and c go back to the recorded PCA view.")
         try:
             return key, project(run_dir, latent)
-        except (RunError, ValueError) as err:
+        except (UserError, ValueError) as err:
             return key, f"Latent-{latent} model: {err}"
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -7,12 +7,12 @@ import math
 import re
 from dataclasses import dataclass
 
+from engine import autoencoder
 from engine.autoencoder import PIXELS
 from engine.autoencoder.settings import DEVICES, PRECISIONS, SettingError, Settings, cuda_count, setting
 
 ARCHITECTURES = ("mlp", "conv")
-DESIGN_SPEC = re.compile(r"^(?P<where>.+\.py|[A-Za-z_][\w.]*):(?P<name>[A-Za-z_]\w*)$")
-"""--arch PATH.py:ClassName or package.module:ClassName: a design of the user's (designs.py)."""
+DESIGN_SPEC = re.compile(autoencoder.DESIGN_SPEC)
 KMEANS_SCALINGS = ("none", "standard", "unit")
 """How codes are scaled before k-means: as they are, each coordinate to zero mean and unit
 variance, or each code to unit length (k-means then compares directions, as cosine similarity

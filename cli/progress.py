@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from dataclasses import asdict
 
-from engine.autoencoder.runs.events import Done, Failed, JobStarted, Stopped, SystemSample
+from engine.autoencoder.runs.events import Done, Failed, JobStarted, Notice, Stopped, SystemSample
 from engine.autoencoder.runs.log import METRICS
 
 PLAIN_LINE_EVERY_S = 5.0
@@ -161,6 +161,8 @@ class Progress:
             print(line, file=sys.stderr, flush=True)
 
     def _line(self, event) -> str:
+        if isinstance(event, Notice):
+            return f"bumptui: note: {event.message}"
         if isinstance(event, Stopped):
             return event.reason
         if isinstance(event, Failed):

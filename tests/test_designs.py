@@ -147,3 +147,26 @@ def test_watching_a_run_with_a_user_design_imports_nothing_of_it(runs_root, caps
     assert not [m for m in out.stdout.split() if m.startswith("bumptui_design_")], "the design's code stays unrun"
     report = in_process(capsys, "report", str(run))
     assert report.returncode == 0 and "latent 2" in report.stdout
+
+
+def test_a_step_cuda_cannot_capture_trains_eagerly_and_says_so_once(runs_root, capsys, monkeypatch):
+    # No GPU here: the capture's failure is what TrainStep records when torch.cuda.graph raises.
+    from engine.autoencoder import training
+    from engine.autoencoder.runs.events import Notice
+
+    real = training.TrainStep.__call__
+
+    def uncapturable(self, train_x, batch):
+        self.graph_error = "RuntimeError: operation not permitted when stream is capturing"
+        return real(self, train_x, batch)
+
+    monkeypatch.setattr(training.TrainStep, "__call__", uncapturable)
+    run = runs_root / "designed-eager"
+    shutil.rmtree(run, ignore_errors=True)
+    result = in_process(capsys, "train", "--arch", f"{EXAMPLES / 'flat_mlp.py'}:FlatMlp", "--latent", "2",
+                        "--run-dir", str(run), *TINY[:1], "2", *TINY[2:])
+    assert result.returncode == 0, result.stderr
+    notes = [e.message for e in read_events(run) if isinstance(e, Notice)]
+    assert notes == ["latent 2: its step could not be captured as a CUDA graph (RuntimeError: operation not "
+                     "permitted when stream is capturing); it trains eagerly, a little slower, with the same numbers"]
+    assert result.stderr.count("bumptui: note: latent 2: its step could not be captured") == 1

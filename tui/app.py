@@ -263,6 +263,8 @@ class BumptuiApp(CurrentRun, App):
         self.workers.cancel_group(self, JOB)  # the batch loop sees it within one batch
 
     def on_job_event(self, message: JobEvent) -> None:
+        if type(message.event).__name__ == "Notice":  # said as it happens, and kept in the log
+            self.notify(message.event.message, severity="warning", timeout=10)
         record = self.records.get(message.kind)
         if record is not None and record.run_dir == message.run_dir:
             record.add(message.event)

@@ -45,6 +45,13 @@ class Failed:
 
 
 @event
+class Notice:
+    """Something a user should know that does not stop the job (a design trained eagerly, ...)."""
+
+    message: str
+
+
+@event
 class SystemSample:
     """The box while a job runs (runs/system.py): every few seconds, beside the job's own events."""
 

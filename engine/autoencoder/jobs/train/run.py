@@ -22,7 +22,7 @@ from engine.autoencoder.mnist import SIDE
 from engine.autoencoder.models import as_float, as_uint8_digits, load_adam, make_autoencoder, model_seed
 from engine.autoencoder.runs import pictures
 from engine.autoencoder.runs.checkpoint import Checkpoint, save_checkpoint
-from engine.autoencoder.runs.events import Done, Failed, Stopped
+from engine.autoencoder.runs.events import Done, Failed, Notice, Stopped
 from engine.autoencoder.runs.rundir import judge_path
 from engine.autoencoder.training import SNAPSHOT_SIZE, TrainStep, encode_and_score, project_2d, train_epoch
 
@@ -38,6 +38,7 @@ class Model:
         self.latent = latent
         self.net = make_autoencoder(config.arch, latent).to(device)
         self.step = TrainStep.for_model(self.net, config.lr, config.precision)
+        self.said_eager = False
         self.optimizer = self.step.optimizer
         self.generator = torch.Generator().manual_seed(model_seed(config.seed, latent))
         self.epoch = 0
@@ -90,6 +91,10 @@ def train(plan: Plan, device, data: DeviceData, job) -> dict | None:
             if train_l1 is None:
                 return Stopped(f"stopped during epoch {epoch} of the latent-{m.latent} model; --resume continues "
                                   f"from epoch {m.epoch + 1}")
+            if m.step.graph_error and not m.said_eager:  # a design whose step CUDA cannot capture: said once
+                m.said_eager = True
+                emit(Notice(f"latent {m.latent}: its step could not be captured as a CUDA graph "
+                            f"({m.step.graph_error}); it trains eagerly, a little slower, with the same numbers"))
             m.epoch = epoch
             scoring.after_epoch(m, train_l1, time.perf_counter() - start)
             save_checkpoint(m.checkpoint(), checkpoint_path(run_dir, m.latent))

@@ -2,6 +2,7 @@
 clustered, sharpened and compared like the built-ins, from the copy the run keeps of its source; a
 design that breaks the contract is refused before any training in one sentence."""
 
+import json
 import shutil
 import subprocess
 import sys
@@ -94,15 +95,17 @@ def test_an_example_design_trains_clusters_sharpens_and_compares_from_its_record
     # the user edits the file so that it no longer even imports: the run goes on from its copy, and says so
     design.write_text("raise RuntimeError('half-edited')\n")
     for args in (["cluster", str(run), "--method", "kmeans", "--seeds", "1", "--json"],
-                 ["sharpen", str(run), "--epochs", "1", "--dis-epochs", "1", "--json"],
+                 ["sharpen", str(run), "--epochs", "1", "--dis-epochs", "1", "--json",
+                  "--dis-net", f"{EXAMPLES / 'pooled_dis.py'}:PooledDis"],
                  ["train", "--resume", "--epochs", "2", "--run-dir", str(run), "--json"]):
         result = in_process(capsys, *args)
         assert result.returncode == 0, (args, result.stderr)
         assert f"{design} differs from the copy recorded with {run}" in result.stderr, args
+    assert (run / "sharpen" / "design" / "pooled_dis.py").read_bytes() == (EXAMPLES / "pooled_dis.py").read_bytes()
+    sharpened = json.loads(in_process(capsys, "sharpen", str(run), "--resume", "--epochs", "2", "--json").stdout)
+    assert {m["epochs"] for m in sharpened["models"]["16"].values() if "epochs" in m} >= {2}, "resumed with its dis_net"
     compared = in_process(capsys, "compare", str(run))
     assert compared.returncode == 0 and (run / "sharpen" / "compare-latent-16.png").is_file()
-    import json
-
     summary = json.loads(result.stdout)
     assert summary["models"]["16"]["epochs"] == 2 and summary["models"]["16"]["test_l1"] < 0.3
 
@@ -170,3 +173,20 @@ def test_a_step_cuda_cannot_capture_trains_eagerly_and_says_so_once(runs_root, c
     assert notes == ["latent 2: its step could not be captured as a CUDA graph (RuntimeError: operation not "
                      "permitted when stream is capturing); it trains eagerly, a little slower, with the same numbers"]
     assert result.stderr.count("bumptui: note: latent 2: its step could not be captured") == 1
+
+
+@pytest.mark.parametrize("body, words", [
+    ("class D(nn.Module):\n    def __init__(self, width):\n        super().__init__()",
+     "D() raised TypeError"),
+    ("class D(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.l = nn.Linear(784, 2)\n"
+     "    def forward(self, x):\n        return self.l(x.reshape(len(x), 784))",
+     "must return one logit per image, [B] or [B, 1] = [4] or [4, 1], for a [4, 1, 28, 28] batch; it returned [4, 2]"),
+])
+def test_a_dis_net_design_that_breaks_the_contract_is_one_sentence(runs_root, tmp_path, capsys, body, words):
+    design = write(tmp_path, "dis", "import torch\nfrom torch import nn\n\n" + body + "\n")
+    run = runs_root / "designed-dis-refused"
+    if not run.exists():
+        assert in_process(capsys, "train", "--latent", "2", "--run-dir", str(run), *TINY).returncode == 0
+    one_sentence(in_process(capsys, "sharpen", str(run), "--dis-net", f"{design}:D"), words)
+    assert not (run / "sharpen").exists(), "refused before anything is written"
+

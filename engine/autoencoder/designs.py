@@ -90,7 +90,12 @@ def _module_from_file(path: Path, tag: str):
 
 
 def import_class(spec: Spec, source: Path | None = None) -> type:
-    """The class the spec names, from `source` (a run's recorded copy) or from where the spec points."""
+    """The autoencoder class the spec names, from `source` (a run's recorded copy) or from where the
+    spec points: a Module with encode and decode."""
+    return _imported(spec, source, methods=("encode", "decode"))
+
+
+def _imported(spec: Spec, source: Path | None, methods: tuple[str, ...]) -> type:
     try:
         if spec.is_file or source is not None:
             path = Path(source or spec.where)
@@ -110,7 +115,7 @@ def import_class(spec: Spec, source: Path | None = None) -> type:
         raise DesignError(f"The design file {spec.where} has no class {spec.name}.")
     if not (isinstance(cls, type) and issubclass(cls, nn.Module)):
         raise DesignError(f"{spec.text} is not a torch.nn.Module class.")
-    for method in ("encode", "decode"):
+    for method in methods:
         if not callable(getattr(cls, method, None)):
             raise DesignError(f"{spec.text} has no {method}() method: a design needs encode(x) -> z and decode(z) -> x_hat.")
     return cls
@@ -153,6 +158,65 @@ def check(cls: type, spec: str, latent_dims) -> None:
             raise DesignError(f"{spec} gives NaN or infinite values on a probe batch (latent {d}).")
 
 
+BUILTIN_DIS = "dcgan"
+"""The lab's own dis_net (sharpening/dis_net.py)."""
+
+
+def check_dis(cls: type, spec: str) -> None:
+    """A dis_net design built with no arguments and given a probe batch: one logit per image."""
+    try:
+        model = cls()
+    except Exception as err:
+        raise DesignError(f"{spec}() raised {type(err).__name__}: {err}.") from None
+    if not isinstance(model, nn.Module):
+        raise DesignError(f"{spec} is not a torch.nn.Module class.")
+    if not any(p.requires_grad for p in model.parameters()):
+        raise DesignError(f"{spec}() has no trainable parameters.")
+    x = torch.rand(PROBE, 1, SIDE, SIDE, generator=torch.Generator().manual_seed(0))
+    model.eval()
+    try:
+        with torch.no_grad():
+            out = model(x)
+    except Exception as err:
+        raise DesignError(f"{spec} on a [{PROBE}, 1, 28, 28] batch raised {type(err).__name__}: {err}.") from None
+    if not isinstance(out, torch.Tensor) or tuple(out.shape) not in ((PROBE,), (PROBE, 1)):
+        raise DesignError(f"{spec} must return one logit per image, [B] or [B, 1] = [{PROBE}] or [{PROBE}, 1], for a "
+                          f"[{PROBE}, 1, 28, 28] batch; it returned {shape(out)}.")
+    if not torch.isfinite(out).all():
+        raise DesignError(f"{spec} gives NaN or infinite values on a probe batch.")
+
+
+def admit_dis(spec_text: str) -> str:
+    """A new sharpening's dis_net design checked from where the user keeps it: its SHA-256."""
+    spec = parse(spec_text)
+    source = source_of(spec)
+    cls = _imported(spec, source, methods=())
+    check_dis(cls, spec.text)
+    return sha256(source)
+
+
+class DesignedDis(nn.Module):
+    """A user's dis_net as the lab's: images of any layout in, one logit per image out, [B]."""
+
+    def __init__(self, inner: nn.Module) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.inner(as_images(x)).reshape(len(x))
+
+
+def make_dis(spec: str) -> nn.Module:
+    """The lab's dis_net, or the user's design (loaded with `use` from the sharpening's copy)."""
+    if spec == BUILTIN_DIS:
+        from engine.autoencoder.sharpening.dis_net import DisNet
+
+        return DisNet()
+    if spec not in LOADED:
+        raise DesignError(f"The dis_net design {spec} has not been loaded from its sharpening's recorded copy.")
+    return DesignedDis(LOADED[spec]())
+
+
 class Designed(nn.Module):
     """A user's design as the lab's models look: forward = decode(encode(x)), the reconstruction
     flattened to [B, 784], the input handed over as [B, 1, 28, 28]."""
@@ -186,10 +250,10 @@ def build(arch: str, latent_dim: int) -> nn.Module:
     return Designed(LOADED[arch](latent_dim=latent_dim), latent_dim)
 
 
-def recorded(run_dir: Path, spec: Spec) -> Path:
-    """Where run_dir keeps its copy of the design's source."""
+def recorded(folder: Path, spec: Spec) -> Path:
+    """Where a run (or the job inside it that uses the design: sharpen/) keeps its copy of the source."""
     name = Path(spec.where).name if spec.is_file else spec.where.split(".")[-1] + ".py"
-    return Path(run_dir) / DESIGN_DIR / name
+    return Path(folder) / DESIGN_DIR / name
 
 
 def source_of(spec: Spec) -> Path:
@@ -213,10 +277,10 @@ def admit(arch: str, latent_dims) -> str:
     return sha256(source)
 
 
-def keep(run_dir: Path, arch: str) -> Path:
-    """Copy the design's source into the run (atomically); the copy's path."""
+def keep(folder: Path, arch: str) -> Path:
+    """Copy the design's source into the run's folder (atomically); the copy's path."""
     spec = parse(arch)
-    target = recorded(run_dir, spec)
+    target = recorded(folder, spec)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
     shutil.copyfile(source_of(spec), tmp)
@@ -224,27 +288,28 @@ def keep(run_dir: Path, arch: str) -> Path:
     return target
 
 
-def use(run_dir: Path, arch: str, expected_sha: str | None) -> str | None:
-    """Load the run's design from its recorded copy, for this process; a note when the user's file
-    now differs from it (the recorded copy is what is used), else None. Built-ins: nothing to do."""
-    if is_builtin(arch):
+def use(folder: Path, arch: str, expected_sha: str | None, methods: tuple[str, ...] = ("encode", "decode")) -> str | None:
+    """Load a run's design from the copy recorded in `folder` (the run's, or sharpen/ for a dis_net),
+    for this process; a note when the user's file now differs from it (the recorded copy is what is
+    used), else None. Built-ins: nothing to do. `methods`: what the class must have (none for a dis_net)."""
+    if is_builtin(arch) or arch == BUILTIN_DIS:
         return None
     spec = parse(arch)
-    copy = recorded(run_dir, spec)
+    copy = recorded(folder, spec)
     if not copy.is_file():
-        raise DesignError(f"{run_dir} records the design {arch} but not its source ({copy} is missing); put the "
+        raise DesignError(f"{folder} records the design {arch} but not its source ({copy} is missing); put the "
                           "file back there to use the run.")
     digest = sha256(copy)
     if expected_sha and digest != expected_sha:
         raise DesignError(f"{copy} is not the design the run was trained with (its SHA-256 differs from the "
                           "one in config.json); put the recorded file back.")
-    LOADED[arch] = import_class(spec, copy)
+    LOADED[arch] = _imported(spec, copy, methods)
     try:
         current = source_of(spec)
     except DesignError:
         return None
     if current.is_file() and sha256(current) != digest:
-        return (f"{current} differs from the copy recorded with {run_dir} ({copy}); the recorded copy is used, "
+        return (f"{current} differs from the copy recorded with {folder} ({copy}); the recorded copy is used, "
                 "as the run was trained.")
     return None
 

@@ -42,10 +42,11 @@ def real_vs_blurred_batch(clear: torch.Tensor, generator: torch.Generator, kerne
 
 def train_dis_net(train_x: torch.Tensor, epochs: int = 1, batch_size: int = 128, lr: float = 2e-4, seed: int = 0,
                   kernel_size: int = BLUR_KERNEL, sigma: tuple[float, float] = BLUR_SIGMA,
-                  cancel: threading.Event | None = None) -> DisNet | None:
-    """dis_net trained on uint8 images (n, 784); None if cancelled. Adam with DCGAN's betas."""
+                  cancel: threading.Event | None = None, make=None) -> DisNet | None:
+    """dis_net trained on uint8 images (n, 784); None if cancelled. Adam with DCGAN's betas. `make`
+    builds it (a user's design); the lab's DisNet by default."""
     torch.manual_seed(seed)
-    dis = DisNet().to(train_x.device)
+    dis = (make or DisNet)().to(train_x.device)
     optimizer = adam(dis, lr, DCGAN_BETAS)
     generator = torch.Generator().manual_seed(seed)  # the order and the blur's draws
     loss_fn = nn.BCEWithLogitsLoss()

@@ -4,8 +4,10 @@ once (see settings.py). Importable without torch, so forms can check a request c
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
+from engine.autoencoder import DESIGN_SPEC
 from engine.autoencoder.settings import PRECISIONS, SettingError, Settings, check_models, setting
 from engine.autoencoder.sharpening import BLUR_KERNEL, BLUR_SIGMA
 STRATEGIES = (1, 2)
@@ -78,6 +80,12 @@ class SharpenConfig(Settings):
     as give it at least MIN_DIS_UPDATES updates (one epoch of full MNIST)."""
     seed: int = setting(0, flag="--seed")
     """Seeds dis_net, the order of the batches (the same for every strategy of a model) and the blur."""
+    dis_net: str = setting("dcgan", "dis_net: dcgan (default, the lab's), or your design PATH.py:ClassName or "
+                                    "package.module:ClassName (see the README)", flag="--dis-net",
+                           metavar="{dcgan,PATH.py:Class}")
+    """The discriminator: the lab's DCGAN-like CNN, or a user's class built with no arguments."""
+    dis_sha256: str | None = setting(None)
+    """A user's dis_net: the SHA-256 of its source as recorded in sharpen/design/."""
     precision: str = setting("auto", "G's and D's forward passes: auto (bf16 where the hardware has it), fp32 or "
                                      "bf16", flag="--precision", choices=PRECISIONS, label="dtype",
                              stored_before="fp32")
@@ -105,6 +113,9 @@ class SharpenConfig(Settings):
         lo, hi = self.blur_sigma
         if not (math.isfinite(lo) and math.isfinite(hi) and 0 < lo <= hi <= 10):
             raise SharpenError(f"The blur sigma range must satisfy 0 < low <= high <= 10, not {lo} to {hi}.")
+        if self.dis_net != "dcgan" and not re.match(DESIGN_SPEC, self.dis_net):
+            raise SharpenError(f"--dis-net must be dcgan, or PATH.py:ClassName or package.module:ClassName, not "
+                               f"{self.dis_net!r}.")
         check_models(self.latent_dims, run_latents, SharpenError)
         return self
 

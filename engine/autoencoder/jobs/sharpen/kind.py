@@ -30,6 +30,30 @@ class SharpenKind(InsideTrainedRun):
     record = SharpenRecord
     watch_hint = ", then key 7"
 
+    def prepare(self, run_dir: Path, config, resume: bool) -> Plan:
+        """As for any job inside a run; a dis_net of the user's is checked now (a new sharpening) or
+        loaded from the sharpening's recorded copy (resuming)."""
+        plan = super().prepare(run_dir, config, resume)
+        spec = plan.config.dis_net
+        if spec == "dcgan":
+            return plan
+        from dataclasses import replace
+
+        from engine.autoencoder import designs
+
+        if resume:
+            note = designs.use(self.folder(run_dir), spec, plan.config.dis_sha256, methods=())
+            return replace(plan, notes=plan.notes + ((note,) if note else ()))
+        return plan.with_config(replace(plan.config, dis_sha256=designs.admit_dis(spec)))
+
+    def load(self, plan: Plan, data_dir=None):
+        if plan.config.dis_net != "dcgan" and not plan.resume:  # the sharpening keeps its dis_net's source
+            from engine.autoencoder import designs
+
+            designs.keep(self.folder(plan.run_dir), plan.config.dis_net)
+            designs.use(self.folder(plan.run_dir), plan.config.dis_net, plan.config.dis_sha256, methods=())
+        return super().load(plan, data_dir)
+
     def run(self, plan: Plan, loaded, job) -> dict | None:
         from engine.autoencoder.jobs.sharpen.run import sharpen
 

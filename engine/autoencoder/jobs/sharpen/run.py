@@ -38,6 +38,7 @@ from engine.autoencoder.runs.events import Done, Failed, Stopped
 from engine.autoencoder.runs.rundir import judge_path
 from engine.autoencoder.sharpening import DCGAN_BETAS
 from engine.autoencoder.sharpening.comparison import CONTROL, PLAIN, PairKey, model_name
+from engine.autoencoder.designs import make_dis
 from engine.autoencoder.sharpening.dis_net import DisNet, dis_accuracy, train_dis_net
 from engine.autoencoder.sharpening.strategies import Pair, StepLosses, evaluate, sharpen_epoch
 
@@ -115,7 +116,8 @@ def _trained_scorer(plan: Plan, data, pairs: list[SharpenedModel], cancel) -> Di
     None when stopped."""
     train, config = plan.run_config, plan.config
     scorer = train_dis_net(data.train_x, config.dis_epochs_for(len(data.train_x), train.batch_size),
-                           train.batch_size, config.d_lr, config.seed, config.blur_kernel, config.blur_sigma, cancel)
+                           train.batch_size, config.d_lr, config.seed, config.blur_kernel, config.blur_sigma, cancel,
+                           make=lambda: make_dis(config.dis_net))
     if scorer is not None:
         save_checkpoint(Checkpoint("dis_net", {"dis_net": scorer.state_dict()}), scorer_path(plan.run_dir))
         for p in pairs:  # each strategy's D starts as a copy of the trained scorer
@@ -140,7 +142,7 @@ def sharpen(plan: Plan, device, data, job) -> dict | None:
     run_dir, train, config, emit, cancel = plan.run_dir, plan.run_config, plan.config, job.emit, job.cancel
     latents = list(config.latent_dims or train.latent_dims)
     plain = {d: load_checkpoint(checkpoint_path(run_dir, d), "autoencoder", {"latent_dim": d}) for d in latents}
-    scorer, cached = DisNet().to(device), scorer_path(run_dir).exists()
+    scorer, cached = make_dis(config.dis_net).to(device), scorer_path(run_dir).exists()
     if cached:
         scorer.load_state_dict(load_checkpoint(scorer_path(run_dir), "dis_net").models["dis_net"])
     pairs = [SharpenedModel(s, d, train, config, plain[d], scorer, device)

@@ -141,6 +141,8 @@ def test_watching_a_run_with_a_user_design_imports_nothing_of_it(runs_root, caps
                 for key in ("8", "2", "5", "3", "4", "6"):
                     await pilot.press(key)
                     await pilot.pause()
+                    if key == "2":
+                        await pilot.pause(1.0)  # the form, filled with the run's design, checks nothing
                 assert app.record is not None and app.record.latents == [2]
         asyncio.run(main())
         print("\\n".join(sys.modules))
@@ -190,3 +192,48 @@ def test_a_dis_net_design_that_breaks_the_contract_is_one_sentence(runs_root, tm
     one_sentence(in_process(capsys, "sharpen", str(run), "--dis-net", f"{design}:D"), words)
     assert not (run / "sharpen").exists(), "refused before anything is written"
 
+
+async def test_the_train_forms_design_is_checked_as_it_is_typed(tmp_path):
+    from textual.widgets import Input, Static
+
+    from tests.tui.conftest import text_of, wait_until
+    from tui.app import BumptuiApp
+
+    broken = write(tmp_path, "broken", BROKEN["z_shape"][0])
+    app = BumptuiApp(runs_root=tmp_path / "runs")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2")
+        pane = app.screen
+        pane.query_one("#latent", Input).value = "2"
+        pane.query_one("#arch", Input).value = f"{broken}:AE"
+        assert await wait_until(pilot, lambda: pane.design_verdict is not None, timeout=30)
+        assert "encode must return [B, D] = [4, 2]" in text_of(pane.query_one("#error", Static))
+        pane.query_one("#arch", Input).value = f"{EXAMPLES / 'small_conv.py'}:SmallConv"
+        assert await wait_until(pilot, lambda: "SmallConv" in (pane.design_verdict or ""), timeout=30)
+        assert "imports, builds at latent 2 and passes the probe" in pane.design_verdict
+        pane.query_one("#arch", Input).value = f"{broken}:AE"
+        pane.query_one("#name", Input).value = "never"
+        await pilot.press("ctrl+s")
+        await pilot.pause(0.5)
+        assert any("encode must return [B, D]" in n for n in app.notices), "Start refuses it in one sentence"
+        assert not (tmp_path / "runs" / "never").exists()
+
+
+
+def test_a_design_resumed_on_the_cpu_gives_the_losses_of_an_uninterrupted_run(runs_root, capsys):
+    from engine.autoencoder.jobs.train.events import EpochEnd
+
+    arch = f"{EXAMPLES / 'small_conv.py'}:SmallConv"
+    whole, halves = runs_root / "designed-whole", runs_root / "designed-halves"
+    for run in (whole, halves):
+        shutil.rmtree(run, ignore_errors=True)
+    common = ["--arch", arch, "--latent", "2", "--subset", "300", "--batch-size", "64", "--eval-every", "9",
+              "--precision", "fp32", "--seed", "3"]
+    assert in_process(capsys, "train", *common, "--epochs", "2", "--run-dir", str(whole)).returncode == 0
+    assert in_process(capsys, "train", *common, "--epochs", "1", "--run-dir", str(halves)).returncode == 0
+    assert in_process(capsys, "train", "--resume", "--epochs", "2", "--run-dir", str(halves)).returncode == 0
+
+    def losses(run):
+        return {e.epoch: (e.train_l1, e.test_l1) for e in read_events(run) if isinstance(e, EpochEnd)}
+
+    assert losses(halves) == losses(whole) and len(losses(whole)) == 2

@@ -48,6 +48,9 @@ class TrainPane(RunPane):
         self._clock = EtaClock()
         """The run's pace as this pane sees it, evaluations included."""
         self._form_for: Path | None = None
+        self._filled_arch: str | None = None
+        self.design_verdict: str | None = None
+        """What the check of the design typed into arch said (None: not checked, or a built-in); what tests read."""
         """The run whose settings the form shows; it follows the open run."""
 
     def compose(self) -> ComposeResult:
@@ -72,6 +75,46 @@ class TrainPane(RunPane):
         yield WaitLine(id="wait")
         yield LossChart(id="loss")
         yield Footer(compact=True)
+
+    @on(Input.Changed, "#arch")
+    def _design_typed(self, event: Input.Changed) -> None:
+        """A design typed into arch is checked as it is entered: imported, built and probed in a
+        worker thread (a design can take a while to import), the verdict under the form."""
+        text = event.value.strip()
+        self.design_verdict = None
+        if text == self._filled_arch:  # the open run's own design, filled in: not run (its run keeps the copy)
+            return
+        if not text or text in ("mlp", "conv") or ":" not in text:
+            self.query_one("#error", Static).update("")
+            return
+        self.run_worker(lambda: self._check_design(text), thread=True, exclusive=True, group="design-check")
+
+    def _check_design(self, text: str) -> None:
+        import time
+
+        from engine.errors import UserError
+
+        time.sleep(0.4)  # typing goes on: only the text that stays is checked
+        if self.query_one("#arch", Input).value.strip() != text:
+            return
+        try:
+            latents = TrainConfig.from_text({"latent_dims": self.query_one("#latent", Input).value}).latent_dims
+        except TrainingError:
+            latents = (2,)
+        try:
+            from engine.autoencoder.designs import admit
+
+            digest = admit(text, latents)
+            verdict = f"design {text}: imports, builds at latent {', '.join(map(str, latents))} and passes the probe " \
+                      f"(sha256 {digest[:12]})"
+        except UserError as err:
+            verdict = str(err)
+        self.app.call_from_thread(self._say_design, text, verdict)
+
+    def _say_design(self, text: str, verdict: str) -> None:
+        if self.query_one("#arch", Input).value.strip() == text:
+            self.design_verdict = verdict
+            self.query_one("#error", Static).update(verdict)
 
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:
@@ -109,6 +152,7 @@ class TrainPane(RunPane):
         if config is None:
             return
         self._form_for = record.run_dir
+        self._filled_arch = str(config.get("arch", "mlp"))
         fill_form(self, TrainConfig, {"precision": "fp32", **config}, [n for n in FIELDS if n != "device"])
         self.query_one("#name", Input).value = new_run_name()
 

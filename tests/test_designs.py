@@ -223,7 +223,7 @@ async def test_the_train_forms_design_is_checked_as_it_is_typed(tmp_path):
 def test_a_design_resumed_on_the_cpu_gives_the_losses_of_an_uninterrupted_run(runs_root, capsys):
     from engine.autoencoder.jobs.train.events import EpochEnd
 
-    arch = f"{EXAMPLES / 'small_conv.py'}:SmallConv"
+    arch = f"{EXAMPLES / 'flat_mlp.py'}:FlatMlp"
     whole, halves = runs_root / "designed-whole", runs_root / "designed-halves"
     for run in (whole, halves):
         shutil.rmtree(run, ignore_errors=True)

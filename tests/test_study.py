@@ -29,6 +29,7 @@ def trial_process(run_dir: Path) -> int | None:
     return RunLock(run_dir).live_pid() if run_dir.is_dir() else None
 
 
+@pytest.mark.slow  # 45 s: the suite's six minutes on two cores no longer hold it
 def test_a_study_retries_a_killed_trial_then_is_interrupted_and_resumes_only_the_unfinished_seed(tmp_path):
     study = tmp_path / "runs" / "study"
     home = tmp_path / "home"

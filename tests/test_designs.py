@@ -237,3 +237,27 @@ def test_a_design_resumed_on_the_cpu_gives_the_losses_of_an_uninterrupted_run(ru
         return {e.epoch: (e.train_l1, e.test_l1) for e in read_events(run) if isinstance(e, EpochEnd)}
 
     assert losses(halves) == losses(whole) and len(losses(whole)) == 2
+
+
+def test_a_study_of_a_design_against_a_built_in_is_refused_in_one_sentence_when_it_cannot_run(tmp_path, capsys):
+    broken = write(tmp_path, "broken", BROKEN["nan"][0])
+    one_sentence(in_process(capsys, "study", "--arch", f"{broken}:AE", "--against", "mlp", "--latent", "2",
+                            "--run-dir", str(tmp_path / "s")), "gives NaN or infinite values")
+    one_sentence(in_process(capsys, "study", "--arch", "mlp", "--against", "mlp", "--run-dir", str(tmp_path / "s")),
+                 "--against names the design studied (mlp)")
+    assert not (tmp_path / "s").exists()
+
+
+def test_the_paired_claims_compare_the_two_designs_seed_by_seed():
+    from engine.autoencoder.evidence import CONFIDENCE
+    from engine.autoencoder.jobs.study.claims import AGAINST, claims, judge
+
+    paired = {c.id: c for c in claims([2, 16], [1, 2], "mlp")}
+    assert {"D1", "D2", "D3"} <= set(paired) and "mlp" in paired["D1"].words
+    assert [p.metric for p in paired["D1"].parts] == [f"{AGAINST}test_l1/2 - test_l1/2", f"{AGAINST}test_l1/16 - test_l1/16"]
+    assert "D1" not in {c.id for c in claims([2, 16], [1, 2])}, "no comparison asked: no paired claims"
+    # five seeds where the design's test L1 is lower than mlp's by 0.010 +- 0.001: D1 supported
+    seeds = [{"test_l1/2": 0.100 + 0.001 * k, f"{AGAINST}test_l1/2": 0.110 + 0.001 * k + 0.0005 * (k % 2),
+              "test_l1/16": 0.080, f"{AGAINST}test_l1/16": 0.090 + 0.0002 * k} for k in range(5)]
+    verdict = judge(paired["D1"], seeds, CONFIDENCE)
+    assert verdict["verdict"] == "supported" and verdict["n"] == 5, verdict

@@ -149,3 +149,25 @@ def test_a_study_joins_a_ray_cluster_started_with_ray_start(tmp_path):
         assert [e for e in read_events(study) if isinstance(e, StudyStarted)][0].device == f"127.0.0.1:{port}"
     finally:
         subprocess.run([*ray, "stop", "--force"], capture_output=True, timeout=120, env=env)
+
+
+@pytest.mark.slow  # a study on Ray: two designs a seed
+def test_a_study_of_a_users_design_against_the_built_in_mlp_judges_them_paired_by_seed(tmp_path):
+    design = ROOT / "examples" / "designs" / "flat_mlp.py"
+    study = tmp_path / "runs" / "paired"
+    home = tmp_path / "home"
+    home.mkdir()
+    result = subprocess.run([sys.executable, "-m", "cli", "study", "--seeds", "2", *TINY, "--run-dir", str(study),
+                             "--arch", f"{design}:FlatMlp", "--against", "mlp", "--json"], cwd=tmp_path,
+                            capture_output=True, text=True, timeout=600, env={**os.environ, "HOME": str(home),
+                                                                              "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["failed"] == {} and {"D1", "D2", "D3"} <= set(summary["claims"])
+    d1 = summary["claims"]["D1"]
+    assert d1["n"] == 2 and d1["ci"][0] <= d1["difference"] <= d1["ci"][1] and "mlp" in d1["claim"]
+    for seed in (0, 1):
+        mine, theirs = study / f"seed-{seed}", study / f"seed-{seed}-against"
+        assert read_events(mine)[0].config["arch"] == f"{design}:FlatMlp" and (mine / "design" / "flat_mlp.py").is_file()
+        assert read_events(theirs)[0].config["arch"] == "mlp"
+

@@ -42,9 +42,26 @@ class Claim:
     parts: tuple[Part, ...]
 
 
-def claims(latents: list[int], strategies: list[int]) -> list[Claim]:
-    """C1-C7 for the latent sizes and sharpening strategies a study ran."""
+AGAINST = "against:"
+"""The measurements of the design a study compares with (--against) carry this prefix."""
+
+
+def claims(latents: list[int], strategies: list[int], against: str | None = None) -> list[Claim]:
+    """C1-C7 for the latent sizes and sharpening strategies a study ran, and with --against D1-D3:
+    the design studied against the other, paired by seed."""
     latents = sorted(latents)
+    paired = [] if against is None else [
+        Claim("D1", f"the design reconstructs better than {against} (a lower test L1)",
+              tuple(Part(f"{AGAINST}test_l1/{d}", f"test_l1/{d}") for d in latents)),
+        Claim("D2", f"the judge reads its reconstructions better than {against}'s",
+              tuple(Part(f"judge/{d}", f"{AGAINST}judge/{d}") for d in latents)),
+        Claim("D3", f"its codes find the digits better than {against}'s (k-means purity, UMAP+GMM accuracy)",
+              tuple(Part(f"{m}/{d}", f"{AGAINST}{m}/{d}") for d in latents for m in ("kmeans_purity", "umap_acc"))),
+    ]
+    return [*_own(latents, strategies), *paired]
+
+
+def _own(latents: list[int], strategies: list[int]) -> list[Claim]:
     steps = list(zip(latents, latents[1:]))
     larger = [(a, b) for a, b in steps if a >= 16]
     return [

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from dataclasses import dataclass
 
 from engine.autoencoder.jobs.cluster.config import METHODS
 from engine.autoencoder.jobs.sharpen.config import STRATEGIES
-from engine.autoencoder.jobs.train.config import TrainConfig
+from engine.autoencoder import DESIGN_SPEC
+from engine.autoencoder.jobs.train.config import ARCHITECTURES, TrainConfig
 from engine.autoencoder.settings import DEVICES, PRECISIONS, SettingError, Settings, setting
 
 STUDY_METHODS = ("kmeans", "umap")
@@ -50,13 +52,19 @@ class StudyConfig(Settings):
                                     flag="--gpus-per-trial")
     address: str | None = setting(None, "join a running Ray cluster (host:port) instead of starting one here",
                                   flag="--address")
+    arch: str = setting("mlp", "the design each trial studies: mlp (default), conv, or yours (PATH.py:Class)",
+                        flag="--arch", metavar="{mlp,conv,PATH.py:Class}")
+    against: str | None = setting(None, "also train this design on every seed and judge the two paired by seed "
+                                        "(mlp, conv or PATH.py:Class)", flag="--against",
+                                  metavar="{mlp,conv,PATH.py:Class}")
+    """None: no comparison. A design: each trial also runs the whole study of it, in seed-<k>-against/."""
 
     def trial_seeds(self) -> list[int]:
         return [self.seed + i for i in range(self.seeds)]
 
-    def train_config(self, seed: int) -> TrainConfig:
+    def train_config(self, seed: int, arch: str | None = None) -> TrainConfig:
         return TrainConfig(latent_dims=self.latent_dims, epochs=self.epochs, subset=self.subset or None,
-                           device=self.device, seed=seed, precision=self.precision)
+                           device=self.device, seed=seed, precision=self.precision, arch=arch or self.arch)
 
     def stages(self) -> list[str]:
         """The kinds of job each trial runs in its run directory, in order (no clustering asked for: none)."""
@@ -67,6 +75,13 @@ class StudyConfig(Settings):
         return max(1, (os.cpu_count() or 1) // max(1, self.parallel))
 
     def validated(self, *args, **kwargs) -> "StudyConfig":
+        for name in ("arch", "against"):
+            value = getattr(self, name)
+            if value is not None and value not in ARCHITECTURES and not re.match(DESIGN_SPEC, value):
+                raise StudyError(f"--{name} must be mlp, conv, or PATH.py:ClassName or package.module:ClassName, "
+                                 f"not {value!r}.")
+        if self.against is not None and self.against == self.arch:
+            raise StudyError(f"--against names the design studied ({self.arch}): compare it with another one.")
         if not 2 <= self.seeds <= 1000:
             raise StudyError(f"seeds must be from 2 to 1,000, not {self.seeds}: one seed gives no interval, so no "
                              "claim could be judged.")

@@ -29,9 +29,9 @@ def reachable(address: str) -> None:
                        "`ray start --head` there, or leave out --address to run on this machine.") from None
 
 
-def seed_dir(study_dir: Path, seed: int) -> Path:
-    """The ordinary run directory of one seed's trial."""
-    return Path(study_dir) / f"seed-{seed}"
+def seed_dir(study_dir: Path, seed: int, against: bool = False) -> Path:
+    """The ordinary run directory of one seed's trial (of the design compared with, `against`)."""
+    return Path(study_dir) / (f"seed-{seed}-against" if against else f"seed-{seed}")
 
 
 class StudyKind(JobKind):
@@ -57,9 +57,12 @@ class StudyKind(JobKind):
         if not resume and run_dir.is_dir() and any(p.name != f"{self.name}.log" for p in run_dir.iterdir()):
             raise RunError(f"{run_dir} is not empty and holds no study; choose another directory.")
         config = (config or StudyConfig()).validated()
+        if not resume:  # a user's design: probed now, named by its absolute path (a trial runs in a Ray worker)
+            config = admitted(config)
         for seed in config.trial_seeds():  # a trial's run in use elsewhere: one sentence now, not a failed trial later
-            if seed_dir(run_dir, seed).is_dir():
-                RunLock(seed_dir(run_dir, seed)).refuse_if_held()
+            for against in (False, True):
+                if seed_dir(run_dir, seed, against).is_dir():
+                    RunLock(seed_dir(run_dir, seed, against)).refuse_if_held()
         if config.address is not None:
             reachable(config.address)
         if config.gpus_per_trial and config.address is None:
@@ -76,6 +79,27 @@ class StudyKind(JobKind):
 
     def resume_command(self, run_dir: Path) -> str:
         return f"bumptui study --resume --run-dir {run_dir}"
+
+
+def admitted(config: StudyConfig) -> StudyConfig:
+    """The config with each user design it names checked (imported, built, probed: one sentence when it
+    breaks the contract) and its file named by an absolute path."""
+    from dataclasses import replace
+
+    from engine.autoencoder.jobs.train.config import ARCHITECTURES
+
+    changes = {}
+    for name in ("arch", "against"):
+        value = getattr(config, name)
+        if value is None or value in ARCHITECTURES:
+            continue
+        from engine.autoencoder import designs
+
+        spec = designs.parse(value)
+        designs.admit(value, config.latent_dims)
+        if spec.is_file:
+            changes[name] = f"{Path(spec.where).resolve()}:{spec.name}"
+    return replace(config, **changes) if changes else config
 
 
 def _stored(run_dir: Path) -> dict:

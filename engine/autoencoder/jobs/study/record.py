@@ -54,7 +54,8 @@ class StudyRecord(Record):
         config, seeds = self.started.config, sorted(self.measured)
         measured = [self.measured[s] for s in seeds]
         return seeds, {c.id: judge(c, measured, CONFIDENCE)
-                       for c in claims(list(config["latent_dims"]), list(config["strategies"]))}, False
+                       for c in claims(list(config["latent_dims"]), list(config["strategies"]),
+                                       config.get("against"))}, False
 
     def summary(self) -> dict:
         """What `bumptui study --json` prints: the seeds judged, those that failed and why, each claim's

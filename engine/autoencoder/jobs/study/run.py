@@ -18,7 +18,7 @@ from pathlib import Path
 from engine.autoencoder.evidence import CONFIDENCE, chance_of_a_false_verdict
 from engine.autoencoder.jobs.kind import Plan
 from engine.autoencoder.jobs.study import events as ev
-from engine.autoencoder.jobs.study.claims import claims, judge, measure
+from engine.autoencoder.jobs.study.claims import AGAINST, claims, judge, measure
 from engine.autoencoder.jobs.study.config import StudyConfig
 from engine.autoencoder.jobs.study.kind import reachable, seed_dir
 from engine.autoencoder.jobs.study.record import StudyRecord
@@ -37,23 +37,34 @@ def run_trial(study_dir: str, seed: int, config: dict, threads: int, data_dir=No
     from engine.autoencoder.jobs.cluster.config import ClusterConfig
     from engine.autoencoder.jobs import registry
     from engine.autoencoder.jobs.sharpen.config import SharpenConfig
-    from engine.autoencoder.jobs.study.claims import measure
     from engine.autoencoder.runs.rundir import has_record
 
     torch.set_num_threads(threads)
     study = StudyConfig.from_dict(config)
-    run_dir = seed_dir(Path(study_dir), seed)
-    configs = {"train": study.train_config(seed),
-               "cluster": ClusterConfig(methods=study.cluster_methods, seeds=1, seed=seed, precision=study.precision),
-               "sharpen": SharpenConfig(strategies=study.strategies, epochs=study.sharpen_epochs, seed=seed,
-                                        precision=study.precision)}
-    stages = [(registry.kind(name), configs[name]) for name in study.stages()]
-    for kind, stage in stages:
-        if isinstance(kind.record.read(run_dir).outcome, Done):
-            continue
-        if kind.execute(run_dir, stage, resume=has_record(kind.folder(run_dir)), data_dir=data_dir) is None:
-            raise TrialFailed(f"its {kind.doing} did not finish: {kind.record.read(run_dir).ending or 'no reason logged'}")
-    return measure(run_dir)
+    for against in ([False, True] if study.against else [False]):  # the design, then the one it is compared with
+        run_dir = seed_dir(Path(study_dir), seed, against)
+        configs = {"train": study.train_config(seed, study.against if against else study.arch),
+                   "cluster": ClusterConfig(methods=study.cluster_methods, seeds=1, seed=seed,
+                                            precision=study.precision),
+                   "sharpen": SharpenConfig(strategies=study.strategies, epochs=study.sharpen_epochs, seed=seed,
+                                            precision=study.precision)}
+        stages = [(registry.kind(name), configs[name]) for name in study.stages()]
+        for kind, stage in stages:
+            if isinstance(kind.record.read(run_dir).outcome, Done):
+                continue
+            if kind.execute(run_dir, stage, resume=has_record(kind.folder(run_dir)), data_dir=data_dir) is None:
+                raise TrialFailed(f"its {kind.doing}{' of ' + study.against if against else ''} did not finish: "
+                                  f"{kind.record.read(run_dir).ending or 'no reason logged'}")
+    return measured_seed(Path(study_dir), seed, study)
+
+
+def measured_seed(study_dir: Path, seed: int, study: StudyConfig) -> dict:
+    """What a seed's trial measured, from its run directories: the design's, and with --against the
+    other design's under the AGAINST prefix."""
+    measured = measure(seed_dir(study_dir, seed))
+    if study.against:
+        measured.update({f"{AGAINST}{k}": v for k, v in measure(seed_dir(study_dir, seed, True)).items()})
+    return measured
 
 
 def start_ray(config: StudyConfig):
@@ -135,8 +146,8 @@ def study(plan: Plan, job) -> dict | None:
             return None
         finished = sorted(s for s in seeds if s in record.measured)
         # measured again from each run directory: a study resumed after the measurements grew reads them all
-        measured = [measure(seed_dir(plan.run_dir, s)) for s in finished]
-        kinds = claims(list(config.latent_dims), list(config.strategies))
+        measured = [measured_seed(plan.run_dir, s, config) for s in finished]
+        kinds = claims(list(config.latent_dims), list(config.strategies), config.against)
         verdicts = {c.id: judge(c, measured, CONFIDENCE) for c in kinds}
         figures = write_report(plan.run_dir, finished, measured, verdicts, list(config.latent_dims),
                                list(config.strategies), chance_of_a_false_verdict(len(kinds))) if finished else {}

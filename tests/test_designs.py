@@ -217,6 +217,18 @@ async def test_the_train_forms_design_is_checked_as_it_is_typed(tmp_path):
         await pilot.pause(0.5)
         assert any("encode must return [B, D]" in n for n in app.notices), "Start refuses it in one sentence"
         assert not (tmp_path / "runs" / "never").exists()
+        # the example design, trained from the form
+        pane.query_one("#arch", Input).value = f"{EXAMPLES / 'flat_mlp.py'}:FlatMlp"
+        pane.query_one("#epochs", Input).value = "1"
+        pane.query_one("#subset", Input).value = "300"
+        pane.query_one("#name", Input).value = "mine"
+        await pilot.press("ctrl+s")
+        assert await wait_until(pilot, lambda: app.record is not None and app.record.outcome is not None, timeout=120)
+        run = tmp_path / "runs" / "mine"
+        assert (run / "design" / "flat_mlp.py").is_file() and read_events(run)[-1].summary["models"]["2"]["epochs"] == 1
+        await pilot.pause(1.2)
+        assert "design " in text_of(pane.query_one("#status", Static)) and "FlatMlp (sha256 " in text_of(
+            pane.query_one("#status", Static))
 
 
 

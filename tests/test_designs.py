@@ -94,13 +94,15 @@ def test_an_example_design_trains_clusters_sharpens_and_compares_from_its_record
     assert started.config["arch"] == f"{design}:SmallConv" and started.config["design_sha256"] == sha256(design)
     # the user edits the file so that it no longer even imports: the run goes on from its copy, and says so
     design.write_text("raise RuntimeError('half-edited')\n")
-    for args in (["cluster", str(run), "--method", "kmeans", "--seeds", "1", "--json"],
+    for args in (["cluster", str(run), "--method", "all", "--epochs", "1", "--seeds", "1", "--json"],
                  ["sharpen", str(run), "--epochs", "1", "--dis-epochs", "1", "--json",
                   "--dis-net", f"{EXAMPLES / 'pooled_dis.py'}:PooledDis"],
                  ["train", "--resume", "--epochs", "2", "--run-dir", str(run), "--json"]):
         result = in_process(capsys, *args)
         assert result.returncode == 0, (args, result.stderr)
         assert f"{design} differs from the copy recorded with {run}" in result.stderr, args
+        if args[0] == "cluster":  # every method on the design's codes, IDEC fine-tuning its encode
+            assert set(json.loads(result.stdout)["methods"]) == {"kmeans", "umap", "idec"}
     assert (run / "sharpen" / "design" / "pooled_dis.py").read_bytes() == (EXAMPLES / "pooled_dis.py").read_bytes()
     sharpened = json.loads(in_process(capsys, "sharpen", str(run), "--resume", "--epochs", "2", "--json").stdout)
     assert {m["epochs"] for m in sharpened["models"]["16"].values() if "epochs" in m} >= {2}, "resumed with its dis_net"

@@ -17,5 +17,5 @@ def test_the_gpu_check_takes_every_step_in_its_dry_run_on_the_cpu():
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.strip().splitlines()
     assert [line.split(":")[0] for line in lines[:-1]] == ["throughput", "graphs match eager", "step bound", "end to end",
-                                                          "kill and resume", "app"]
+                                                          "kill and resume", "box sampled", "app"]
     assert all(": ok, " in line for line in lines[:-1]) and lines[-1] == "7 of 7 steps ok on cpu"

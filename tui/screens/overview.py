@@ -53,11 +53,11 @@ def run_lines(record: RunRecord, view: RunView, eta: str) -> list[str]:
     facts = []
     if record.judge:
         subset = record.started.config.get("subset") if record.started else None
-        facts.append(f"judge {record.judge.test_acc:.1%} on real test digits"
-                     + (f" (trained on {subset} images)" if subset else ""))
+        facts.append(f"judge {record.judge.test_acc:.1%} on test digits"
+                     + (f" (trained on {subset})" if subset else ""))
     raw = record.latest(record.clusters[None])
     if raw:
-        facts.append(f"raw pixels: purity {raw.purity:.2f} acc {raw.acc:.2f}")
+        facts.append(f"raw pixels purity {raw.purity:.2f} acc {raw.acc:.2f}")
     if facts:
         lines.append(" · ".join(facts))
     return lines

@@ -1,0 +1,78 @@
+"""The optimizer lab's 2-D surfaces: each gradient is the loss's (against central differences), each
+listed minimum is one, and arrays of points give what single points give."""
+
+import math
+import random
+
+import numpy as np
+import pytest
+
+from engine.bump.landscape import BumpLandscape
+from engine.surfaces import SURFACES, quadratic
+
+H = 1e-6
+
+
+def points(surface, n=25, seed=0):
+    rng = random.Random(seed)
+    x0, x1, y0, y1 = surface.view
+    return [(rng.uniform(x0, x1), rng.uniform(y0, y1)) for _ in range(n)]
+
+
+@pytest.mark.parametrize("name", list(SURFACES))
+def test_each_gradient_is_its_losss(name):
+    surface = SURFACES[name]()
+    for x, y in points(surface):
+        gx, gy = surface.grad(x, y)
+        dx = (surface.loss(x + H, y) - surface.loss(x - H, y)) / (2 * H)
+        dy = (surface.loss(x, y + H) - surface.loss(x, y - H)) / (2 * H)
+        scale = max(1.0, abs(gx), abs(gy))
+        assert abs(gx - dx) <= 1e-5 * scale and abs(gy - dy) <= 1e-5 * scale, (name, x, y, (gx, gy), (dx, dy))
+
+
+@pytest.mark.parametrize("name", [n for n in SURFACES if n != "saddle"])
+def test_each_listed_minimum_is_one(name):
+    surface = SURFACES[name]()
+    assert surface.minima
+    for mx, my in surface.minima:
+        gx, gy = surface.grad(mx, my)
+        if name != "bump":  # the bump's minima are kinks: their gradient is 0 by definition
+            assert math.hypot(gx, gy) < 1e-4, (name, mx, my, gx, gy)
+        here = surface.loss(mx, my)
+        for a in range(8):
+            step = 1e-3 * math.cos(a * math.pi / 4), 1e-3 * math.sin(a * math.pi / 4)
+            assert surface.loss(mx + step[0], my + step[1]) > here, (name, mx, my)
+
+
+def test_the_saddle_rises_along_x_and_falls_along_y():
+    surface = SURFACES["saddle"]()
+    assert surface.grad(0.0, 0.0) == (0.0, 0.0)
+    assert surface.loss(0.1, 0.0) > 0 > surface.loss(0.0, 0.1)
+
+
+def test_the_bump_across_a_valley_is_the_1d_lab_along_its_floor():
+    for h in (0.3, 0.5, 1.2):
+        surface = SURFACES["bump"](bump_height=h)
+        bump = BumpLandscape(bump_height=h)
+        for x in np.linspace(-0.2, bump.global_min + 0.5, 41):
+            assert surface.loss(x, 0.0) == bump.loss(x) and surface.grad(x, 0.0)[0] == bump.gradient(x)
+        assert surface.grad(0.3, 0.4)[1] == 0.4
+
+
+def test_the_quadratics_condition_number_is_its_ravines_steepness_ratio():
+    for condition in (1.0, 10.0, 250.0):
+        surface = quadratic(condition)
+        assert surface.grad(1.0, 1.0) == (1.0, condition)
+        assert surface.loss(0.0, 1.0) / surface.loss(1.0, 0.0) == pytest.approx(condition)
+    with pytest.raises(ValueError, match="condition number must be greater than 0"):
+        quadratic(0.0)
+
+
+@pytest.mark.parametrize("name", [n for n in SURFACES if n != "bump"])
+def test_a_grid_of_points_gives_what_single_points_give(name):
+    surface = SURFACES[name]()
+    xs, ys = map(np.array, zip(*points(surface, 50, seed=1)))
+    losses, (gx, gy) = surface.loss(xs, ys), surface.grad(xs, ys)
+    for i, (x, y) in enumerate(zip(xs.tolist(), ys.tolist())):
+        assert losses[i] == pytest.approx(surface.loss(x, y), rel=1e-12)
+        assert (gx[i], gy[i]) == pytest.approx(surface.grad(x, y), rel=1e-12)

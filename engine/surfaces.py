@@ -105,3 +105,37 @@ SURFACES: dict[str, Callable[[], Surface]] = {
     "saddle": saddle, "quadratic": quadratic,
 }
 """Every built-in 2-D surface by name, each with its default parameters."""
+
+
+@dataclass(frozen=True)
+class Walk:
+    """An optimizer's steps on a surface: per step t = 0..n the point, and from t = 1 the gradient
+    it saw and its state (m, v, m_hat, v_hat as it has them), each per coordinate (x, y)."""
+
+    points: list
+    """(x, y) after each step; points[0] is the start."""
+    grads: list
+    """(gx, gy) at points[t-1], for t = 1..n."""
+    states: list
+    """The optimizer's state after step t (numpy arrays of two, one per coordinate)."""
+
+
+def walk(surface: Surface, config, steps: int, start: tuple[float, float] | None = None) -> Walk:
+    """`steps` steps of the optimizer `config` names (engine/bump/optimizers: the update rules of
+    torch.optim, applied per coordinate exactly as torch applies them per element) from the start."""
+    import numpy as np
+
+    from engine.bump.optimizers import OPTIMIZERS
+
+    optimizer = OPTIMIZERS[config.name]
+    x = np.array(start or surface.start, dtype=float)
+    state = optimizer.initial_state(x)
+    points, grads, states = [tuple(x.tolist())], [], []
+    for t in range(1, steps + 1):
+        g = np.array(surface.grad(*x), dtype=float)
+        state, dx = optimizer.step(state, g, x, t, config)
+        x = x + dx
+        points.append(tuple(x.tolist()))
+        grads.append(tuple(g.tolist()))
+        states.append({k: np.asarray(v, float).copy() for k, v in state.items()})
+    return Walk(points, grads, states)

@@ -18,7 +18,7 @@ def add_parser(sub, name: str, help: str) -> None:
 def cmd_export(args, argv) -> int:
     from engine.autoencoder.jobs.identify import read_anyway
     from engine.autoencoder.runs.log import RunError
-    from engine.autoencoder.tensorboard import export, writable
+    from engine.autoencoder.tensorboard import export
 
     run_dir, out = Path(args.run_dir), Path(args.tensorboard)
     if not run_dir.is_dir():
@@ -26,8 +26,7 @@ def cmd_export(args, argv) -> int:
     kind, _ = read_anyway(run_dir)
     if kind.name != "train":
         raise RunError(f"{run_dir} holds a {kind.doing} record, not a training run: export one of its trials' runs.")
-    writable(out)  # before anything is read: a file or an unwritable folder is one sentence
-    counts = export(run_dir, out, args.data_dir)
+    counts = export(run_dir, out, args.data_dir)  # its folder checked before any log is read: one sentence
     embedded = ", ".join(f"latent {d}" for d in counts["embeddings"]) or "none (no latent-16 or -256 checkpoint)"
     print(f"wrote {counts['folder']}: {counts['events']} events of {run_dir} as TensorBoard scalars and images; "
           f"projector: {embedded}")

@@ -15,15 +15,19 @@ def widget_id(config_type, name: str) -> str:
     return flag.lstrip("-") if flag else name
 
 
+def options(s) -> list[tuple[str, str]]:
+    """A Select's (label, value) options for a setting with choices."""
+    labels = s.labels or {}
+    return [(labels.get(c, c), c) for c in s.choices or s.offered]
+
+
 def form_row(config_type, name: str, label_classes: str = ""):
     """The label and the widget of one setting, showing its default."""
     s = config_type.settings()[name]
     default = config_type().text(name)
     yield Label(s.label or name, classes=label_classes)
-    choices = s.choices or s.offered
-    if choices:
-        labels = s.labels or {}
-        yield Select([(labels.get(c, c), c) for c in choices], value=default, allow_blank=False,
+    if s.choices or s.offered:
+        yield Select(options(s), value=default, allow_blank=False,
                      id=widget_id(config_type, name), compact=True)
     else:
         yield Input(default, id=widget_id(config_type, name), compact=True, placeholder=s.placeholder)
@@ -49,6 +53,5 @@ def fill_form(screen, config_type, stored: dict, names) -> None:
         widget = screen.query_one(f"#{widget_id(config_type, name)}")
         choices = settings[name].choices or settings[name].offered
         if isinstance(widget, Select) and choices and text not in choices:  # a run's own value, e.g. a user's design
-            labels = settings[name].labels or {}
-            widget.set_options([(labels.get(c, c), c) for c in choices] + [(text, text)])
+            widget.set_options(options(settings[name]) + [(text, text)])
         widget.value = text

@@ -13,7 +13,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
-from tui.widgets.system_block import SystemChart, gb, level_spark
+from tui.widgets.system_block import SystemChart, gb, gpu_figures, level_spark
 
 SAMPLE_S = 1.0
 JOBS_S = 2.0
@@ -100,12 +100,7 @@ def box_lines(samples: list, cores: int, host: str, now: str) -> list[str]:
     lines = [head, f"[b]CPU[/b]    {level_spark([s.cpu for s in samples], 100, SPARK)} {last.cpu:3.0f}% of {cores} cores",
              f"[b]RAM[/b]    {level_spark(used, 100, SPARK)} {gb(last.ram_total - last.ram_avail)}/{gb(last.ram_total)} GB"
              f" in use, {gb(last.ram_avail)} GB free"]
-    for row in last.gpus:
-        rows = [r for s in samples for r in s.gpus if r["index"] == row["index"]]
-        lines.append(f"[b]GPU {row['index']:<2}[/b] {level_spark([r['util'] for r in rows], 100, SPARK)} {row['util']:3.0f}%"
-                     f" · mem {level_spark([r['mem_used'] for r in rows], row['mem_total'], 8)} "
-                     f"{gb(row['mem_used'])}/{gb(row['mem_total'])} GB · {row['temp']:.0f}°C · "
-                     f"{row['power']:.0f}/{row['power_limit']:.0f} W")
+    lines += [f"[b]GPU {index:<2}[/b] {figures}" for index, figures in gpu_figures(samples, SPARK, util_width=3)]
     if not last.gpus:
         lines.append(f"[b]GPU[/b]    none: {last.gpu_note}")
     elif last.gpu_note:

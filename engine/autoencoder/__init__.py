@@ -10,3 +10,10 @@ PIXELS = SIDE * SIDE
 DESIGN_SPEC = r"^(?P<where>.+\.py|[A-Za-z_][\w.]*):(?P<name>[A-Za-z_]\w*)$"
 """--arch PATH.py:ClassName or package.module:ClassName: an autoencoder of the user's (designs.py)."""
 
+
+def names_a_design(text: str) -> bool:
+    """Whether text has the form of a user's design (PATH.py:ClassName or package.module:ClassName)."""
+    import re
+
+    return re.match(DESIGN_SPEC, text) is not None
+

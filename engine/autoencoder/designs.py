@@ -35,7 +35,7 @@ from engine.autoencoder.mnist import PIXELS, SIDE
 from engine.autoencoder.models import AUTOENCODERS, as_images
 from engine.errors import UserError
 
-SPEC = re.compile(DESIGN_SPEC)
+SPEC = re.compile(DESIGN_SPEC)  # its groups: where, name
 DESIGN_DIR = "design"
 """Where a run keeps the copy of its design's source."""
 PROBE = 4
@@ -125,32 +125,40 @@ def shape(t) -> str:
     return f"[{', '.join(map(str, t.shape))}]" if isinstance(t, torch.Tensor) else type(t).__name__
 
 
+def _probed(call, what: str):
+    """call() without gradients, or DesignError saying that `what` raised (and what)."""
+    try:
+        with torch.no_grad():
+            return call()
+    except Exception as err:
+        raise DesignError(f"{what} raised {type(err).__name__}: {err}.") from None
+
+
+def _built(cls: type, spec: str, args: str, **kwargs) -> nn.Module:
+    """The design built (spec(args)), in eval mode, with trainable parameters, or DesignError."""
+    model = _probed(lambda: cls(**kwargs), f"{spec}({args})")
+    if not isinstance(model, nn.Module):
+        raise DesignError(f"{spec} is not a torch.nn.Module class.")
+    if not any(p.requires_grad for p in model.parameters()):
+        raise DesignError(f"{spec}({args}) has no trainable parameters.")
+    return model.eval()
+
+
+def _probe_batch() -> torch.Tensor:
+    return torch.rand(PROBE, 1, SIDE, SIDE, generator=torch.Generator().manual_seed(0))
+
+
 def check(cls: type, spec: str, latent_dims) -> None:
     """Build the design at every latent size and run a probe batch through it: DesignError with the
     rule broken and the shapes seen, or None."""
-    gen = torch.Generator().manual_seed(0)
-    x = torch.rand(PROBE, 1, SIDE, SIDE, generator=gen)
+    x = _probe_batch()
     for d in latent_dims:
-        try:
-            model = cls(latent_dim=d)
-        except Exception as err:
-            raise DesignError(f"{spec}(latent_dim={d}) raised {type(err).__name__}: {err}.") from None
-        if not any(p.requires_grad for p in model.parameters()):
-            raise DesignError(f"{spec}(latent_dim={d}) has no trainable parameters.")
-        model.eval()
-        try:
-            with torch.no_grad():
-                z = model.encode(x)
-        except Exception as err:
-            raise DesignError(f"{spec}.encode on a [{PROBE}, 1, 28, 28] batch raised {type(err).__name__}: {err}.") from None
+        model = _built(cls, spec, f"latent_dim={d}", latent_dim=d)
+        z = _probed(lambda: model.encode(x), f"{spec}.encode on a [{PROBE}, 1, 28, 28] batch")
         if not isinstance(z, torch.Tensor) or tuple(z.shape) != (PROBE, d):
             raise DesignError(f"{spec}.encode must return [B, D] = [{PROBE}, {d}] for a [{PROBE}, 1, 28, 28] "
                               f"batch; it returned {shape(z)}.")
-        try:
-            with torch.no_grad():
-                x_hat = model.decode(z)
-        except Exception as err:
-            raise DesignError(f"{spec}.decode on a [{PROBE}, {d}] code raised {type(err).__name__}: {err}.") from None
+        x_hat = _probed(lambda: model.decode(z), f"{spec}.decode on a [{PROBE}, {d}] code")
         if not isinstance(x_hat, torch.Tensor) or tuple(x_hat.shape) not in ((PROBE, 1, SIDE, SIDE), (PROBE, PIXELS)):
             raise DesignError(f"{spec}.decode must return [B, 1, 28, 28] or [B, 784] for a [{PROBE}, {d}] code; it "
                               f"returned {shape(x_hat)}.")
@@ -164,21 +172,9 @@ BUILTIN_DIS = "dcgan"
 
 def check_dis(cls: type, spec: str) -> None:
     """A dis_net design built with no arguments and given a probe batch: one logit per image."""
-    try:
-        model = cls()
-    except Exception as err:
-        raise DesignError(f"{spec}() raised {type(err).__name__}: {err}.") from None
-    if not isinstance(model, nn.Module):
-        raise DesignError(f"{spec} is not a torch.nn.Module class.")
-    if not any(p.requires_grad for p in model.parameters()):
-        raise DesignError(f"{spec}() has no trainable parameters.")
-    x = torch.rand(PROBE, 1, SIDE, SIDE, generator=torch.Generator().manual_seed(0))
-    model.eval()
-    try:
-        with torch.no_grad():
-            out = model(x)
-    except Exception as err:
-        raise DesignError(f"{spec} on a [{PROBE}, 1, 28, 28] batch raised {type(err).__name__}: {err}.") from None
+    model = _built(cls, spec, "")
+    x = _probe_batch()
+    out = _probed(lambda: model(x), f"{spec} on a [{PROBE}, 1, 28, 28] batch")
     if not isinstance(out, torch.Tensor) or tuple(out.shape) not in ((PROBE,), (PROBE, 1)):
         raise DesignError(f"{spec} must return one logit per image, [B] or [B, 1] = [{PROBE}] or [{PROBE}, 1], for a "
                           f"[{PROBE}, 1, 28, 28] batch; it returned {shape(out)}.")
@@ -242,9 +238,8 @@ LOADED: dict[str, type] = {}
 
 
 def build(arch: str, latent_dim: int) -> nn.Module:
-    """The model `arch` names: a built-in, or a design loaded in this process (`use`)."""
-    if arch in AUTOENCODERS:
-        return AUTOENCODERS[arch](latent_dim)
+    """The user's design `arch` names, loaded in this process (`use`); models.make_autoencoder builds
+    the built-ins and hands the rest here."""
     if arch not in LOADED:
         raise DesignError(f"The design {arch} has not been loaded from its run's recorded copy.")
     return Designed(LOADED[arch](latent_dim=latent_dim), latent_dim)

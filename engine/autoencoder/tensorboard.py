@@ -63,7 +63,6 @@ class TensorBoardSink:
         self.out_dir = writable(out_dir)
         self.writer = SummaryWriter(log_dir=str(self.out_dir))
         self.samples = 0
-        self.sharpen_steps: dict[tuple[int, int], int] = {}
 
     def scalar(self, tag: str, value, step: int) -> None:
         if value is not None:
@@ -95,11 +94,9 @@ class TensorBoardSink:
             for score in ("purity", "nmi", "ari", "acc"):
                 self.scalar(f"clusters/{event.method}/{event.features}/{score}", getattr(event, score), event.seed)
         elif name == "SharpenStep":
-            key = (event.latent, event.strategy)
             step = (event.epoch - 1) * event.steps_per_epoch + event.step
             for field in ("d_loss", "d_acc", "g_adv"):
                 self.scalar(f"sharpen/latent_{event.latent}/s{event.strategy}/{field}", getattr(event, field), step)
-            self.sharpen_steps[key] = step
         elif name == "SharpenScores":
             self.scalar(f"sharpen/latent_{event.latent}/{event.model}/sharpness", event.sharpness, event.epoch)
             self.scalar(f"sharpen/latent_{event.latent}/{event.model}/judge", event.judge_acc, event.epoch)

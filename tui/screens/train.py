@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Input, Label, ProgressBar, Static
 
-from engine.autoencoder.jobs.train.config import TrainConfig, TrainingError
+from engine.autoencoder.jobs.train.config import ARCHITECTURES, TrainConfig, TrainingError
 from engine.autoencoder.jobs.train.record import RunRecord
 from engine.autoencoder.runs.rundir import new_run_name
 from tui.forms import fill_form, form_row, form_texts
@@ -84,7 +84,7 @@ class TrainPane(RunPane):
         self.design_verdict = None
         if text == self._filled_arch:  # the open run's own design, filled in: not run (its run keeps the copy)
             return
-        if not text or text in ("mlp", "conv") or ":" not in text:
+        if not text or text in ARCHITECTURES or ":" not in text:
             self.query_one("#error", Static).update("")
             return
         self.run_worker(lambda: self._check_design(text), thread=True, exclusive=True, group="design-check")

@@ -30,6 +30,24 @@ def gb(mb: float) -> str:
     return f"{value:.0f}" if value >= 100 else f"{value:.1f}"
 
 
+def gpu_figures(samples: list, util_spark: int = SPARK_WIDTH, util_width: int = 0) -> list[tuple[int, str]]:
+    """(index, "▅▆▇ 97% · mem ▃▄▅ 11.2/141 GB · 63°C · 410/700 W") for each GPU of the latest sample,
+    its sparklines over every sample that has it; `util_width` pads the percentage."""
+    history: dict[int, list[dict]] = {}
+    for s in samples:
+        for row in s.gpus:
+            history.setdefault(row["index"], []).append(row)
+    figures = []
+    for row in samples[-1].gpus if samples else []:
+        rows = history[row["index"]]
+        util = level_spark([r["util"] for r in rows], 100, util_spark)
+        memory = level_spark([r["mem_used"] for r in rows], row["mem_total"], SPARK_WIDTH)
+        figures.append((row["index"], f"{util} {row['util']:{util_width}.0f}% · mem {memory} {gb(row['mem_used'])}/"
+                                      f"{gb(row['mem_total'])} GB · {row['temp']:.0f}°C · "
+                                      f"{row['power']:.0f}/{row['power_limit']:.0f} W"))
+    return figures
+
+
 def system_lines(samples: list, live: bool) -> list[str]:
     """Two or more lines: the machine and the job's process, then a line per GPU (or why none)."""
     if not samples:
@@ -39,16 +57,7 @@ def system_lines(samples: list, live: bool) -> list[str]:
     cpu = level_spark([s.cpu for s in samples], 100)
     lines = [f"[b]box[/b]  CPU {cpu} {last.cpu:.0f}% · RAM free {gb(last.ram_avail)}/{gb(last.ram_total)} GB"
              f" · job {last.proc_cpu:.0f}% CPU {gb(last.proc_rss)} GB" + (" · no GPU" if last.gpu_note == NO_GPU else "")]
-    history: dict[int, list[dict]] = {}
-    for s in samples:
-        for row in s.gpus:
-            history.setdefault(row["index"], []).append(row)
-    for index, row in ((r["index"], r) for r in last.gpus):
-        rows = history[index]
-        util = level_spark([r["util"] for r in rows], 100)
-        memory = level_spark([r["mem_used"] for r in rows], row["mem_total"])
-        lines.append(f"         GPU {index} {util} {row['util']:.0f}% · mem {memory} {gb(row['mem_used'])}/"
-                     f"{gb(row['mem_total'])} GB · {row['temp']:.0f}°C · {row['power']:.0f}/{row['power_limit']:.0f} W")
+    lines += [f"         GPU {index} {figures}" for index, figures in gpu_figures(samples)]
     if last.gpu_note and last.gpu_note != NO_GPU:
         lines.append(f"         {last.gpu_note}")
     return lines

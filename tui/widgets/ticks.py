@@ -122,15 +122,12 @@ def ticks(lo: float, hi: float, log: bool = False, rows: int | None = None,
 
 
 def set_ticks(plt, xs: list[float], ys: list[float], log_y: bool, width: int, height: int,
-              integer_x: bool = False) -> tuple[list[float], list[float]]:
+              integer_x: bool = False) -> None:
     """Hand plotext round ticks for both axes of a chart whose data spans xs and ys, drawn in a
     widget of width x height characters: the y axis runs from a tick at or below the data to one at
-    or above it; x ticks stand inside the data, whole numbers with `integer_x` where the range allows.
-    Returns the (x, y) tick values, for tests."""
+    or above it; x ticks stand inside the data, whole numbers with `integer_x` where the range allows."""
     finite_y = [y for y in ys if math.isfinite(y) and (y > 0 or not log_y)]
     finite_x = [x for x in xs if math.isfinite(x)]
-    x_values: list[float] = []
-    y_values: list[float] = []
     if finite_y:
         lo, hi = min(finite_y), max(finite_y)
         y_values, labels = ticks(lo, hi, log_y, rows=height - 5, cover=True)
@@ -149,18 +146,15 @@ def set_ticks(plt, xs: list[float], ys: list[float], log_y: bool, width: int, he
         x_values, labels = linear_ticks(math.ceil(lo) if whole else lo, math.floor(hi) if whole else hi, most, whole)
         if x_values:
             plt.xticks(x_values, labels)
-    return x_values, y_values
 
 
 class RoundTicks:
     """A plotext chart widget's mixin: the figure is drawn afresh at each render, at the widget's
     size of the moment, by the subclass's `draw()` (plotext turns a log axis's data into logs in
     place as it builds, so a figure built twice fails: a resize in log scale once ended the app),
-    and round ticks for the extent `draw()` gives to `axes()` are handed to plotext.
-    `ticks_shown` keeps what was handed, for tests."""
+    and round ticks for the extent `draw()` gives to `axes()` are handed to plotext."""
 
     _extent: tuple[list[float], list[float], bool, bool] | None = None
-    ticks_shown: tuple[list[float], list[float]] = ([], [])
 
     def draw(self) -> None:
         """Put the data, title and scale on self.plt (cleared before each call)."""
@@ -174,5 +168,5 @@ class RoundTicks:
         self.draw()
         if self._extent is not None:
             xs, ys, log_y, integer_x = self._extent
-            self.ticks_shown = set_ticks(self.plt, xs, ys, log_y, self.size.width, self.size.height, integer_x)
+            set_ticks(self.plt, xs, ys, log_y, self.size.width, self.size.height, integer_x)
         return super().render()

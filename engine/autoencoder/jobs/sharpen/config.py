@@ -4,10 +4,9 @@ once (see settings.py). Importable without torch, so forms can check a request c
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 
-from engine.autoencoder import DESIGN_SPEC
+from engine.autoencoder import names_a_design
 from engine.autoencoder.settings import PRECISIONS, SettingError, Settings, check_models, setting
 from engine.autoencoder.sharpening import BLUR_KERNEL, BLUR_SIGMA
 STRATEGIES = (1, 2)
@@ -113,7 +112,7 @@ class SharpenConfig(Settings):
         lo, hi = self.blur_sigma
         if not (math.isfinite(lo) and math.isfinite(hi) and 0 < lo <= hi <= 10):
             raise SharpenError(f"The blur sigma range must satisfy 0 < low <= high <= 10, not {lo} to {hi}.")
-        if self.dis_net != "dcgan" and not re.match(DESIGN_SPEC, self.dis_net):
+        if self.dis_net != "dcgan" and not names_a_design(self.dis_net):
             raise SharpenError(f"--dis-net must be dcgan, or PATH.py:ClassName or package.module:ClassName, not "
                                f"{self.dis_net!r}.")
         check_models(self.latent_dims, run_latents, SharpenError)

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from dataclasses import dataclass
 
 from engine.autoencoder.jobs.cluster.config import METHODS
 from engine.autoencoder.jobs.sharpen.config import STRATEGIES
-from engine.autoencoder import DESIGN_SPEC
+from engine.autoencoder import names_a_design
 from engine.autoencoder.jobs.train.config import ARCHITECTURES, TrainConfig
 from engine.autoencoder.settings import DEVICES, PRECISIONS, SettingError, Settings, setting
 
@@ -77,7 +76,7 @@ class StudyConfig(Settings):
     def validated(self, *args, **kwargs) -> "StudyConfig":
         for name in ("arch", "against"):
             value = getattr(self, name)
-            if value is not None and value not in ARCHITECTURES and not re.match(DESIGN_SPEC, value):
+            if value is not None and value not in ARCHITECTURES and not names_a_design(value):
                 raise StudyError(f"--{name} must be mlp, conv, or PATH.py:ClassName or package.module:ClassName, "
                                  f"not {value!r}.")
         if self.against is not None and self.against == self.arch:

@@ -7,12 +7,10 @@ import math
 import re
 from dataclasses import dataclass
 
-from engine import autoencoder
-from engine.autoencoder import PIXELS
+from engine.autoencoder import PIXELS, names_a_design
 from engine.autoencoder.settings import DEVICES, PRECISIONS, SettingError, Settings, cuda_count, setting
 
 ARCHITECTURES = ("mlp", "conv")
-DESIGN_SPEC = re.compile(autoencoder.DESIGN_SPEC)
 KMEANS_SCALINGS = ("none", "standard", "unit")
 """How codes are scaled before k-means: as they are, each coordinate to zero mean and unit
 variance, or each code to unit length (k-means then compares directions, as cosine similarity
@@ -72,7 +70,7 @@ class TrainConfig(Settings):
         if self.kmeans_scaling not in KMEANS_SCALINGS:
             raise TrainingError(f"The k-means scaling must be one of {', '.join(KMEANS_SCALINGS)}, "
                                 f"not {self.kmeans_scaling!r}.")
-        if self.arch not in ARCHITECTURES and not DESIGN_SPEC.match(self.arch):
+        if self.arch not in ARCHITECTURES and not names_a_design(self.arch):
             raise TrainingError(f"The architecture must be one of {', '.join(ARCHITECTURES)}, or PATH.py:ClassName or "
                                 f"package.module:ClassName, not {self.arch!r}.")
         for name in ("epochs", "batch_size", "eval_every", "judge_epochs"):

@@ -6,7 +6,7 @@ import argparse
 import json
 
 from engine.bump.escape import DEFAULT_MAX_STEPS, critical_height
-from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig
+from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig, ParameterError
 from engine.bump.trajectory import run_trajectory, validate_landscape
 from engine.numbers import num
 
@@ -15,7 +15,8 @@ DEFAULTS = OptimizerConfig()
 
 def _optimizer_options(p: argparse.ArgumentParser, default: str) -> None:
     p.add_argument("--optimizer", choices=list(OPTIMIZERS), default=default)
-    p.add_argument("--lr", type=float, default=DEFAULTS.lr, help="learning rate alpha (default 0.3)")
+    p.add_argument("--lr", type=float, default=None,
+                   help="learning rate alpha (default 0.3; on a 2-D landscape, the one it suggests)")
     p.add_argument("--beta1", type=float, default=DEFAULTS.beta1, help="Adam's beta1; the momentum of momentum/nesterov")
     p.add_argument("--beta2", type=float, default=DEFAULTS.beta2, help="Adam's beta2; RMSProp's smoothing")
     p.add_argument("--eps", type=float, default=DEFAULTS.eps)
@@ -32,10 +33,17 @@ def add_parser(sub, name: str, help: str) -> None:
     else:
         p.add_argument("--height", type=float, default=0.5, help="h, the bump's height (default 0.5)")
         p.add_argument("--steps", type=int, default=20)
+        p.add_argument("--landscape", metavar="NAME|EXPR",
+                       help="walk on a 2-D landscape instead of the bump: a name (bump, rosenbrock, beale, himmelblau, "
+                            "saddle, quadratic, or one saved in the lab) or an expression in x and y such as "
+                            "'x**4 - 3*x**2 + y**2' (x alone: a 1-D curve)")
+        p.add_argument("--start", type=float, nargs="+", metavar="X [Y]",
+                       help="where a --landscape walk starts (default: the landscape's own start)")
 
 
-def _config(args) -> OptimizerConfig:
-    return OptimizerConfig(args.optimizer, args.lr, args.beta1, args.beta2, args.eps, args.weight_decay).validated()
+def _config(args, lr: float = DEFAULTS.lr) -> OptimizerConfig:
+    lr = lr if args.lr is None else args.lr
+    return OptimizerConfig(args.optimizer, lr, args.beta1, args.beta2, args.eps, args.weight_decay).validated()
 
 
 def cmd_critical_h(args, argv) -> int:
@@ -61,6 +69,10 @@ def cmd_critical_h(args, argv) -> int:
 
 
 def cmd_trajectory(args, argv) -> int:
+    if args.landscape is not None:
+        return walk_on_landscape(args)
+    if args.start is not None:
+        raise ParameterError("--start is for a --landscape walk; on the bump every walk starts at o (x = 0).")
     config = _config(args)
     landscape = validate_landscape(args.height, args.distance)
     records = run_trajectory(landscape, config, args.steps)
@@ -74,6 +86,38 @@ def cmd_trajectory(args, argv) -> int:
     for r in records:
         row = r.as_dict(fields)
         print("".join(f"{'' if row[c] is None else num(row[c]):>12}" for c in cols))
+    return 0
+
+
+def walk_on_landscape(args) -> int:
+    """`trajectory --landscape`: every step on a named or typed landscape, each moment per coordinate."""
+    from engine.surfaces import run_walk
+    from engine.surfaces.presets import resolve
+
+    surface = resolve(args.landscape, tuple(args.start) if args.start else None)
+    config = _config(args, surface.lr(args.optimizer))
+    records = run_walk(surface, config, args.steps)
+    fields = OPTIMIZERS[config.name].state_fields
+    names = surface.variables
+    if args.json:
+        print(json.dumps({"optimizer": config.name, "landscape": surface.name, "expression": surface.expression,
+                          "variables": list(names), "start": list(records[0].point),
+                          "config": {"lr": config.lr, "beta1": config.beta1, "beta2": config.beta2, "eps": config.eps,
+                                     "weight_decay": config.weight_decay},
+                          "steps": [r.as_dict(names, fields) for r in records]}))
+        return 0
+    label = OPTIMIZERS[config.name].label
+    print(f"{label} on {surface.expression or surface.name} (lr {num(config.lr)}): g, the moments and the step "
+          f"are given per coordinate ({', '.join(names)}); g is the gradient at the previous point.")
+    vectors = ["g", *fields, "step"]
+    cols = ["t", *names, "F"] + [f"{k}_{v}" for k in vectors for v in names]
+    print("".join(f"{c:>12}" for c in cols))
+    for r in records:
+        row = [str(r.t), *(num(p) for p in r.point), num(r.f)]
+        for k in vectors:
+            value = r.g if k == "g" else r.step if k == "step" else r.state.get(k)
+            row += [""] * len(names) if value is None else [num(v) for v in value]
+        print("".join(f"{c:>12}" for c in row))
     return 0
 
 

@@ -95,24 +95,24 @@ def test_every_optimizers_2d_steps_are_torch_optims(name, optimizer):
     import torch
 
     from engine.bump.optimizers import OptimizerConfig
-    from engine.surfaces import walk
+    from engine.surfaces import run_walk
 
     surface = SURFACES[name]()
     lr = {"gd": 1e-3, "momentum": 1e-3, "nesterov": 1e-3}.get(optimizer, 0.05)  # a stable step for each
     config = OptimizerConfig(name=optimizer, lr=lr, eps=1e-8 if optimizer == "rmsprop" else 0.0)
-    ours = walk(surface, config, 40)
+    ours = run_walk(surface, config, 40)
     p = torch.tensor(surface.start, dtype=torch.float64, requires_grad=True)
     opt = TORCH[optimizer](p, config)
     for t in range(1, 41):
         x, y = p.detach().tolist()
         p.grad = torch.tensor(surface.grad(x, y), dtype=torch.float64)  # the exact gradient, at torch's own point
         opt.step()
-        assert ours.points[t] == pytest.approx(p.detach().tolist(), rel=1e-12, abs=1e-15), (name, optimizer, t)
+        assert ours[t].point == pytest.approx(p.detach().tolist(), rel=1e-12, abs=1e-15), (name, optimizer, t)
     if optimizer in ("adam", "adamw"):
         # m is a sum of gradients of both signs that nearly cancel on Rosenbrock: to 1e-12 of the gradients' size
-        state, scale = opt.state[p], max(abs(g) for grad in ours.grads for g in grad)
-        assert ours.states[-1]["m"].tolist() == pytest.approx(state["exp_avg"].tolist(), rel=1e-12, abs=1e-12 * scale)
-        assert ours.states[-1]["v"].tolist() == pytest.approx(state["exp_avg_sq"].tolist(), rel=1e-12,
+        state, scale = opt.state[p], max(abs(g) for r in ours[1:] for g in r.g)
+        assert list(ours[-1].state["m"]) == pytest.approx(state["exp_avg"].tolist(), rel=1e-12, abs=1e-12 * scale)
+        assert list(ours[-1].state["v"]) == pytest.approx(state["exp_avg_sq"].tolist(), rel=1e-12,
                                                               abs=1e-12 * scale**2)
 
 
@@ -120,9 +120,9 @@ def test_adam_with_eps_0_takes_no_step_along_a_coordinate_whose_gradient_is_0():
     # On the saddle started on y = 0 the gradient's y is 0 at every step: with eps = 0, m_hat / sqrt(v_hat)
     # is 0 / 0 there, which the lab (as the 1-D lab does at a kink) takes as no step; x moves as in 1-D.
     from engine.bump.optimizers import OptimizerConfig
-    from engine.surfaces import walk
+    from engine.surfaces import run_walk
 
-    steps = walk(SURFACES["saddle"](), OptimizerConfig(name="adam", lr=0.1, eps=0.0), 5, start=(1.0, 0.0))
-    assert [p[1] for p in steps.points] == [0.0] * 6
-    assert steps.points[1][0] == pytest.approx(0.9, rel=1e-12), "Adam's first step is lr * sign(g)"
-    assert all(s["v_hat"][1] == 0.0 for s in steps.states)
+    steps = run_walk(SURFACES["saddle"](), OptimizerConfig(name="adam", lr=0.1, eps=0.0), 5, start=(1.0, 0.0))
+    assert [r.point[1] for r in steps] == [0.0] * 6
+    assert steps[1].point[0] == pytest.approx(0.9, rel=1e-12), "Adam's first step is lr * sign(g)"
+    assert all(r.state["v_hat"][1] == 0.0 and r.step[1] == 0.0 for r in steps[1:])

@@ -29,7 +29,22 @@ class Surface:
     view: tuple[float, float, float, float]
     """x from, x to, y from, y to: what the map shows at first."""
     minima: tuple[tuple[float, float], ...] = field(default=())
-    """Where its minima are (to 1e-6 where they are not whole numbers); () where it has none (the saddle)."""
+    """Where its minima are (to 1e-6 where they are not whole numbers); () where it has none (the
+    saddle) or where they are not known (a typed landscape: the basin map finds where walks settle)."""
+    lrs: tuple[tuple[str, float], ...] = field(default=())
+    """A learning rate per optimizer that shows the surface well from its start (the rest keep 0.3)."""
+    variables: tuple[str, ...] = ("x", "y")
+    """Its coordinates: x and y, or x alone for a typed 1-D curve."""
+    expression: str | None = None
+    """The text a typed landscape was read from; None for a built-in one."""
+
+    @property
+    def dims(self) -> int:
+        return len(self.variables)
+
+    def lr(self, optimizer: str) -> float:
+        """The learning rate this surface suggests for an optimizer."""
+        return dict(self.lrs).get(optimizer, 0.3)
 
 
 def rosenbrock(a: float = 1.0, b: float = 100.0) -> Surface:
@@ -37,7 +52,8 @@ def rosenbrock(a: float = 1.0, b: float = 100.0) -> Surface:
         "rosenbrock", "a long, curved, flat-bottomed valley: momentum and Adam race GD along it",
         lambda x, y: (a - x) ** 2 + b * (y - x * x) ** 2,
         lambda x, y: (-2 * (a - x) - 4 * b * x * (y - x * x), 2 * b * (y - x * x)),
-        (-1.2, 1.0), (-2.0, 2.0, -1.0, 3.0), ((a, a * a),))
+        (-1.2, 1.0), (-2.0, 2.0, -1.0, 3.0), ((a, a * a),),
+        (("gd", 1e-3), ("momentum", 1e-3), ("nesterov", 1e-3), ("rmsprop", 0.03), ("adam", 0.2), ("adamw", 0.2)))
 
 
 def beale() -> Surface:
@@ -54,7 +70,8 @@ def beale() -> Surface:
                 2 * p * x + 2 * q * (2 * x * y) + 2 * r * (3 * x * y * y))
 
     return Surface("beale", "sharp ridges and flat plateaus: steps that suit one region overshoot another",
-                   loss, grad, (1.0, 1.4), (-4.5, 4.5, -4.5, 4.5), ((3.0, 0.5),))
+                   loss, grad, (1.0, 1.4), (-4.5, 4.5, -4.5, 4.5), ((3.0, 0.5),),
+                   (("gd", 0.01), ("momentum", 3e-3), ("nesterov", 3e-3), ("rmsprop", 0.03), ("adam", 0.1), ("adamw", 0.1)))
 
 
 HIMMELBLAU_MINIMA = ((3.0, 2.0), (-2.805118, 3.131312), (-3.779310, -3.283186), (3.584428, -1.848126))
@@ -65,13 +82,15 @@ def himmelblau() -> Surface:
         "himmelblau", "four minima of equal depth: which one an optimizer reaches depends on where it starts",
         lambda x, y: (x * x + y - 11) ** 2 + (x + y * y - 7) ** 2,
         lambda x, y: (4 * x * (x * x + y - 11) + 2 * (x + y * y - 7), 2 * (x * x + y - 11) + 4 * y * (x + y * y - 7)),
-        (0.0, 0.0), (-5.0, 5.0, -5.0, 5.0), HIMMELBLAU_MINIMA)
+        (0.0, 0.0), (-5.0, 5.0, -5.0, 5.0), HIMMELBLAU_MINIMA,
+        (("gd", 0.01), ("momentum", 3e-3), ("nesterov", 3e-3), ("rmsprop", 0.03), ("adam", 0.1), ("adamw", 0.1)))
 
 
 def saddle() -> Surface:
     return Surface("saddle", "x^2 - y^2: started almost on the ridge, how long until an optimizer rolls off it",
                    lambda x, y: x * x - y * y, lambda x, y: (2 * x, -2 * y),
-                   (1.0, 1e-3), (-1.5, 1.5, -1.5, 1.5))
+                   (1.0, 1e-3), (-1.5, 1.5, -1.5, 1.5), (),
+                   tuple((k, 0.01) for k in ("gd", "momentum", "nesterov", "rmsprop", "adam", "adamw")))
 
 
 def quadratic(condition: float = 10.0) -> Surface:
@@ -81,7 +100,8 @@ def quadratic(condition: float = 10.0) -> Surface:
     return Surface(
         "quadratic", f"a ravine {condition:g} times steeper across than along: GD zigzags, momentum damps it",
         lambda x, y: (x * x + condition * y * y) / 2, lambda x, y: (x + 0 * y, condition * y),
-        (-1.5, 0.5), (-2.0, 2.0, -1.0, 1.0), ((0.0, 0.0),))
+        (-1.5, 0.5), (-2.0, 2.0, -1.0, 1.0), ((0.0, 0.0),),
+        (("gd", 0.15), ("momentum", 0.03), ("nesterov", 0.03), ("rmsprop", 0.03), ("adam", 0.1), ("adamw", 0.1)))
 
 
 def bump_valley(bump_height: float = 0.5, steepness: float = 1.0) -> Surface:
@@ -105,37 +125,3 @@ SURFACES: dict[str, Callable[[], Surface]] = {
     "saddle": saddle, "quadratic": quadratic,
 }
 """Every built-in 2-D surface by name, each with its default parameters."""
-
-
-@dataclass(frozen=True)
-class Walk:
-    """An optimizer's steps on a surface: per step t = 0..n the point, and from t = 1 the gradient
-    it saw and its state (m, v, m_hat, v_hat as it has them), each per coordinate (x, y)."""
-
-    points: list
-    """(x, y) after each step; points[0] is the start."""
-    grads: list
-    """(gx, gy) at points[t-1], for t = 1..n."""
-    states: list
-    """The optimizer's state after step t (numpy arrays of two, one per coordinate)."""
-
-
-def walk(surface: Surface, config, steps: int, start: tuple[float, float] | None = None) -> Walk:
-    """`steps` steps of the optimizer `config` names (engine/bump/optimizers: the update rules of
-    torch.optim, applied per coordinate exactly as torch applies them per element) from the start."""
-    import numpy as np
-
-    from engine.bump.optimizers import OPTIMIZERS
-
-    optimizer = OPTIMIZERS[config.name]
-    x = np.array(start or surface.start, dtype=float)
-    state = optimizer.initial_state(x)
-    points, grads, states = [tuple(x.tolist())], [], []
-    for t in range(1, steps + 1):
-        g = np.array(surface.grad(*x), dtype=float)
-        state, dx = optimizer.step(state, g, x, t, config)
-        x = x + dx
-        points.append(tuple(x.tolist()))
-        grads.append(tuple(g.tolist()))
-        states.append({k: np.asarray(v, float).copy() for k, v in state.items()})
-    return Walk(points, grads, states)

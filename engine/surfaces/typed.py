@@ -1,0 +1,216 @@
+"""Landscapes a user types: "x**4 - 3*x**2 + y**2" becomes a Surface with its exact gradient.
+
+The text is never evaluated. Python's own parser (`ast.parse`, which only reads) turns it into a
+tree; each node is checked against a whitelist and translated, node by node, into a SymPy
+expression: numbers, x and y, + - * / ** (and ^ for a power), unary minus, pi, e, and the functions
+in FUNCTIONS. Anything else (an unknown name, an attribute, a call of something not listed, a
+string, a lambda, a comparison) is refused in one sentence naming it. SymPy differentiates the
+expression, and `lambdify` turns loss and gradient into NumPy functions that take floats or whole
+grids alike.
+
+A typed landscape names x alone (a 1-D curve) or x and y (a 2-D surface).
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+from dataclasses import dataclass
+
+from engine.errors import UserError
+from engine.surfaces.builtin import Surface
+
+MAX_LENGTH = 300
+"""Characters: a landscape is a line, not a program."""
+MAX_NODES = 200
+"""Numbers, names and operations in it: beyond that SymPy's differentiation gets slow."""
+MAX_EXPONENT = 1000
+"""The largest power of two numbers worked out exactly (9**9**9 would take SymPy minutes)."""
+VARIABLES = ("x", "y")
+FUNCTIONS = ("exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "min", "max")
+CONSTANTS = ("pi", "e")
+ALLOWED = "numbers, x, y, + - * / ** (or ^), ( ), pi, e and " + ", ".join(FUNCTIONS)
+"""What a landscape may use, as the refusals say it."""
+
+DEFAULT_START = {1: (0.5,), 2: (0.5, 0.5)}
+DEFAULT_VIEW = (-3.0, 3.0, -3.0, 3.0)
+DEFAULT_LRS = (("gd", 0.05), ("momentum", 0.02), ("nesterov", 0.02), ("rmsprop", 0.05), ("adam", 0.1), ("adamw", 0.1))
+"""Steps small enough for the polynomials people type first; each can be changed in the lab."""
+
+
+class ExpressionError(UserError):
+    """A typed landscape the lab cannot use; the message is one sentence that says why."""
+
+
+OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.BitXor: "^"}
+NODE_WORDS = {
+    ast.Attribute: "attribute access", ast.Lambda: "a lambda", ast.Compare: "a comparison",
+    ast.BoolOp: "and/or", ast.Subscript: "indexing", ast.List: "a list", ast.Tuple: "a tuple",
+    ast.Dict: "a dict", ast.Set: "a set", ast.IfExp: "if/else", ast.JoinedStr: "an f-string",
+    ast.NamedExpr: "an assignment (:=)", ast.Starred: "a star", ast.GeneratorExp: "a generator",
+    ast.ListComp: "a comprehension", ast.Await: "await", ast.Yield: "yield",
+}
+
+
+def _refuse(text: str, why: str) -> ExpressionError:
+    shown = text if len(text) <= 40 else text[:37] + "..."
+    return ExpressionError(f"The landscape {shown!r} {why}.")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A checked expression: SymPy's form of it and the coordinates it names."""
+
+    text: str
+    expr: object
+    variables: tuple[str, ...]
+
+
+def parse(text: str) -> Parsed:
+    """The SymPy expression of a typed landscape, or ExpressionError in one sentence."""
+    if not isinstance(text, str) or not text.strip():
+        raise ExpressionError("The landscape is empty; type an expression in x (and y), such as x**2 + 10*y**2.")
+    text = text.strip()
+    if len(text) > MAX_LENGTH:
+        raise _refuse(text, f"is {len(text)} characters long; a landscape is at most {MAX_LENGTH}")
+    try:
+        tree = ast.parse(text, mode="eval")  # reads only: nothing in the text is run
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        raise _refuse(text, "is not an expression the lab can read (write 2*x for a product, x**2 or x^2 "
+                      "for a power)") from None
+    nodes = sum(1 for _ in ast.walk(tree))
+    if nodes > MAX_NODES:
+        raise _refuse(text, f"has {nodes} parts; a landscape has at most {MAX_NODES}")
+    import sympy
+
+    symbols = {v: sympy.Symbol(v, real=True) for v in VARIABLES}
+    try:
+        expr = _translate(tree.body, text, symbols, sympy)
+    except RecursionError:
+        raise _refuse(text, "is nested too deeply") from None
+    named = tuple(v for v in VARIABLES if symbols[v] in expr.free_symbols)
+    if not named:
+        raise _refuse(text, "names neither x nor y, so it is flat: there is nothing to descend")
+    if named == ("y",):
+        raise _refuse(text, "names y but not x; a 1-D landscape is written in x")
+    return Parsed(text, expr, ("x", "y") if "y" in named else ("x",))
+
+
+def _translate(node, text, symbols, sympy):
+    """One checked node of the tree as SymPy, or ExpressionError naming what is not allowed."""
+    if isinstance(node, ast.BinOp) and type(node.op) in OPERATORS:
+        a, b = _translate(node.left, text, symbols, sympy), _translate(node.right, text, symbols, sympy)
+        op = type(node.op)
+        if op in (ast.Pow, ast.BitXor):
+            return _power(a, b, text, sympy)
+        if op is ast.Div and b == 0:
+            raise _refuse(text, "divides by zero")
+        return {ast.Add: lambda: a + b, ast.Sub: lambda: a - b, ast.Mult: lambda: a * b, ast.Div: lambda: a / b}[op]()
+    if isinstance(node, ast.BinOp):
+        raise _refuse(text, f"uses the operator {type(node.op).__name__}, which a landscape does not "
+                      f"({ALLOWED})")
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
+        a = _translate(node.operand, text, symbols, sympy)
+        return -a if isinstance(node.op, ast.USub) else a
+    if isinstance(node, ast.Constant):
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise _refuse(text, f"holds {value!r}, which is not a number")
+        if not math.isfinite(value):
+            raise _refuse(text, f"holds a number too large for a float")
+        return sympy.Integer(value) if isinstance(value, int) else sympy.Float(value)
+    if isinstance(node, ast.Name):
+        if node.id in symbols:
+            return symbols[node.id]
+        if node.id == "pi":
+            return sympy.pi
+        if node.id == "e":
+            return sympy.E
+        if node.id in FUNCTIONS:
+            raise _refuse(text, f"uses {node.id} without an argument; write {node.id}(...)")
+        raise _refuse(text, f"uses the name {node.id!r}, which a landscape does not know ({ALLOWED})")
+    if isinstance(node, ast.Call):
+        if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS:
+            what = node.func.id if isinstance(node.func, ast.Name) else ast.unparse(node.func)
+            raise _refuse(text, f"calls {what!r}, which is not one of {', '.join(FUNCTIONS)}")
+        name = node.func.id
+        if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
+            raise _refuse(text, f"gives {name} a named or starred argument; it takes plain ones")
+        args = [_translate(a, text, symbols, sympy) for a in node.args]
+        if name in ("min", "max"):
+            if len(args) < 2:
+                raise _refuse(text, f"gives {name} {len(args)} argument{'s' * (len(args) != 1)}; it takes two or more")
+            return (sympy.Min if name == "min" else sympy.Max)(*args)
+        if len(args) != 1:
+            raise _refuse(text, f"gives {name} {len(args)} arguments; it takes one")
+        return {"exp": sympy.exp, "log": sympy.log, "sqrt": sympy.sqrt, "abs": sympy.Abs,
+                "sin": sympy.sin, "cos": sympy.cos, "tanh": sympy.tanh}[name](args[0])
+    words = NODE_WORDS.get(type(node), type(node).__name__)
+    raise _refuse(text, f"uses {words}, which a landscape does not ({ALLOWED})")
+
+
+def _power(a, b, text, sympy):
+    if a.is_Number and b.is_Number:  # work out a power of two numbers in floating point, bounded
+        if abs(float(b)) > MAX_EXPONENT:
+            raise _refuse(text, f"raises a number to the power {float(b):g}; powers of numbers go up to {MAX_EXPONENT}")
+        try:
+            value = float(a) ** float(b)
+        except (OverflowError, ZeroDivisionError):
+            raise _refuse(text, "holds a power of numbers that is not a finite number") from None
+        if isinstance(value, complex) or not math.isfinite(value):
+            raise _refuse(text, "holds a power of numbers that is not a finite real number")
+        return sympy.Integer(int(value)) if a.is_Integer and b.is_Integer and b >= 0 else sympy.Float(value)
+    return a ** b
+
+
+def typed_surface(text: str, start: tuple[float, ...] | None = None, name: str | None = None) -> Surface:
+    """The Surface of a typed landscape: its loss, its gradient by SymPy's differentiation, a start.
+
+    ExpressionError when the text is refused, or when the loss or its gradient is not a finite
+    number at the start (log(x) at x = 0, sqrt(x) just right of 0, ...).
+    """
+    import numpy as np
+    import sympy
+
+    parsed = parse(text)
+    symbols = [sympy.Symbol(v, real=True) for v in parsed.variables]
+    grads = [sympy.diff(parsed.expr, s) for s in symbols]
+    loss_fn = sympy.lambdify(symbols, parsed.expr, modules="numpy")
+    grad_fns = [sympy.lambdify(symbols, g, modules="numpy") for g in grads]
+
+    def shaped(value, args):
+        """A constant part (d/dx of 3x is 3) comes back as a number: as big as the inputs it is."""
+        if any(isinstance(a, np.ndarray) for a in args):
+            shape = np.broadcast(*[np.asarray(a) for a in args]).shape
+            if isinstance(value, np.ndarray) and value.shape == shape and value.dtype == float:
+                return value
+            return np.broadcast_to(np.asarray(value, dtype=float), shape).astype(float)
+        return float(np.real_if_close(value))
+
+    def loss(*args):
+        return shaped(loss_fn(*args), args)
+
+    def grad(*args):
+        return tuple(shaped(fn(*args), args) for fn in grad_fns)
+
+    dims = len(parsed.variables)
+    start = tuple(float(v) for v in (start if start is not None else DEFAULT_START[dims]))
+    if len(start) != dims:
+        raise ExpressionError(f"The landscape {parsed.text!r} names {', '.join(parsed.variables)}, so its start "
+                              f"has {dims} coordinate{'s' * (dims > 1)}, not {len(start)}.")
+    where = ", ".join(f"{v} = {p:g}" for v, p in zip(parsed.variables, start))
+    with np.errstate(all="ignore"):
+        try:
+            values = [loss(*start), *grad(*start)]
+        except (ZeroDivisionError, OverflowError, ValueError, TypeError):
+            values = [math.nan]
+    if not all(isinstance(v, float) and math.isfinite(v) for v in values):
+        what = "it" if not math.isfinite(values[0]) else "its gradient"
+        raise ExpressionError(f"At the start ({where}) {what} is not a finite number; choose another start "
+                              f"or another landscape.")
+    x0, x1, y0, y1 = DEFAULT_VIEW
+    cx, cy = start[0], start[1] if dims > 1 else 0.0
+    view = (min(x0, cx - 1), max(x1, cx + 1), min(y0, cy - 1), max(y1, cy + 1))
+    shown = ", ".join(f"d/d{v} = {sympy.sstr(g)}" for v, g in zip(parsed.variables, grads))
+    return Surface(name or "typed", f"typed: {shown}", loss, grad, start, view, (), DEFAULT_LRS,
+                   parsed.variables, parsed.text)

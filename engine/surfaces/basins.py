@@ -94,17 +94,26 @@ def basin_map(surface: Surface, config: OptimizerConfig, xs, ys, steps: int = 50
 
 def found_minima(surface: Surface, ends: np.ndarray, radius: float) -> tuple[tuple[float, float], ...]:
     """Settled end points grouped within `radius` (greedily, lowest loss first), each group one
-    minimum at its lowest point; ordered by loss, then x."""
+    minimum at its lowest point, ordered by loss; a group whose point has a lower neighbour (walks
+    that started exactly on a ridge and stayed on its saddle) is no minimum."""
     if ends.size == 0:
         return ()
     with np.errstate(all="ignore"):
         f = np.asarray(surface.loss(ends[0], ends[1]), dtype=float)
     order = np.argsort(f, kind="stable")
     centres: list[tuple[float, float]] = []
+    saddles: list[tuple[float, float]] = []
     for i in order[: 20_000]:  # enough to find every basin that holds a visible share of the grid
         x, y = ends[0, i], ends[1, i]
-        if all(np.hypot(x - cx, y - cy) > 2 * radius for cx, cy in centres):
-            centres.append((float(x), float(y)))
+        if all(np.hypot(x - cx, y - cy) > 2 * radius for cx, cy in centres + saddles):
+            (saddles if _lower_nearby(surface, x, y, radius / 4) else centres).append((float(x), float(y)))
         if len(centres) == 26:  # lettered A to Z
             break
     return tuple(centres)
+
+
+def _lower_nearby(surface: Surface, x: float, y: float, r: float) -> bool:
+    angles = np.linspace(0, 2 * np.pi, 16, endpoint=False)
+    with np.errstate(all="ignore"):
+        around = np.asarray(surface.loss(x + r * np.cos(angles), y + r * np.sin(angles)), dtype=float)
+        return bool(np.any(around < float(surface.loss(x, y))))

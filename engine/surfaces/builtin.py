@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from engine.bump.landscape import BumpLandscape
+from engine.bump.landscape import BumpLandscape, is_array
 
 
 @dataclass(frozen=True)
@@ -110,10 +110,14 @@ def bump_valley(bump_height: float = 0.5, steepness: float = 1.0) -> Surface:
     bump = BumpLandscape(bump_height=bump_height)
 
     def loss(x, y):
+        if is_array(x):  # the 1-D loss is written for one float; a grid goes through it point by point
+            import numpy as np
+
+            return np.vectorize(bump.loss, otypes=[float])(x) + steepness * y * y / 2
         return bump.loss(x) + steepness * y * y / 2
 
     def grad(x, y):
-        return bump.gradient(x), steepness * y
+        return bump.gradient(x), steepness * y + 0 * x
 
     end = bump.global_min + 1.0
     return Surface("bump", "the seed's bump as a ridge across a valley: GD stops before it, Adam's momentum may cross",

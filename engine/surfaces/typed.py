@@ -42,7 +42,7 @@ class ExpressionError(UserError):
     """A typed landscape the lab cannot use; the message is one sentence that says why."""
 
 
-OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.BitXor: "^"}
+OPERATORS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**"}
 NODE_WORDS = {
     ast.Attribute: "attribute access", ast.Lambda: "a lambda", ast.Compare: "a comparison",
     ast.BoolOp: "and/or", ast.Subscript: "indexing", ast.List: "a list", ast.Tuple: "a tuple",
@@ -74,7 +74,8 @@ def parse(text: str) -> Parsed:
     if len(text) > MAX_LENGTH:
         raise _refuse(text, f"is {len(text)} characters long; a landscape is at most {MAX_LENGTH}")
     try:
-        tree = ast.parse(text, mode="eval")  # reads only: nothing in the text is run
+        # ^ is a power, as people write it (Python's ^ would bind looser than +: x^2 + y would be x^(2 + y))
+        tree = ast.parse(text.replace("^", "**"), mode="eval")  # reads only: nothing in the text is run
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         raise _refuse(text, "is not an expression the lab can read (write 2*x for a product, x**2 or x^2 "
                       "for a power)") from None
@@ -101,7 +102,7 @@ def _translate(node, text, symbols, sympy):
     if isinstance(node, ast.BinOp) and type(node.op) in OPERATORS:
         a, b = _translate(node.left, text, symbols, sympy), _translate(node.right, text, symbols, sympy)
         op = type(node.op)
-        if op in (ast.Pow, ast.BitXor):
+        if op is ast.Pow:
             return _power(a, b, text, sympy)
         if op is ast.Div and b == 0:
             raise _refuse(text, "divides by zero")

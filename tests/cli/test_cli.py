@@ -93,3 +93,41 @@ def test_version_is_the_installed_one_and_help_lists_every_command():
     for command in ("critical-h", "trajectory", "train", "sharpen", "cluster", "report", "repair", "compare", "watch"):
         assert f"    {command} " in listed, command
     assert "retrain a run's autoencoders with L1 + dis_net's loss" in listed, "a kind's line, from the registry"
+
+
+def test_trajectory_on_a_2d_landscape_gives_every_moment_per_coordinate(capsys):
+    from engine.surfaces import SURFACES, run_walk
+
+    assert main(["trajectory", "--landscape", "rosenbrock", "--optimizer", "adam", "--steps", "5", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    surface = SURFACES["rosenbrock"]()
+    walk = run_walk(surface, OptimizerConfig(name="adam", lr=surface.lr("adam")), 5)
+    assert out["config"]["lr"] == surface.lr("adam"), "the landscape's own learning rate unless --lr says"
+    assert out["variables"] == ["x", "y"] and out["start"] == [-1.2, 1.0]
+    assert [(s["x"], s["y"]) for s in out["steps"]] == [r.point for r in walk]
+    fifth = out["steps"][5]
+    assert fifth["m_hat"] == list(walk[5].state["m_hat"]) and fifth["v_hat"] == list(walk[5].state["v_hat"])
+    assert fifth["g"] == list(walk[5].g) and len(fifth["step"]) == 2
+
+
+def test_trajectory_on_a_typed_landscape_in_text_and_in_x_alone(capsys):
+    assert main(["trajectory", "--landscape", "x^4 - 3*x^2", "--optimizer", "gd", "--lr", "0.1",
+                 "--start", "0.5", "--steps", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].split() == ["t", "x", "F", "g_x", "step_x"]
+    # x1 = 0.5 - 0.1 * (4 * 0.125 - 6 * 0.5) = 0.75
+    assert lines[3].split()[:2] == ["1", "0.75"]
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--landscape", "__import__('os').system('true')"], "system\", which is not one of exp"),
+    (["--landscape", "x.__class__"], "uses attribute access"),
+    (["--landscape", "log(x) + y", "--start", "0", "1"], "is not a finite number"),
+    (["--landscape", "rosen"], "There is no landscape named 'rosen'"),
+    (["--landscape", "himmelblau", "--start", "1"], "The start needs 2 coordinates (x, y), not 1."),
+    (["--start", "1", "2"], "--start is for a --landscape walk"),
+])
+def test_a_refused_landscape_is_one_sentence(capsys, args, words):
+    assert main(["trajectory", *args]) == 2
+    err = capsys.readouterr().err
+    assert words in err and len(err.strip().splitlines()) == 1

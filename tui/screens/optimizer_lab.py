@@ -54,6 +54,7 @@ class OptimizerLab(Screen):
         Binding("e", "edit", "Edit", id="lab.edit"),
         Binding("c", "critical", "Critical height", id="lab.critical"),
         Binding("m", "escape_map", "Map", id="lab.map"),
+        Binding("d", "two_d", "2-D lab", id="lab.two_d"),
     ]
 
     config: reactive[OptimizerConfig] = reactive(OptimizerConfig, init=False)
@@ -216,3 +217,11 @@ class OptimizerLab(Screen):
         from tui.screens.escape_map import EscapeMapScreen
 
         self.app.push_screen(EscapeMapScreen(self.config, self.distance, self.bump_height))
+
+    def action_two_d(self) -> None:
+        """The 2-D lab, on the bump as a ridge across a valley (this lab's h), GD, Momentum and Adam racing."""
+        from engine.surfaces import bump_valley
+        from tui.screens.surface_lab import SurfaceLab
+
+        self.playing = False
+        self.app.push_screen(SurfaceLab(bump_valley(self.bump_height)))

@@ -1,0 +1,140 @@
+"""The 2-D lab's settings at once: the landscape (a named one, or one typed in, saved by name if
+asked), the start, and which optimizers race with their own hyper-parameters. Nothing is applied
+until all of it is valid; a refusal is one sentence under the form."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig
+from engine.errors import UserError
+from engine.numbers import num
+from engine.surfaces import Surface
+from tui.screens.surface_lab import SurfaceSetup
+
+HYPER = {"lr": "α", "beta1": "β1", "beta2": "β2", "eps": "ε", "weight_decay": "wd"}
+
+
+class SurfaceDialog(ModalScreen[SurfaceSetup | None]):
+    CSS_PATH = "surface_parameters.tcss"
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="lab2params.cancel"),
+        Binding("ctrl+s", "apply", "Apply", id="lab2params.apply"),
+    ]
+
+    def __init__(self, surface: Surface, racers: tuple[OptimizerConfig, ...]) -> None:
+        super().__init__()
+        self.surface, self.racers = surface, racers
+
+    def compose(self) -> ComposeResult:
+        from engine.surfaces.presets import names
+
+        s = self.surface
+        choices = names()
+        racing = {c.name: c for c in self.racers}
+        with Vertical() as box:
+            box.border_title = "2-D lab"
+            with Grid(id="landscape"):
+                yield Label("landscape")
+                yield Select([(n, n) for n in choices], value=s.name if s.name in choices else choices[0],
+                             allow_blank=False, compact=True, id="name")
+                yield Label("or type one")
+                yield Input(s.expression or "", placeholder="x**4 - 3*x**2 + y**2", compact=True, id="expression")
+                yield Label("start x y")
+                yield Input(" ".join(num(v) for v in s.start), compact=True, id="start")
+                yield Label("save typed as")
+                yield Input("", placeholder="a name (optional)", compact=True, id="save")
+            with Grid(id="racers"):
+                yield Label("race")
+                for label in HYPER.values():
+                    yield Label(label, classes="head")
+                for key, optimizer in OPTIMIZERS.items():
+                    c = racing.get(key) or OptimizerConfig(name=key, lr=s.lr(key), eps=1e-8 if key == "rmsprop" else 0.0)
+                    yield Checkbox(optimizer.label, value=key in racing, compact=True, id=f"race-{key}")
+                    for field in HYPER:
+                        yield Input(num(getattr(c, field)), compact=True, id=f"{field}-{key}")
+            yield Static(id="error")
+            with Horizontal():
+                yield Button("Apply", variant="primary", id="apply", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    def _text(self, wid: str) -> str:
+        return self.query_one(f"#{wid}", Input).value.strip()
+
+    def read(self) -> SurfaceSetup:
+        """The form as a setup, or UserError with one sentence about the first thing wrong."""
+        from engine.bump.optimizers import ParameterError
+        from engine.surfaces.presets import resolve, save
+
+        try:
+            start = tuple(float(v) for v in self._text("start").replace(",", " ").split())
+        except ValueError:
+            raise ParameterError(f"The start is two numbers, x and y, not {self._text('start')!r}.") from None
+        expression, name = self._text("expression"), str(self.query_one("#name", Select).value)
+        typed = expression and expression != (self.surface.expression if self.surface.name == name else None)
+        surface = resolve(expression if typed else name, start or None)
+        if surface.dims != 2:
+            raise ParameterError(f"{expression!r} names x alone: a 1-D landscape walks in the 1-D lab "
+                                 f"(escape, then e).")
+        if self._text("save"):
+            if not surface.expression:
+                raise ParameterError("Only a typed landscape is saved; type one, or clear the name.")
+            save(self._text("save"), surface.expression, surface.start)
+            surface = replace(surface, name=self._text("save"))
+            self.app.notify(f"Saved {self._text('save')!r}: L and this list offer it from now on.")
+        if (surface.name, surface.expression, surface.start) == (self.surface.name, self.surface.expression, self.surface.start):
+            surface = self.surface  # the same landscape: the walks keep the step they were at
+        racers = []
+        for key, optimizer in OPTIMIZERS.items():
+            if not self.query_one(f"#race-{key}", Checkbox).value:
+                continue
+            values = {}
+            for field, label in HYPER.items():
+                text = self._text(f"{field}-{key}")
+                try:
+                    values[field] = float(text)
+                except ValueError:
+                    raise ParameterError(f"{optimizer.label}'s {label} must be a number, not {text!r}.") from None
+            try:
+                racers.append(OptimizerConfig(name=key, **values).validated())
+            except ParameterError as err:
+                raise ParameterError(f"{optimizer.label}: {err}") from None
+        if not racers:
+            raise ParameterError("Tick at least one optimizer to race.")
+        return SurfaceSetup(surface, tuple(racers))
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#apply")
+    def action_apply(self) -> None:
+        try:
+            self.dismiss(self.read())
+        except UserError as err:
+            self.query_one("#error", Static).update(str(err))
+
+    @on(Select.Changed, "#name")
+    def _named(self, event: Select.Changed) -> None:
+        """Picking a named landscape clears a typed one, and shows the picked one's start."""
+        from engine.surfaces.presets import resolve
+
+        if str(event.value) == self.surface.name and self.surface.expression:
+            return
+        try:
+            surface = resolve(str(event.value))
+        except UserError as err:
+            self.query_one("#error", Static).update(str(err))
+            return
+        self.query_one("#expression", Input).value = ""
+        self.query_one("#start", Input).value = " ".join(num(v) for v in surface.start)
+        for key in OPTIMIZERS:
+            self.query_one(f"#lr-{key}", Input).value = num(surface.lr(key))
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

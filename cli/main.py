@@ -74,6 +74,10 @@ def build_parser(argv: list[str]) -> argparse.ArgumentParser:
                     description="Optimizer and autoencoder labs in the terminal. With no command, opens the app.")
     parser.add_argument("--version", action=Version)
     parser.add_argument("--pixels", action="store_true", help=PIXELS)
+    parser.add_argument("--landscape", metavar="NAME|EXPR",
+                        help="open the optimizer lab on a landscape: a 2-D one by name (rosenbrock, beale, himmelblau, "
+                             "saddle, quadratic, bump, or one saved in the lab) or typed, such as "
+                             "'x**4 - 3*x**2 + y**2' (x alone: a 1-D curve in the 1-D lab)")
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
     name = chosen(argv)
     if name not in commands() and (name is not None or {"-h", "--help"} & set(argv)):
@@ -96,7 +100,12 @@ def cmd_app(args, argv) -> int:
     # The one door from the command line into the user interface (ignored by the pyproject contract).
     from tui.app import BumptuiApp
 
-    BumptuiApp(pixels=args.pixels).run()
+    landscape = None
+    if args.landscape is not None:  # refused in one sentence before the screen opens
+        from engine.surfaces.presets import resolve
+
+        landscape = resolve(args.landscape)
+    BumptuiApp(pixels=args.pixels, landscape=landscape).run()
     return 0
 
 

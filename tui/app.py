@@ -74,7 +74,8 @@ class BumptuiApp(CurrentRun, App):
         Binding("q", "quit", "Quit", show=False, id="app.quit"),
     ]
 
-    def __init__(self, watch: Path | None = None, runs_root: Path = Path("runs"), pixels: bool = False) -> None:
+    def __init__(self, watch: Path | None = None, runs_root: Path = Path("runs"), pixels: bool = False,
+                 landscape=None) -> None:
         super().__init__()
         if pixels:  # the terminal can be asked only before the app takes it over
             from tui.widgets.pixel_digits import detect
@@ -97,11 +98,15 @@ class BumptuiApp(CurrentRun, App):
         self._dirty = False
         self._drawn_at = 0.0
         self._watch_first = watch
+        self._landscape_first = landscape
+        """A typed or named landscape (engine.surfaces.Surface) the optimizer lab opens on."""
 
     def on_mount(self) -> None:
         self.set_interval(REFRESH_S, self._tick)
         if self._watch_first is not None:
             self._open(self._watch_first)
+        if self._landscape_first is not None:
+            self.call_after_refresh(lambda: self.screen.use_landscape(self._landscape_first))
 
     def notify(self, message: str, **kwargs) -> None:
         self.notices.append(message)

@@ -132,3 +132,65 @@ def run_walk(surface: Surface, config: OptimizerConfig, steps: int,
     if not 1 <= steps <= MAX_WALK_STEPS:
         raise ParameterError(f"The number of steps must be from 1 to {MAX_WALK_STEPS:,}, not {steps}.")
     return SurfaceTrajectory(surface, config, start).run(steps)
+
+
+class CurveTrajectory:
+    """A walk on a typed 1-D curve, read as the 1-D lab reads a walk on the bump: its records are
+    StepRecords (t, x, g, m, v, m_hat, v_hat, dx, f), so the lab's table and chart show it as they are."""
+
+    def __init__(self, surface: Surface, config: OptimizerConfig, start: tuple[float, ...] | None = None):
+        if surface.dims != 1:
+            raise ParameterError("A curve is a landscape in x alone.")
+        self.walk = SurfaceTrajectory(surface, config, start)
+        self.config, self.optimizer = self.walk.config, self.walk.optimizer
+        self.records = [self._record(self.walk.current)]
+
+    @staticmethod
+    def _record(r: SurfaceStep):
+        from engine.bump.trajectory import StepRecord
+
+        state = {k: v[0] for k, v in r.state.items()} if r.t else {k: v[0] for k, v in r.state.items() if k in ("m", "v")}
+        return StepRecord(r.t, r.point[0], None if r.g is None else r.g[0], None if r.step is None else r.step[0],
+                          r.f, **state)
+
+    @property
+    def landscape(self) -> Surface:
+        return self.walk.surface
+
+    @property
+    def label(self) -> str:
+        return self.walk.label
+
+    @property
+    def t(self) -> int:
+        return self.walk.t
+
+    @property
+    def current(self):
+        return self.records[-1]
+
+    @property
+    def diverged(self) -> bool:
+        return self.walk.diverged
+
+    def reset(self) -> None:
+        self.walk.reset()
+        self.records = [self._record(self.walk.current)]
+
+    def forward(self):
+        self.records.append(self._record(self.walk.forward()))
+        return self.records[-1]
+
+    def back(self) -> bool:
+        if not self.walk.back():
+            return False
+        self.records.pop()
+        return True
+
+    def run(self, steps: int):
+        for _ in range(steps):
+            self.forward()
+        return self.records
+
+    def xs(self) -> list[float]:
+        return [r.x for r in self.records]

@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from engine.numbers import num
 from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig, ParameterError
 from engine.bump.trajectory import validate_landscape
+from engine.errors import UserError
 
 NUMBER_FIELDS = {
     "bump_height": "h, bump height",
@@ -32,6 +33,8 @@ class LabParameters:
     bump_height: float
     distance: float
     partner: str
+    landscape: object = None
+    """A typed landscape (engine.surfaces.Surface) instead of the bump; None for the bump."""
 
 
 class ParametersDialog(ModalScreen[LabParameters | None]):
@@ -53,6 +56,9 @@ class ParametersDialog(ModalScreen[LabParameters | None]):
         with Vertical() as box:
             box.border_title = "Parameters"
             with Grid():
+                yield Label("landscape")
+                yield Input(c.landscape.expression if c.landscape is not None else "", compact=True, id="landscape",
+                            placeholder="the bump, or type F: x**4 - 3*x**2 (x, y: 2-D)")
                 yield Label("optimizer")
                 yield Select(choices, value=c.config.name, allow_blank=False, compact=True, id="name")
                 yield Label("lockstep partner")
@@ -79,14 +85,28 @@ class ParametersDialog(ModalScreen[LabParameters | None]):
             numbers["lr"], numbers["beta1"], numbers["beta2"], numbers["eps"], numbers["weight_decay"],
         ).validated()
         validate_landscape(numbers["bump_height"], numbers["distance"])
-        return LabParameters(config, numbers["bump_height"], numbers["distance"], str(self.query_one("#partner", Select).value))
+        return LabParameters(config, numbers["bump_height"], numbers["distance"],
+                             str(self.query_one("#partner", Select).value), self.read_landscape())
+
+    def read_landscape(self):
+        """The landscape field: blank for the bump, the current typed one unchanged, or a new one read
+        (ExpressionError in one sentence when refused)."""
+        text = self.query_one("#landscape", Input).value.strip()
+        current = self.current.landscape
+        if not text:
+            return None
+        if current is not None and text == current.expression:
+            return current
+        from engine.surfaces.presets import resolve
+
+        return resolve(text)
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#apply")
     def action_apply(self) -> None:
         try:
             self.dismiss(self.read())
-        except ParameterError as err:
+        except UserError as err:
             self.query_one("#error", Static).update(str(err))
 
     @on(Button.Pressed, "#cancel")

@@ -72,6 +72,8 @@ class OptimizerLab(Screen):
         super().__init__()
         self.trajectories: list[Trajectory] = []
         self._timer = None
+        self.curve = None
+        """A typed 1-D landscape (a Surface in x) the lab walks on instead of the bump; None for the bump."""
 
     def compose(self) -> ComposeResult:
         yield PaneBar(self.PANE)
@@ -96,20 +98,33 @@ class OptimizerLab(Screen):
         """New trajectories for the current parameters, replayed to the step the user was at."""
         t = self.trajectories[0].t if (keep_step and self.trajectories) else 0
         configs = [self.config] + ([replace(self.config, name=self.partner)] if self.lockstep else [])
-        self.trajectories = [Trajectory(self.landscape, c) for c in configs]
+        if self.curve is not None:
+            from engine.surfaces.walk import CurveTrajectory
+
+            self.trajectories = [CurveTrajectory(self.curve, c) for c in configs]
+        else:
+            self.trajectories = [Trajectory(self.landscape, c) for c in configs]
         for traj in self.trajectories:
             traj.run(t)
         self.refresh_view()
 
     def refresh_view(self) -> None:
-        c, land = self.config, self.landscape
+        c = self.config
+        land = self.landscape if self.curve is None else self.curve
         names = " vs ".join(t.label for t in self.trajectories)
+        shape = (f"F(x) = {self.curve.expression}" if self.curve is not None
+                 else f"h={num(land.bump_height)}  L={num(land.distance)}")
         self.query_one("#params", Static).update(
-            f"[b]{names}[/b]  h={num(land.bump_height)}  L={num(land.distance)}  α={num(c.lr)}  "
+            f"[b]{names}[/b]  {shape}  α={num(c.lr)}  "
             f"β1={num(c.beta1)}  β2={num(c.beta2)}  ε={num(c.eps)}  t={self.trajectories[0].t}"
             + ("  [reverse] playing [/]" if self.playing else "")
         )
-        story = "\n".join(describe(t) for t in self.trajectories)
+        if self.curve is not None:
+            from engine.surfaces.narrate import describe_walk
+
+            story = "\n".join(describe_walk(t) for t in self.trajectories)
+        else:
+            story = "\n".join(describe(t) for t in self.trajectories)
         if self.trajectories[0].t == 0:
             story += "  Press space to step, ? for every key."
         self.query_one("#story", Static).update(story)
@@ -130,6 +145,24 @@ class OptimizerLab(Screen):
 
     def watch_partner(self) -> None:
         self.rebuild()
+
+    def on_the_bump(self, what: str) -> bool:
+        """True on the bump; on a typed curve, say that `what` is a question about the bump."""
+        if self.curve is not None:
+            self.notify(f"{what} is a question about the bump; e, then clear the landscape field, brings it back.",
+                        severity="warning")
+        return self.curve is None
+
+    def use_landscape(self, surface) -> None:
+        """Walk on a typed landscape: a curve in x here, a surface in x and y in the 2-D lab; None: the bump."""
+        if surface is not None and surface.dims == 2:
+            from tui.screens.surface_lab import SurfaceLab
+
+            self.app.push_screen(SurfaceLab(surface))
+            return
+        self.curve = surface
+        lr = self.config.lr if surface is None else surface.lr(self.config.name)
+        self.apply(replace(self.config, lr=lr), self.bump_height, self.distance, self.partner)
 
     def apply(self, config: OptimizerConfig, bump_height: float, distance: float, partner: str) -> None:
         """Set several parameters at once, rebuilding once."""
@@ -181,6 +214,8 @@ class OptimizerLab(Screen):
         self.lockstep = not self.lockstep
 
     def action_height(self, direction: int) -> None:
+        if not self.on_the_bump("The bump's height"):
+            return
         h = round(self.bump_height + direction * HEIGHT_STEP, 10)
         if h <= 0:
             self.notify(f"The bump height must stay above 0; it is {num(self.bump_height)}.", severity="warning")
@@ -198,13 +233,18 @@ class OptimizerLab(Screen):
         from tui.dialogs.parameters import LabParameters, ParametersDialog
 
         def done(result: LabParameters | None) -> None:
-            if result is not None:
-                self.apply(result.config, result.bump_height, result.distance, result.partner)
+            if result is None:
+                return
+            self.apply(result.config, result.bump_height, result.distance, result.partner)
+            if result.landscape is not self.curve:
+                self.use_landscape(result.landscape)
 
-        current = LabParameters(self.config, self.bump_height, self.distance, self.partner)
+        current = LabParameters(self.config, self.bump_height, self.distance, self.partner, self.curve)
         self.app.push_screen(ParametersDialog(current), done)
 
     def action_critical(self) -> None:
+        if not self.on_the_bump("The critical height"):
+            return
         from tui.dialogs.critical_height import CriticalHeightScreen
 
         def done(h: float | None) -> None:
@@ -214,6 +254,8 @@ class OptimizerLab(Screen):
         self.app.push_screen(CriticalHeightScreen(self.config, self.distance, self.bump_height), done)
 
     def action_escape_map(self) -> None:
+        if not self.on_the_bump("The escape map"):
+            return
         from tui.screens.escape_map import EscapeMapScreen
 
         self.app.push_screen(EscapeMapScreen(self.config, self.distance, self.bump_height))

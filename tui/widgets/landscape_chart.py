@@ -29,11 +29,15 @@ class LandscapeChart(PlotextPlot):
         self.landscape = BumpLandscape()
         self.paths: tuple[PathOnChart, ...] = ()
 
-    def show(self, landscape: BumpLandscape, paths: tuple[PathOnChart, ...]) -> None:
+    def show(self, landscape, paths: tuple[PathOnChart, ...]) -> None:
+        """landscape: the bump (drawn exactly from its corners), or a typed curve (a Surface in x)."""
         self.landscape, self.paths = landscape, paths
         self.replot()
 
     def replot(self) -> None:
+        if not isinstance(self.landscape, BumpLandscape):
+            self._replot_curve()
+            return
         plt, land = self.plt, self.landscape
         plt.clear_figure()
         seen = [x for p in self.paths for x in p.xs]
@@ -51,4 +55,33 @@ class LandscapeChart(PlotextPlot):
         plt.xlim(left, right)
         plt.ylim(-0.05, max(fs) + 0.1)
         plt.yfrequency(3)
+        self.refresh()
+
+    def _replot_curve(self) -> None:
+        """A typed curve, sampled finely over its view and wherever the paths went."""
+        import math
+
+        import numpy as np
+
+        plt, curve = self.plt, self.landscape
+        plt.clear_figure()
+        seen = [x for p in self.paths for x in p.xs if math.isfinite(x)]
+        left, right = min([curve.view[0], *seen]), max([curve.view[1], *seen])
+        pad = 0.05 * (right - left)
+        xs = np.linspace(left - pad, right + pad, 400)
+        with np.errstate(all="ignore"):
+            fs = np.asarray(curve.loss(xs), dtype=float)
+        keep = np.isfinite(fs)
+        plt.plot(xs[keep].tolist(), fs[keep].tolist(), marker="braille", color="gray")
+        for path, color, (step, now) in zip(self.paths, PATH_COLORS, PATH_MARKERS):
+            pts = [(x, f) for x, f in zip(path.xs, path.fs) if math.isfinite(x) and math.isfinite(f)]
+            if pts:
+                plt.scatter([p[0] for p in pts], [p[1] for p in pts], marker=step, color=color)
+                plt.scatter([pts[-1][0]], [pts[-1][1]], marker=now, color=color)
+        plt.title("   ".join(f"{now} {p.label} x={num(p.xs[-1])}" for p, (_, now) in zip(self.paths, PATH_MARKERS)))
+        plt.xlim(left - pad, right + pad)
+        if keep.any():  # the wells, not the walls: up to the median of the curve or the paths' highest point
+            low = float(fs[keep].min())
+            high = max([float(np.median(fs[keep]))] + [f for p in self.paths for f in p.fs if math.isfinite(f)])
+            plt.ylim(low - 0.05 * (high - low + 1e-12), high + 0.1 * (high - low + 1e-12))
         self.refresh()

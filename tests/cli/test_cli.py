@@ -131,3 +131,9 @@ def test_a_refused_landscape_is_one_sentence(capsys, args, words):
     assert main(["trajectory", *args]) == 2
     err = capsys.readouterr().err
     assert words in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_app_refuses_a_landscape_before_its_screen_opens(capsys):
+    assert main(["--landscape", "x.__class__"]) == 2
+    err = capsys.readouterr().err
+    assert "uses attribute access" in err and len(err.strip().splitlines()) == 1

@@ -19,6 +19,9 @@ VIEWS = {
     "escape-map": ["m"],
     "help": ["question_mark"],
     "parameters": ["e"],
+    "lab-2d-rosenbrock": ["d", "L", *["space"] * 8, "tab", "tab"],
+    "lab-2d-dialog": ["d", "e"],
+    "basins-himmelblau": ["d", "L", "L", "L", "m"],
 }
 
 

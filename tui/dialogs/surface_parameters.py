@@ -17,9 +17,18 @@ from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig
 from engine.errors import UserError
 from engine.numbers import num
 from engine.surfaces import Surface
-from tui.screens.surface_lab import SurfaceSetup
+from tui.screens.surface_lab import ORDER, SurfaceSetup
 
 HYPER = {"lr": "α", "beta1": "β1", "beta2": "β2", "eps": "ε", "weight_decay": "wd"}
+
+
+class RaceBox(Checkbox):
+    """A checkbox whose mark says ticked or not by its shape too (✓ or blank), not by its colour alone."""
+
+    @property
+    def _button(self):
+        self.BUTTON_INNER = "✓" if self.value else " "
+        return super()._button
 
 
 class SurfaceDialog(ModalScreen[SurfaceSetup | None]):
@@ -32,6 +41,9 @@ class SurfaceDialog(ModalScreen[SurfaceSetup | None]):
     def __init__(self, surface: Surface, racers: tuple[OptimizerConfig, ...]) -> None:
         super().__init__()
         self.surface, self.racers = surface, racers
+        self._suggested: dict[str, str] = {}
+        """What the form itself last filled in (start, learning rates): a field still holding it follows
+        the landscape chosen; one the user changed is kept."""
 
     def compose(self) -> ComposeResult:
         from engine.surfaces.presets import names
@@ -55,9 +67,12 @@ class SurfaceDialog(ModalScreen[SurfaceSetup | None]):
                 yield Label("race")
                 for label in HYPER.values():
                     yield Label(label, classes="head")
-                for key, optimizer in OPTIMIZERS.items():
+                self._suggested["start"] = " ".join(num(v) for v in s.start)
+                for key in ORDER:
+                    optimizer = OPTIMIZERS[key]
                     c = racing.get(key) or OptimizerConfig(name=key, lr=s.lr(key), eps=1e-8 if key == "rmsprop" else 0.0)
-                    yield Checkbox(optimizer.label, value=key in racing, compact=True, id=f"race-{key}")
+                    self._suggested[f"lr-{key}"] = num(s.lr(key))
+                    yield RaceBox(optimizer.label, value=key in racing, compact=True, id=f"race-{key}")
                     for field in HYPER:
                         yield Input(num(getattr(c, field)), compact=True, id=f"{field}-{key}")
             yield Static(id="error")
@@ -92,7 +107,8 @@ class SurfaceDialog(ModalScreen[SurfaceSetup | None]):
         if (surface.name, surface.expression, surface.start) == (self.surface.name, self.surface.expression, self.surface.start):
             surface = self.surface  # the same landscape: the walks keep the step they were at
         racers = []
-        for key, optimizer in OPTIMIZERS.items():
+        for key in ORDER:
+            optimizer = OPTIMIZERS[key]
             if not self.query_one(f"#race-{key}", Checkbox).value:
                 continue
             values = {}
@@ -131,9 +147,25 @@ class SurfaceDialog(ModalScreen[SurfaceSetup | None]):
             self.query_one("#error", Static).update(str(err))
             return
         self.query_one("#expression", Input).value = ""
-        self.query_one("#start", Input).value = " ".join(num(v) for v in surface.start)
-        for key in OPTIMIZERS:
-            self.query_one(f"#lr-{key}", Input).value = num(surface.lr(key))
+        self._follow(surface.start, surface.lr)
+
+    @on(Input.Changed, "#expression")
+    def _typed(self, event: Input.Changed) -> None:
+        """Typing a landscape: the start and learning rates the form filled in become a typed one's."""
+        from engine.surfaces.typed import DEFAULT_LRS, DEFAULT_START
+
+        if event.value.strip() and event.value.strip() != self.surface.expression:
+            dims = 2
+            self._follow(DEFAULT_START[dims], dict(DEFAULT_LRS).__getitem__)
+
+    def _follow(self, start, lr) -> None:
+        """Fill the start and learning rates in for a landscape, where the user has not changed them."""
+        fills = {"start": " ".join(num(v) for v in start), **{f"lr-{key}": num(lr(key)) for key in OPTIMIZERS}}
+        for wid, text in fills.items():
+            field = self.query_one(f"#{wid}", Input)
+            if field.value.strip() == self._suggested.get(wid):
+                field.value = text
+                self._suggested[wid] = text
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -17,7 +17,7 @@ from engine.numbers import num
 from engine.surfaces import Surface
 from engine.surfaces.basins import DIVERGED, NOT_SETTLED, BasinMap, basin_map
 from tui.widgets.pane_bar import PaneBar
-from tui.widgets.surface_map import LABEL_WIDTH, START
+from tui.widgets.surface_map import LABEL_WIDTH, MINIMUM, START
 
 PALETTE = ("#ff9f1c", "#2ec4b6", "#ff4d8d", "#b5e48c", "#e0aaff", "#ffd60a", "#4cc9f0", "#f4a261")
 UNSETTLED, GONE = "·", "!"
@@ -47,10 +47,12 @@ class BasinGrid(Widget):
         """Top row first, as plain letters (what tests read)."""
         b = self.bmap
         rows = ["".join(letter(k) for k in b.reached[j]) for j in range(len(b.ys) - 1, -1, -1)]
-        if self.start is not None:
-            i, j = int(np.abs(b.xs - self.start[0]).argmin()), int(np.abs(b.ys - self.start[1]).argmin())
-            r = len(b.ys) - 1 - j
-            rows[r] = rows[r][:i] + START + rows[r][i + 1:]
+        marks = [(m, MINIMUM) for m in b.minima] + ([(self.start, START)] if self.start is not None else [])
+        for (x, y), mark in marks:
+            if b.xs[0] <= x <= b.xs[-1] and b.ys[0] <= y <= b.ys[-1]:
+                i, j = int(np.abs(b.xs - x).argmin()), int(np.abs(b.ys - y).argmin())
+                r = len(b.ys) - 1 - j
+                rows[r] = rows[r][:i] + mark + rows[r][i + 1:]
         return rows
 
     def render(self) -> Text:
@@ -67,7 +69,7 @@ class BasinGrid(Widget):
                     text.append(ch, style="dim")
                 elif ch == GONE:
                     text.append(ch, style="bold red")
-                elif ch == START:
+                elif ch in (START, MINIMUM):
                     text.append(ch, style=Style(bold=True, reverse=True))
                 else:
                     text.append(ch, style=Style(color="black", bgcolor=PALETTE[(ord(ch) - 65) % len(PALETTE)]))
@@ -80,7 +82,7 @@ class BasinGrid(Widget):
 class BasinScreen(Screen):
     PANE = "optimizer"
     DEFAULT_CSS = """
-    BasinScreen #legend { height: auto; max-height: 5; padding: 0 1; background: $panel; }
+    BasinScreen #legend { height: 3; padding: 0 1; background: $panel; }
     """
     BINDINGS = [
         Binding("escape,m", "app.pop_screen", "Back to the 2-D lab", key_display="esc", id="basins.close"),
@@ -90,7 +92,7 @@ class BasinScreen(Screen):
     ]
     ABOUT = ("Every cell is a start. A letter is the minimum the optimizer settles at from there (its last 20 "
              "points within 2 % of the view's diagonal of it), · a start that had not settled within the steps, "
-             "! one whose steps outgrew a float. o is the lab's start. Where the landscape's minima are not "
+             "! one whose steps outgrew a float. o is the lab's start, * a minimum. Where the landscape's minima are not "
              "known (a typed one) they are found where the walks settle.")
 
     def __init__(self, surface: Surface, racers: tuple[OptimizerConfig, ...], focus: int = 0) -> None:

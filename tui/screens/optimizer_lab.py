@@ -52,7 +52,7 @@ class OptimizerLab(Screen):
         Binding("A", "lr(1)", "Raise alpha", show=False, id="lab.lr_up"),
         Binding("a", "lr(-1)", "Lower alpha", show=False, id="lab.lr_down"),
         Binding("e", "edit", "Edit", id="lab.edit"),
-        Binding("c", "critical", "Critical height", id="lab.critical"),
+        Binding("c", "critical", "Critical h", id="lab.critical"),
         Binding("m", "escape_map", "Map", id="lab.map"),
         Binding("d", "two_d", "2-D lab", id="lab.two_d"),
     ]

@@ -21,6 +21,8 @@ from tui.widgets.surface_table import SurfaceTable
 LETTERS = {"gd": "g", "momentum": "m", "nesterov": "n", "rmsprop": "r", "adam": "a", "adamw": "w"}
 COLORS = {"gd": "#ff9f1c", "momentum": "#2ec4b6", "nesterov": "#b5e48c", "rmsprop": "#e0aaff",
           "adam": "#ff4d8d", "adamw": "#ffd60a"}
+ORDER = ("gd", "momentum", "nesterov", "rmsprop", "adam", "adamw")
+"""The racers' order everywhere in the 2-D lab: plain, then with momentum, then adaptive."""
 RACE = ("gd", "momentum", "adam")
 """Who races on a landscape first."""
 ZOOM = 1.5
@@ -173,7 +175,8 @@ class SurfaceLab(Screen):
         if not (x0 <= r.point[0] <= x1 and y0 <= r.point[1] <= y1):
             where += " (outside the view: f fits the map to the paths)"
         if r.t == 0:
-            return where + ". Space steps every optimizer; tab picks whose numbers you read; ? lists every key."
+            return (f"{self.surface.name}: {self.surface.words}. " if not self.surface.expression else "") + (
+                where + ". Space steps every optimizer, tab picks whose numbers you read, ? lists every key.")
         ranked = sorted(self.walks, key=lambda w: w.current.f if not w.diverged else math.inf)
         race = " < ".join(f"{w.label} {'diverged' if w.diverged else num(round(w.current.f, 4))}" for w in ranked)
         return where + f".  F: {race}"
@@ -258,7 +261,6 @@ class SurfaceLab(Screen):
             self.notify(str(err), severity="error")
             return
         self.setup(SurfaceSetup(surface, racers_for(surface, [c.name for c in self.racers], self.racers)))
-        self.notify(f"{surface.name}: {surface.words}", timeout=6)
 
     def action_edit(self) -> None:
         from tui.dialogs.surface_parameters import SurfaceDialog

@@ -23,6 +23,8 @@ from engine.surfaces import Surface
 BANDS = ("#0b2545", "#13315c", "#1b4965", "#2a6f97", "#468faf", "#61a5c2", "#89c2d9", "#a9d6e5", "#cae9ff")
 """Background shades from the lowest band of the view to the highest."""
 LEVEL = "·"
+LINE_EVERY = 2
+"""A level line is drawn at every second change of shade: four lines, legible at 80x24 without colour."""
 SEGMENT = "•"
 MINIMUM, START = "*", "o"
 ARROWS = "→↗↑↖←↙↓↘"
@@ -108,13 +110,14 @@ class SurfaceMap(Widget):
     def layers(self) -> list[list[tuple[str, Style | None]]]:
         """Every cell's character and style, background first, then level lines, minima, arrows, paths."""
         bands = self.bands()
+        levels = np.where(bands >= 0, bands // LINE_EVERY, -1)
         rows, cols = bands.shape
         grid: list[list[tuple[str, Style | None]]] = []
         for r in range(rows):
             line = []
             for c in range(cols):
-                b = bands[r, c]
-                edge = b >= 0 and ((c + 1 < cols and bands[r, c + 1] != b) or (r + 1 < rows and bands[r + 1, c] != b))
+                b, lv = bands[r, c], levels[r, c]
+                edge = lv >= 0 and ((c + 1 < cols and levels[r, c + 1] != lv) or (r + 1 < rows and levels[r + 1, c] != lv))
                 bg = BANDS[b] if b >= 0 else None
                 line.append((LEVEL if edge else " ", Style(bgcolor=bg, color="#e0e0e0" if b < 5 else "#203040")))
             grid.append(line)

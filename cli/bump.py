@@ -39,6 +39,12 @@ def add_parser(sub, name: str, help: str) -> None:
                             "'x**4 - 3*x**2 + y**2' (x alone: a 1-D curve)")
         p.add_argument("--start", type=float, nargs="+", metavar="X [Y]",
                        help="where a --landscape walk starts (default: the landscape's own start)")
+        p.add_argument("--schedule", default="constant",
+                       help="a --landscape walk's learning-rate schedule: constant, step:S:G, cosine:T or warmup:W "
+                            "(torch's StepLR, CosineAnnealingLR, LinearLR)")
+        p.add_argument("--noise", type=float, default=0.0, metavar="SIGMA",
+                       help="a --landscape walk's gradient noise: SIGMA * N(0, 1) per coordinate and step")
+        p.add_argument("--seed", type=int, default=0, help="the noise's seed: the same seed, the same walk")
 
 
 def _config(args, lr: float = DEFAULTS.lr) -> OptimizerConfig:
@@ -73,6 +79,8 @@ def cmd_trajectory(args, argv) -> int:
         return walk_on_landscape(args)
     if args.start is not None:
         raise ParameterError("--start is for a --landscape walk; on the bump every walk starts at o (x = 0).")
+    if args.schedule != "constant" or args.noise:
+        raise ParameterError("--schedule and --noise are for a --landscape walk.")
     config = _config(args)
     landscape = validate_landscape(args.height, args.distance)
     records = run_trajectory(landscape, config, args.steps)
@@ -93,10 +101,12 @@ def walk_on_landscape(args) -> int:
     """`trajectory --landscape`: every step on a named or typed landscape, each moment per coordinate."""
     from engine.surfaces import run_walk
     from engine.surfaces.presets import resolve
+    from engine.surfaces.schedules import Noise, Schedule
 
+    schedule, noise = Schedule.parse(args.schedule), Noise(args.noise, args.seed)
     surface = resolve(args.landscape, tuple(args.start) if args.start else None)
     config = _config(args, surface.lr(args.optimizer))
-    records = run_walk(surface, config, args.steps)
+    records = run_walk(surface, config, args.steps, schedule=schedule, noise=noise)
     fields = OPTIMIZERS[config.name].state_fields
     names = surface.variables
     if args.json:
@@ -104,6 +114,7 @@ def walk_on_landscape(args) -> int:
                           "variables": list(names), "start": list(records[0].point),
                           "config": {"lr": config.lr, "beta1": config.beta1, "beta2": config.beta2, "eps": config.eps,
                                      "weight_decay": config.weight_decay},
+                          "schedule": schedule.text, "noise": {"sigma": noise.sigma, "seed": noise.seed},
                           "steps": [r.as_dict(names, fields) for r in records]}))
         return 0
     label = OPTIMIZERS[config.name].label

@@ -12,12 +12,13 @@ themselves: the settled end points, grouped within `radius`, each group's lowest
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig, ParameterError
 from engine.surfaces.builtin import Surface
+from engine.surfaces.schedules import Noise, Schedule
 
 NOT_SETTLED = -1
 DIVERGED = -2
@@ -48,7 +49,8 @@ class BasinMap:
 
 
 def basin_map(surface: Surface, config: OptimizerConfig, xs, ys, steps: int = 500,
-              minima: tuple[tuple[float, float], ...] | None = None) -> BasinMap:
+              minima: tuple[tuple[float, float], ...] | None = None,
+              schedule: Schedule = Schedule(), noise: Noise = Noise()) -> BasinMap:
     """Walk `steps` steps from every (x, y) of the grid xs by ys and say where each one ends."""
     if surface.dims != 2:
         raise ParameterError("A basin map needs a landscape in x and y.")
@@ -66,7 +68,10 @@ def basin_map(surface: Surface, config: OptimizerConfig, xs, ys, steps: int = 50
     with np.errstate(all="ignore"):  # diverging starts run on to inf and nan: they are marked at the end
         for t in range(1, steps + 1):
             g = np.asarray(surface.grad(p[0], p[1]), dtype=float)
-            state, dx = optimizer.step(state, g, p, t, config)
+            if noise.sigma:  # each start its own draw (a single walk's is the (seed, t) draw of two)
+                g = g + noise.draw(t, g.shape)
+            factor = schedule.factor(t)
+            state, dx = optimizer.step(state, g, p, t, config if factor == 1.0 else replace(config, lr=config.lr * factor))
             p = p + dx
             if t == steps - SETTLE_STEPS + 1:
                 lo, hi = p.copy(), p.copy()

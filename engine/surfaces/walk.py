@@ -7,12 +7,13 @@ torch applies them per element of a parameter; the tests check every step agains
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from engine.bump.optimizers import OPTIMIZERS, STATE_FIELDS, OptimizerConfig, ParameterError
 from engine.surfaces.builtin import Surface
+from engine.surfaces.schedules import Noise, Schedule
 
 MAX_WALK_STEPS = 100_000
 """The most steps a walk is run and printed for: each is a record, a line of output."""
@@ -54,9 +55,11 @@ class SurfaceTrajectory:
     is deterministic, so back-then-forward gives the identical record.
     """
 
-    def __init__(self, surface: Surface, config: OptimizerConfig, start: tuple[float, ...] | None = None):
+    def __init__(self, surface: Surface, config: OptimizerConfig, start: tuple[float, ...] | None = None,
+                 schedule: Schedule = Schedule(), noise: Noise = Noise()):
         self.surface = surface
         self.config = config.validated()
+        self.schedule, self.noise = schedule, noise
         self.optimizer = OPTIMIZERS[config.name]
         self.start = tuple(float(v) for v in (start if start is not None else surface.start))
         if len(self.start) != surface.dims:
@@ -99,7 +102,9 @@ class SurfaceTrajectory:
         x = np.array(prev.point, dtype=float)
         with np.errstate(all="ignore"):  # a diverging walk goes on to inf and nan, and says so
             g = np.array(self.surface.grad(*x), dtype=float).reshape(-1)
-            state, dx = self.optimizer.step(self._states[-1], g, x, t, self.config)
+            if self.noise.sigma:
+                g = g + self.noise.draw(t, g.shape)
+            state, dx = self.optimizer.step(self._states[-1], g, x, t, self.config_at(t))
             dx = np.broadcast_to(np.asarray(dx, float), x.shape)
             point = x + dx
         state = {k: np.array(v, dtype=float) for k, v in state.items()}
@@ -108,6 +113,11 @@ class SurfaceTrajectory:
         self._states.append(state)
         self.records.append(record)
         return record
+
+    def config_at(self, t: int) -> OptimizerConfig:
+        """The hyper-parameters step t uses: the learning rate as the schedule has it then."""
+        factor = self.schedule.factor(t)
+        return self.config if factor == 1.0 else replace(self.config, lr=self.config.lr * factor)
 
     def back(self) -> bool:
         """Undo the last step; False at the start, where there is nothing to undo."""
@@ -126,12 +136,12 @@ class SurfaceTrajectory:
         return [r.point for r in self.records]
 
 
-def run_walk(surface: Surface, config: OptimizerConfig, steps: int,
-             start: tuple[float, ...] | None = None) -> list[SurfaceStep]:
+def run_walk(surface: Surface, config: OptimizerConfig, steps: int, start: tuple[float, ...] | None = None,
+             schedule: Schedule = Schedule(), noise: Noise = Noise()) -> list[SurfaceStep]:
     """Records for t = 0..steps."""
     if not 1 <= steps <= MAX_WALK_STEPS:
         raise ParameterError(f"The number of steps must be from 1 to {MAX_WALK_STEPS:,}, not {steps}.")
-    return SurfaceTrajectory(surface, config, start).run(steps)
+    return SurfaceTrajectory(surface, config, start, schedule, noise).run(steps)
 
 
 class CurveTrajectory:

@@ -137,3 +137,15 @@ def test_the_app_refuses_a_landscape_before_its_screen_opens(capsys):
     assert main(["--landscape", "x.__class__"]) == 2
     err = capsys.readouterr().err
     assert "uses attribute access" in err and len(err.strip().splitlines()) == 1
+
+
+def test_trajectory_with_a_schedule_and_noise_replays_from_its_seed(capsys):
+    args = ["trajectory", "--landscape", "himmelblau", "--schedule", "warmup:5", "--noise", "0.5", "--seed", "7",
+            "--steps", "8", "--json"]
+    assert main(args) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert main(args) == 0
+    assert json.loads(capsys.readouterr().out) == first, "the same seed, the same walk"
+    assert first["schedule"] == "warmup:5" and first["noise"] == {"sigma": 0.5, "seed": 7}
+    assert main(["trajectory", "--schedule", "cosine:10"]) == 2
+    assert "--schedule and --noise are for a --landscape walk" in capsys.readouterr().err

@@ -7,6 +7,7 @@ from textual.widgets import Input, Static
 
 from engine.bump.optimizers import OptimizerConfig
 from engine.surfaces import SURFACES, SurfaceTrajectory
+from engine.surfaces.schedules import Noise, Schedule
 from engine.surfaces.typed import typed_surface
 from engine.surfaces.walk import CurveTrajectory
 from tui.app import BumptuiApp
@@ -101,6 +102,8 @@ async def test_a_typed_landscape_from_the_dialog_walks_and_opens_its_basin_map(t
         assert "uses attribute access" in str(dialog.query_one("#error", Static).render())
         await type_into(pilot, dialog.query_one("#expression", Input), "x^4 - 3*x^2 + y^2")
         await type_into(pilot, dialog.query_one("#save", Input), "double-well")
+        await type_into(pilot, dialog.query_one("#schedule", Input), "cosine:50")
+        await type_into(pilot, dialog.query_one("#noise", Input), "0.2 3")
         await pilot.press("enter")
         lab = app.screen
         assert isinstance(lab, SurfaceLab) and lab.surface.expression == "x^4 - 3*x^2 + y^2"
@@ -109,8 +112,12 @@ async def test_a_typed_landscape_from_the_dialog_walks_and_opens_its_basin_map(t
         assert lab.surface.start == (0.5, 0.5), "the form's own start (the bump's) became a typed landscape's"
         assert [c.lr for c in lab.racers] == [0.05, 0.02, 0.1], "and so did the learning rates it had filled in"
         surface = typed_surface("x^4 - 3*x^2 + y^2")
-        adam = SurfaceTrajectory(surface, lab.racers[2]).run(4)[-1]
+        adam = SurfaceTrajectory(surface, lab.racers[2], schedule=Schedule.parse("cosine:50"),
+                                 noise=Noise(0.2, 3)).run(4)[-1]
         assert lab.walks[2].current.point == pytest.approx(adam.point, rel=1e-12)
+        title = lab.query_one(SurfaceTable).border_title
+        share = f"{Schedule.parse('cosine:50').factor(4):.6g}"  # the last step's: (1 + cos(3 pi / 50)) / 2
+        assert f"α×{share} (cosine:50) · noise σ 0.2 seed 3" in title, "the share of α, and the noise, head the table"
         await pilot.press("m")
         basins = app.screen
         assert isinstance(basins, BasinScreen)
@@ -118,7 +125,7 @@ async def test_a_typed_landscape_from_the_dialog_walks_and_opens_its_basin_map(t
         rows = basins.query_one(BasinGrid).cells()
         assert set("".join(rows)) <= {"A", "B", "o", "*", "·", "!"} and "".join(rows).count("*") == 2 and rows[0][0] != rows[0][-1]
         legend = str(basins.query_one("#legend", Static).render())
-        assert "GD α 0.05 on x^4 - 3*x^2 + y^2, 500 steps" in legend
+        assert "GD α 0.05 (cosine:50) noise σ 0.2 seed 3 on x^4 - 3*x^2 + y^2, 500 steps" in legend
         await pilot.press("escape", "L")
         assert app.screen.surface.name == "bump", "L goes round the list: the saved one was last"
 

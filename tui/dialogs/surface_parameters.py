@@ -17,6 +17,7 @@ from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig
 from engine.errors import UserError
 from engine.numbers import num
 from engine.surfaces import Surface
+from engine.surfaces.schedules import Noise, Schedule
 from tui.screens.surface_lab import ORDER, SurfaceSetup
 
 HYPER = {"lr": "α", "beta1": "β1", "beta2": "β2", "eps": "ε", "weight_decay": "wd"}
@@ -38,9 +39,10 @@ class SurfaceDialog(ModalScreen[SurfaceSetup | None]):
         Binding("ctrl+s", "apply", "Apply", id="lab2params.apply"),
     ]
 
-    def __init__(self, surface: Surface, racers: tuple[OptimizerConfig, ...]) -> None:
+    def __init__(self, surface: Surface, racers: tuple[OptimizerConfig, ...],
+                 schedule: Schedule = Schedule(), noise: Noise = Noise()) -> None:
         super().__init__()
-        self.surface, self.racers = surface, racers
+        self.surface, self.racers, self.schedule, self.noise = surface, racers, schedule, noise
         self._suggested: dict[str, str] = {}
         """What the form itself last filled in (start, learning rates): a field still holding it follows
         the landscape chosen; one the user changed is kept."""
@@ -63,6 +65,11 @@ class SurfaceDialog(ModalScreen[SurfaceSetup | None]):
                 yield Input(" ".join(num(v) for v in s.start), compact=True, id="start")
                 yield Label("save typed as")
                 yield Input("", placeholder="a name (optional)", compact=True, id="save")
+                yield Label("α schedule")
+                yield Input(self.schedule.text, placeholder="constant, step:S:G, cosine:T, warmup:W", compact=True,
+                            id="schedule")
+                yield Label("noise σ, seed")
+                yield Input(f"{num(self.noise.sigma)} {self.noise.seed}", compact=True, id="noise")
             with Grid(id="racers"):
                 yield Label("race")
                 for label in HYPER.values():
@@ -124,7 +131,13 @@ class SurfaceDialog(ModalScreen[SurfaceSetup | None]):
                 raise ParameterError(f"{optimizer.label}: {err}") from None
         if not racers:
             raise ParameterError("Tick at least one optimizer to race.")
-        return SurfaceSetup(surface, tuple(racers))
+        schedule = Schedule.parse(self._text("schedule"))
+        words = self._text("noise").replace(",", " ").split()
+        try:
+            sigma, seed = float(words[0]), int(words[1]) if len(words) > 1 else 0
+        except (ValueError, IndexError):
+            raise ParameterError(f"The noise is σ and a whole-number seed, such as 0.1 0, not {self._text('noise')!r}.") from None
+        return SurfaceSetup(surface, tuple(racers), schedule, Noise(sigma, seed))
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#apply")

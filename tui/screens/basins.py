@@ -16,6 +16,7 @@ from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig
 from engine.numbers import num
 from engine.surfaces import Surface
 from engine.surfaces.basins import DIVERGED, NOT_SETTLED, BasinMap, basin_map
+from engine.surfaces.schedules import Noise, Schedule
 from tui.widgets.pane_bar import PaneBar
 from tui.widgets.surface_map import LABEL_WIDTH, MINIMUM, START
 
@@ -95,9 +96,11 @@ class BasinScreen(Screen):
              "! one whose steps outgrew a float. o is the lab's start, * a minimum. Where the landscape's minima are not "
              "known (a typed one) they are found where the walks settle.")
 
-    def __init__(self, surface: Surface, racers: tuple[OptimizerConfig, ...], focus: int = 0) -> None:
+    def __init__(self, surface: Surface, racers: tuple[OptimizerConfig, ...], focus: int = 0,
+                 schedule: Schedule = Schedule(), noise: Noise = Noise()) -> None:
         super().__init__()
         self.surface, self.racers, self.focus = surface, racers, focus
+        self.schedule, self.noise = schedule, noise
         self.steps = STEPS[0]
         self.bmap: BasinMap | None = None
 
@@ -118,6 +121,10 @@ class BasinScreen(Screen):
         self.steps = STEPS[(STEPS.index(self.steps) + 1) % len(STEPS)]
         self.draw()
 
+    def extras(self) -> str:
+        return ((f" ({self.schedule.text})" if self.schedule.kind != "constant" else "")
+                + (f" noise σ {num(self.noise.sigma)} seed {self.noise.seed}" if self.noise.sigma else ""))
+
     def draw(self) -> None:
         grid = self.query_one(BasinGrid)
         rows, cols = grid.grid_size()
@@ -125,7 +132,7 @@ class BasinScreen(Screen):
         xs = x0 + (np.arange(cols) + 0.5) * (x1 - x0) / cols
         ys = y0 + (np.arange(rows) + 0.5) * (y1 - y0) / rows
         config = self.racers[self.focus]
-        self.bmap = basin_map(self.surface, config, xs, ys, self.steps)
+        self.bmap = basin_map(self.surface, config, xs, ys, self.steps, schedule=self.schedule, noise=self.noise)
         grid.show(self.bmap, self.surface.start)
         label = OPTIMIZERS[config.name].label
         parts = []
@@ -136,5 +143,5 @@ class BasinScreen(Screen):
         parts.append(f"{UNSETTLED} not settled {self.bmap.share(NOT_SETTLED):.0%}")
         parts.append(f"[bold red]{GONE}[/] diverged {self.bmap.share(DIVERGED):.0%}")
         self.query_one("#legend", Static).update(
-            f"[b]{label}[/b] α {num(config.lr)} on {self.surface.expression or self.surface.name}, {self.steps} steps "
+            f"[b]{label}[/b] α {num(config.lr)}{self.extras()} on {self.surface.expression or self.surface.name}, {self.steps} steps "
             f"from each of {rows * cols:,} starts:  " + "  ".join(parts))

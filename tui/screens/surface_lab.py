@@ -14,6 +14,7 @@ from textual.widgets import Footer, Static
 from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig
 from engine.numbers import num
 from engine.surfaces import Surface, SurfaceTrajectory
+from engine.surfaces.schedules import Noise, Schedule
 from tui.widgets.pane_bar import PaneBar
 from tui.widgets.surface_map import MINIMUM, PathOnMap, SurfaceMap
 from tui.widgets.surface_table import SurfaceTable
@@ -43,10 +44,12 @@ def racers_for(surface: Surface, names=RACE, like: tuple[OptimizerConfig, ...] =
 
 @dataclass(frozen=True)
 class SurfaceSetup:
-    """What the edit dialog hands back: the landscape and who races on it."""
+    """What the edit dialog hands back: the landscape, who races on it, and what every walk adds."""
 
     surface: Surface
     racers: tuple[OptimizerConfig, ...]
+    schedule: Schedule = Schedule()
+    noise: Noise = Noise()
 
 
 class SurfaceLab(Screen):
@@ -94,6 +97,7 @@ class SurfaceLab(Screen):
         self.walks: list[SurfaceTrajectory] = []
         self.focus = 0
         self.view = surface.view
+        self.schedule, self.noise = Schedule(), Noise()
         self._timer = None
 
     def compose(self) -> ComposeResult:
@@ -115,7 +119,7 @@ class SurfaceLab(Screen):
     def rebuild(self, keep_step: bool = True) -> None:
         """New walks for the landscape and the racers, replayed to the step the user was at."""
         t = self.walks[0].t if (keep_step and self.walks) else 0
-        self.walks = [SurfaceTrajectory(self.surface, c) for c in self.racers]
+        self.walks = [SurfaceTrajectory(self.surface, c, schedule=self.schedule, noise=self.noise) for c in self.racers]
         for walk in self.walks:
             walk.run(t)
         self.focus = min(self.focus, len(self.walks) - 1)
@@ -126,7 +130,7 @@ class SurfaceLab(Screen):
         same = setup.surface is self.surface
         if not same:
             self.surface, self.view = setup.surface, setup.surface.view
-        self.racers = setup.racers
+        self.racers, self.schedule, self.noise = setup.racers, setup.schedule, setup.noise
         self.rebuild(keep_step=same)
 
     def colors(self) -> list[str]:
@@ -148,7 +152,15 @@ class SurfaceLab(Screen):
         paths = [PathOnMap(w.label, LETTERS[w.config.name], COLORS[w.config.name], tuple(w.points())) for w in self.walks]
         self.query_one(SurfaceMap).show(self.surface, self.view, paths, self.focus, self.arrows(focused))
         fold = self.size.height < TALL
-        self.query_one(SurfaceTable).show(self.walks, self.colors(), self.focus, fold)
+        table = self.query_one(SurfaceTable)
+        table.show(self.walks, self.colors(), self.focus, fold)
+        extras = []
+        if self.schedule.kind != "constant":
+            extras.append(f"α×{num(round(self.schedule.factor(max(focused.t, 1)), 6))} ({self.schedule.text})")
+        if self.noise.sigma:
+            extras.append(f"noise σ {num(self.noise.sigma)} seed {self.noise.seed}")
+        if extras:
+            table.border_title = " · ".join(extras) + " · " + table.border_title
 
     def arrows(self, walk: SurfaceTrajectory):
         """The focused walk's downhill direction -g (at its current point) and its momentum's -m̂ (or -m)."""
@@ -260,7 +272,8 @@ class SurfaceLab(Screen):
         except UserError as err:
             self.notify(str(err), severity="error")
             return
-        self.setup(SurfaceSetup(surface, racers_for(surface, [c.name for c in self.racers], self.racers)))
+        self.setup(SurfaceSetup(surface, racers_for(surface, [c.name for c in self.racers], self.racers),
+                                self.schedule, self.noise))
 
     def action_edit(self) -> None:
         from tui.dialogs.surface_parameters import SurfaceDialog
@@ -269,9 +282,9 @@ class SurfaceLab(Screen):
             if result is not None:
                 self.setup(result)
 
-        self.app.push_screen(SurfaceDialog(self.surface, self.racers), done)
+        self.app.push_screen(SurfaceDialog(self.surface, self.racers, self.schedule, self.noise), done)
 
     def action_basins(self) -> None:
         from tui.screens.basins import BasinScreen
 
-        self.app.push_screen(BasinScreen(self.surface, self.racers, self.focus))
+        self.app.push_screen(BasinScreen(self.surface, self.racers, self.focus, self.schedule, self.noise))

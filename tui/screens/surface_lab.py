@@ -11,7 +11,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig
+from engine.bump.optimizers import OptimizerConfig
 from engine.numbers import num
 from engine.surfaces import Surface, SurfaceTrajectory
 from engine.surfaces.schedules import Noise, Schedule

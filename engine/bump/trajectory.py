@@ -44,20 +44,15 @@ def validate_landscape(bump_height: float, distance: float) -> BumpLandscape:
     return BumpLandscape(bump_height=bump_height, distance=distance)
 
 
-class Trajectory:
-    """An optimizer's walk from x = 0, stepped forward and back one step at a time.
+class Stepped:
+    """A walk of records, one per step, with the optimizer's state after each: stepped forward (by
+    `forward`, which a walk defines) and back. Stepping back forgets the last record; stepping
+    forward recomputes it from the one before, which is deterministic, so back-then-forward gives
+    the identical record."""
 
-    Stepping back forgets the last record; stepping forward recomputes it from the one before,
-    which is deterministic, so back-then-forward gives the identical record.
-    """
-
-    def __init__(self, landscape: BumpLandscape, config: OptimizerConfig):
-        self.landscape = landscape
-        self.config = config.validated()
-        self.optimizer = OPTIMIZERS[config.name]
-        self.records: list[StepRecord] = []
-        self._states: list[dict] = []
-        self.reset()
+    optimizer: object
+    records: list
+    _states: list
 
     @property
     def label(self) -> str:
@@ -68,8 +63,33 @@ class Trajectory:
         return self.records[-1].t
 
     @property
-    def current(self) -> StepRecord:
+    def current(self):
         return self.records[-1]
+
+    def back(self) -> bool:
+        """Undo the last step; False at the start, where there is nothing to undo."""
+        if len(self.records) == 1:
+            return False
+        self.records.pop()
+        self._states.pop()
+        return True
+
+    def run(self, steps: int) -> list:
+        for _ in range(steps):
+            self.forward()
+        return self.records
+
+
+class Trajectory(Stepped):
+    """An optimizer's walk from x = 0 on the bump, stepped forward and back one step at a time."""
+
+    def __init__(self, landscape: BumpLandscape, config: OptimizerConfig):
+        self.landscape = landscape
+        self.config = config.validated()
+        self.optimizer = OPTIMIZERS[config.name]
+        self.records: list[StepRecord] = []
+        self._states: list[dict] = []
+        self.reset()
 
     def reset(self) -> None:
         state = self.optimizer.initial_state()
@@ -86,19 +106,6 @@ class Trajectory:
         self._states.append(state)
         self.records.append(record)
         return record
-
-    def back(self) -> bool:
-        """Undo the last step; False at the start, where there is nothing to undo."""
-        if len(self.records) == 1:
-            return False
-        self.records.pop()
-        self._states.pop()
-        return True
-
-    def run(self, steps: int) -> list[StepRecord]:
-        for _ in range(steps):
-            self.forward()
-        return self.records
 
     def xs(self) -> list[float]:
         return [r.x for r in self.records]

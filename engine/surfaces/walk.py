@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from engine.bump.optimizers import OPTIMIZERS, STATE_FIELDS, OptimizerConfig, ParameterError
+from engine.bump.trajectory import Stepped
 from engine.surfaces.builtin import Surface
 from engine.surfaces.schedules import Noise, Schedule
 
@@ -48,12 +49,9 @@ def _floats(a) -> tuple[float, ...]:
     return tuple(float(v) for v in np.asarray(a, float).ravel())
 
 
-class SurfaceTrajectory:
-    """An optimizer's walk on a surface from its start (or a start given), stepped forward and back.
-
-    Stepping back forgets the last record; stepping forward recomputes it from the one before, which
-    is deterministic, so back-then-forward gives the identical record.
-    """
+class SurfaceTrajectory(Stepped):
+    """An optimizer's walk on a surface from its start (or a start given), stepped forward and back
+    (engine/bump's Stepped: back-then-forward gives the identical record)."""
 
     def __init__(self, surface: Surface, config: OptimizerConfig, start: tuple[float, ...] | None = None,
                  schedule: Schedule = Schedule(), noise: Noise = Noise()):
@@ -68,18 +66,6 @@ class SurfaceTrajectory:
         self.records: list[SurfaceStep] = []
         self._states: list[dict] = []
         self.reset()
-
-    @property
-    def label(self) -> str:
-        return self.optimizer.label
-
-    @property
-    def t(self) -> int:
-        return self.records[-1].t
-
-    @property
-    def current(self) -> SurfaceStep:
-        return self.records[-1]
 
     @property
     def diverged(self) -> bool:
@@ -119,19 +105,6 @@ class SurfaceTrajectory:
         factor = self.schedule.factor(t)
         return self.config if factor == 1.0 else replace(self.config, lr=self.config.lr * factor)
 
-    def back(self) -> bool:
-        """Undo the last step; False at the start, where there is nothing to undo."""
-        if len(self.records) == 1:
-            return False
-        self.records.pop()
-        self._states.pop()
-        return True
-
-    def run(self, steps: int) -> list[SurfaceStep]:
-        for _ in range(steps):
-            self.forward()
-        return self.records
-
     def points(self) -> list[tuple[float, ...]]:
         return [r.point for r in self.records]
 
@@ -144,7 +117,7 @@ def run_walk(surface: Surface, config: OptimizerConfig, steps: int, start: tuple
     return SurfaceTrajectory(surface, config, start, schedule, noise).run(steps)
 
 
-class CurveTrajectory:
+class CurveTrajectory(Stepped):
     """A walk on a typed 1-D curve, read as the 1-D lab reads a walk on the bump: its records are
     StepRecords (t, x, g, m, v, m_hat, v_hat, dx, f), so the lab's table and chart show it as they are."""
 
@@ -168,18 +141,6 @@ class CurveTrajectory:
         return self.walk.surface
 
     @property
-    def label(self) -> str:
-        return self.walk.label
-
-    @property
-    def t(self) -> int:
-        return self.walk.t
-
-    @property
-    def current(self):
-        return self.records[-1]
-
-    @property
     def diverged(self) -> bool:
         return self.walk.diverged
 
@@ -196,11 +157,6 @@ class CurveTrajectory:
             return False
         self.records.pop()
         return True
-
-    def run(self, steps: int):
-        for _ in range(steps):
-            self.forward()
-        return self.records
 
     def xs(self) -> list[float]:
         return [r.x for r in self.records]

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from engine.numbers import num
 from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig, ParameterError
 from engine.bump.trajectory import validate_landscape
-from engine.errors import UserError
+from tui.dialogs.form_dialog import FormDialog
 
 NUMBER_FIELDS = {
     "bump_height": "h, bump height",
@@ -37,7 +35,7 @@ class LabParameters:
     """A typed landscape (engine.surfaces.Surface) instead of the bump; None for the bump."""
 
 
-class ParametersDialog(ModalScreen[LabParameters | None]):
+class ParametersDialog(FormDialog):
     CSS_PATH = "parameters.tcss"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="params.cancel"),
@@ -100,15 +98,3 @@ class ParametersDialog(ModalScreen[LabParameters | None]):
         from engine.surfaces.presets import resolve
 
         return resolve(text)
-
-    @on(Input.Submitted)
-    @on(Button.Pressed, "#apply")
-    def action_apply(self) -> None:
-        try:
-            self.dismiss(self.read())
-        except UserError as err:
-            self.query_one("#error", Static).update(str(err))
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -10,7 +10,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig
@@ -18,6 +17,7 @@ from engine.errors import UserError
 from engine.numbers import num
 from engine.surfaces import Surface
 from engine.surfaces.schedules import Noise, Schedule
+from tui.dialogs.form_dialog import FormDialog
 from tui.screens.surface_lab import ORDER, SurfaceSetup
 
 HYPER = {"lr": "α", "beta1": "β1", "beta2": "β2", "eps": "ε", "weight_decay": "wd"}
@@ -32,7 +32,7 @@ class RaceBox(Checkbox):
         return super()._button
 
 
-class SurfaceDialog(ModalScreen[SurfaceSetup | None]):
+class SurfaceDialog(FormDialog):
     CSS_PATH = "surface_parameters.tcss"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="lab2params.cancel"),
@@ -139,14 +139,6 @@ class SurfaceDialog(ModalScreen[SurfaceSetup | None]):
             raise ParameterError(f"The noise is σ and a whole-number seed, such as 0.1 0, not {self._text('noise')!r}.") from None
         return SurfaceSetup(surface, tuple(racers), schedule, Noise(sigma, seed))
 
-    @on(Input.Submitted)
-    @on(Button.Pressed, "#apply")
-    def action_apply(self) -> None:
-        try:
-            self.dismiss(self.read())
-        except UserError as err:
-            self.query_one("#error", Static).update(str(err))
-
     @on(Select.Changed, "#name")
     def _named(self, event: Select.Changed) -> None:
         """Picking a named landscape clears a typed one, and shows the picked one's start."""
@@ -179,7 +171,3 @@ class SurfaceDialog(ModalScreen[SurfaceSetup | None]):
             if field.value.strip() == self._suggested.get(wid):
                 field.value = text
                 self._suggested[wid] = text
-
-    @on(Button.Pressed, "#cancel")
-    def action_cancel(self) -> None:
-        self.dismiss(None)

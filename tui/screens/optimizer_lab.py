@@ -18,6 +18,7 @@ from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig
 from engine.bump.trajectory import Trajectory
 from tui.widgets.landscape_chart import LandscapeChart, PathOnChart
 from tui.widgets.step_table import StepTable
+from tui.screens.stepping import Stepping
 from tui.widgets.pane_bar import PaneBar
 
 NAMES = list(OPTIMIZERS)
@@ -26,7 +27,7 @@ LR_STEP = 0.05
 PLAY_INTERVAL_S = 0.3
 
 
-class OptimizerLab(Screen):
+class OptimizerLab(Stepping, Screen):
     """Holds the lab's parameters and one or two trajectories; widgets only display them."""
 
     PANE = "optimizer"
@@ -67,11 +68,11 @@ class OptimizerLab(Screen):
     """The optimizer that runs beside the primary one in lockstep mode."""
     lockstep: reactive[bool] = reactive(False, init=False)
     playing: reactive[bool] = reactive(False, init=False)
+    PLAY_INTERVAL_S = PLAY_INTERVAL_S
 
     def __init__(self) -> None:
         super().__init__()
         self.trajectories: list[Trajectory] = []
-        self._timer = None
         self.curve = None
         """A typed 1-D landscape (a Surface in x) the lab walks on instead of the bump; None for the bump."""
 
@@ -174,32 +175,9 @@ class OptimizerLab(Screen):
 
     # --- the keys --------------------------------------------------------------------------
 
-    def action_step_forward(self) -> None:
-        for traj in self.trajectories:
-            traj.forward()
-        self.refresh_view()
-
-    def action_step_back(self) -> None:
-        if not all([traj.back() for traj in self.trajectories]):
-            self.notify("Already at the start.", timeout=2)
-        self.refresh_view()
-
-    def action_reset(self) -> None:
-        self.playing = False
-        for traj in self.trajectories:
-            traj.reset()
-        self.refresh_view()
-
-    def action_play(self) -> None:
-        self.playing = not self.playing
-
-    def watch_playing(self, playing: bool) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-        if playing:
-            self._timer = self.set_interval(PLAY_INTERVAL_S, self.action_step_forward)
-        self.refresh_view()
+    @property
+    def stepped(self) -> list[Trajectory]:
+        return self.trajectories
 
     def action_next_optimizer(self) -> None:
         name = NAMES[(NAMES.index(self.config.name) + 1) % len(NAMES)]

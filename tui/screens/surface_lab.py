@@ -15,6 +15,7 @@ from engine.bump.optimizers import OptimizerConfig
 from engine.numbers import num
 from engine.surfaces import Surface, SurfaceTrajectory
 from engine.surfaces.schedules import Noise, Schedule
+from tui.screens.stepping import Stepping
 from tui.widgets.pane_bar import PaneBar
 from tui.widgets.surface_map import MINIMUM, PathOnMap, SurfaceMap
 from tui.widgets.surface_table import SurfaceTable
@@ -52,7 +53,7 @@ class SurfaceSetup:
     noise: Noise = Noise()
 
 
-class SurfaceLab(Screen):
+class SurfaceLab(Stepping, Screen):
     """Holds the landscape, the racing optimizers and their walks; the widgets only display them."""
 
     PANE = "optimizer"
@@ -89,6 +90,7 @@ class SurfaceLab(Screen):
     ]
 
     playing: reactive[bool] = reactive(False, init=False)
+    PLAY_INTERVAL_S = PLAY_INTERVAL_S
 
     def __init__(self, surface: Surface, racers: tuple[OptimizerConfig, ...] | None = None) -> None:
         super().__init__()
@@ -98,7 +100,6 @@ class SurfaceLab(Screen):
         self.focus = 0
         self.view = surface.view
         self.schedule, self.noise = Schedule(), Noise()
-        self._timer = None
 
     def compose(self) -> ComposeResult:
         yield PaneBar(self.PANE)
@@ -193,17 +194,11 @@ class SurfaceLab(Screen):
         race = " < ".join(f"{w.label} {'diverged' if w.diverged else num(round(w.current.f, 4))}" for w in ranked)
         return where + f".  F: {race}"
 
-    # --- the keys ----------------------------------------------------------------------------
+    # --- the keys (step, back, reset and play: Stepping) ---------------------------------------
 
-    def action_step_forward(self) -> None:
-        for walk in self.walks:
-            walk.forward()
-        self.refresh_view()
-
-    def action_step_back(self) -> None:
-        if not all([walk.back() for walk in self.walks]):
-            self.notify("Already at the start.", timeout=2)
-        self.refresh_view()
+    @property
+    def stepped(self) -> list[SurfaceTrajectory]:
+        return self.walks
 
     def action_jump(self, direction: int) -> None:
         for walk in self.walks:
@@ -212,23 +207,6 @@ class SurfaceLab(Screen):
                     walk.forward()
                 else:
                     walk.back()
-        self.refresh_view()
-
-    def action_reset(self) -> None:
-        self.playing = False
-        for walk in self.walks:
-            walk.reset()
-        self.refresh_view()
-
-    def action_play(self) -> None:
-        self.playing = not self.playing
-
-    def watch_playing(self, playing: bool) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-        if playing:
-            self._timer = self.set_interval(PLAY_INTERVAL_S, self.action_step_forward)
         self.refresh_view()
 
     def action_focus_next_walk(self, direction: int) -> None:

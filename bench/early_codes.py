@@ -34,13 +34,13 @@ class DecAutoencoder(nn.Module):
     """The clustering papers' autoencoder (DEC, IDEC, N2D): 784-500-500-2000-d and mirrored, ReLU,
     a linear code; with the lab's batch norm after each hidden layer, as its MLP has."""
 
+    WIDEST = 2000
+
     def __init__(self, latent_dim: int):
         super().__init__()
-        self.latent_dim = latent_dim
-        self.encoder = nn.Sequential(*hidden(PIXELS, 500), *hidden(500, 500), *hidden(500, 2000),
-                                     nn.Linear(2000, latent_dim))
-        self.decoder = nn.Sequential(*hidden(latent_dim, 2000), *hidden(2000, 500), *hidden(500, 500),
-                                     nn.Linear(500, PIXELS))
+        self.latent_dim, w = latent_dim, self.WIDEST
+        self.encoder = nn.Sequential(*hidden(PIXELS, 500), *hidden(500, 500), *hidden(500, w), nn.Linear(w, latent_dim))
+        self.decoder = nn.Sequential(*hidden(latent_dim, w), *hidden(w, 500), *hidden(500, 500), nn.Linear(500, PIXELS))
 
     def encode(self, x):
         return self.encoder(x.reshape(len(x), PIXELS))
@@ -50,6 +50,12 @@ class DecAutoencoder(nn.Module):
 
     def forward(self, x):
         return self.decode(self.encode(x))
+
+
+class NarrowDecAutoencoder(DecAutoencoder):
+    """DEC's shape with its widest layer halved: 784-500-500-1000-d."""
+
+    WIDEST = 1000
 
 
 def lr_factor(schedule: str, step: int, total: int, warmup: int) -> float:
@@ -99,7 +105,7 @@ def umap_gmm_acc(codes: np.ndarray, labels: np.ndarray, seed: int) -> float:
 
 def main() -> None:
     p = argparse.ArgumentParser()
-    p.add_argument("--arch", choices=["mlp", "dec"], default="mlp")
+    p.add_argument("--arch", choices=["mlp", "dec", "dec1000"], default="mlp")
     p.add_argument("--latent", type=int, default=16)
     p.add_argument("--epochs", type=int, default=10)
     p.add_argument("--batch", type=int, default=256)
@@ -121,7 +127,7 @@ def main() -> None:
     data = load_mnist()
     train_x = torch.from_numpy(data.train_images.reshape(-1, PIXELS))
     test_x = torch.from_numpy(data.test_images.reshape(-1, PIXELS))
-    model = (MlpAutoencoder if args.arch == "mlp" else DecAutoencoder)(args.latent)
+    model = {"mlp": MlpAutoencoder, "dec": DecAutoencoder, "dec1000": NarrowDecAutoencoder}[args.arch](args.latent)
     optimizer = adam(model, args.lr)
     if args.weight_decay:
         optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)

@@ -12,7 +12,7 @@ themselves: the settled end points, grouped within `radius`, each group's lowest
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -70,8 +70,7 @@ def basin_map(surface: Surface, config: OptimizerConfig, xs, ys, steps: int = 50
             g = np.asarray(surface.grad(p[0], p[1]), dtype=float)
             if noise.sigma:  # each start its own draw (a single walk's is the (seed, t) draw of two)
                 g = g + noise.draw(t, g.shape)
-            factor = schedule.factor(t)
-            state, dx = optimizer.step(state, g, p, t, config if factor == 1.0 else replace(config, lr=config.lr * factor))
+            state, dx = optimizer.step(state, g, p, t, schedule.applied(config, t))
             p = p + dx
             if t == steps - SETTLE_STEPS + 1:
                 lo, hi = p.copy(), p.copy()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 
 from engine.bump.landscape import near
 from engine.numbers import num
@@ -12,8 +11,7 @@ def describe_walk(traj) -> str:
     """traj: a CurveTrajectory (records with t, x, g, dx, f)."""
     name, rec, xs = traj.label, traj.current, traj.xs()
     if traj.diverged:
-        at = next(r.t for r in traj.records if not (math.isfinite(r.x) and math.isfinite(r.f)))
-        return f"{name} diverged at step {at}: its steps outgrew a float; lower α (e)."
+        return f"{name} diverged at step {traj.diverged_at()}: its steps outgrew a float; lower α (e)."
     if rec.t == 0:
         g = traj.landscape.grad(rec.x)[0]
         return f"{name} starts at x = {num(rec.x)}, where F = {num(rec.f)} and the slope is {num(g)}."

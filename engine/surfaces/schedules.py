@@ -44,6 +44,13 @@ class Schedule:
             return min(1.0, t / self.every)
         return 1.0
 
+    def applied(self, config, t: int):
+        """The hyper-parameters step t uses: config with the learning rate the schedule gives it then."""
+        from dataclasses import replace
+
+        factor = self.factor(t)
+        return config if factor == 1.0 else replace(config, lr=config.lr * factor)
+
     @property
     def text(self) -> str:
         return {"constant": "constant", "step": f"step:{self.every}:{self.gamma:g}", "cosine": f"cosine:{self.every}",

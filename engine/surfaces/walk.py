@@ -7,7 +7,7 @@ torch applies them per element of a parameter; the tests check every step agains
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -67,11 +67,18 @@ class SurfaceTrajectory(Stepped):
         self._states: list[dict] = []
         self.reset()
 
+    @staticmethod
+    def _finite(r: SurfaceStep) -> bool:
+        return bool(np.all(np.isfinite(r.point)) and np.isfinite(r.f))
+
     @property
     def diverged(self) -> bool:
         """Its point or loss is no longer a finite number: the steps outgrew a float."""
-        c = self.current
-        return not (np.all(np.isfinite(c.point)) and np.isfinite(c.f))
+        return not self._finite(self.current)
+
+    def diverged_at(self) -> int | None:
+        """The first step whose point or loss is not a finite number; None while every one is."""
+        return next((r.t for r in self.records if not self._finite(r)), None)
 
     def _loss(self, point) -> float:
         with np.errstate(all="ignore"):
@@ -90,7 +97,7 @@ class SurfaceTrajectory(Stepped):
             g = np.array(self.surface.grad(*x), dtype=float).reshape(-1)
             if self.noise.sigma:
                 g = g + self.noise.draw(t, g.shape)
-            state, dx = self.optimizer.step(self._states[-1], g, x, t, self.config_at(t))
+            state, dx = self.optimizer.step(self._states[-1], g, x, t, self.schedule.applied(self.config, t))
             dx = np.broadcast_to(np.asarray(dx, float), x.shape)
             point = x + dx
         state = {k: np.array(v, dtype=float) for k, v in state.items()}
@@ -99,11 +106,6 @@ class SurfaceTrajectory(Stepped):
         self._states.append(state)
         self.records.append(record)
         return record
-
-    def config_at(self, t: int) -> OptimizerConfig:
-        """The hyper-parameters step t uses: the learning rate as the schedule has it then."""
-        factor = self.schedule.factor(t)
-        return self.config if factor == 1.0 else replace(self.config, lr=self.config.lr * factor)
 
     def points(self) -> list[tuple[float, ...]]:
         return [r.point for r in self.records]
@@ -143,6 +145,9 @@ class CurveTrajectory(Stepped):
     @property
     def diverged(self) -> bool:
         return self.walk.diverged
+
+    def diverged_at(self) -> int | None:
+        return self.walk.diverged_at()
 
     def reset(self) -> None:
         self.walk.reset()

@@ -166,20 +166,17 @@ class SurfaceLab(Stepping, Screen):
     def arrows(self, walk: SurfaceTrajectory):
         """The focused walk's downhill direction -g (at its current point) and its momentum's -m̂ (or -m)."""
         r = walk.current
-        with_nothing = (None, None)
         if walk.diverged:
-            return with_nothing
+            return None, None
         g = self.surface.grad(*r.point)
-        moment = r.state.get("m_hat") if r.g else None
-        moment = moment if moment is not None else (r.state.get("m") if r.g else None)
+        moment = (r.state.get("m_hat") or r.state.get("m")) if r.g else None
         return (tuple(-v for v in g), None if moment is None else tuple(-v for v in moment))
 
     def story(self) -> str:
         walk = self.walks[self.focus]
         r = walk.current
         if walk.diverged:
-            at = next(s.t for s in walk.records if not all(map(math.isfinite, (*s.point, s.f))))
-            return f"{walk.label} diverged at step {at}: its steps outgrew a float; lower its α (e)."
+            return f"{walk.label} diverged at step {walk.diverged_at()}: its steps outgrew a float; lower its α (e)."
         where = f"{walk.label} at ({', '.join(num(round(p, 6)) for p in r.point)}), F = {num(round(r.f, 6))}"
         if self.surface.minima:
             m = min(self.surface.minima, key=lambda m: math.dist(m, r.point))

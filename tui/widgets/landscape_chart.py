@@ -45,17 +45,26 @@ class LandscapeChart(PlotextPlot):
         right = max([land.global_min + 0.5 * land.basin_gap, *[x + 0.1 for x in seen]])
         xs, fs = land.outline(left, right)
         plt.plot(xs, fs, marker="braille", color="gray")
-        for path, color, (step, now) in zip(self.paths, PATH_COLORS, PATH_MARKERS):
-            plt.scatter(path.xs, path.fs, marker=step, color=color)
-            plt.scatter(path.xs[-1:], path.fs[-1:], marker=now, color=color)
-        # The legend above the plot, not over the bump.
-        plt.title("   ".join(f"{now} {p.label} x={num(p.xs[-1])}" for p, (_, now) in zip(self.paths, PATH_MARKERS)))
+        self._draw_paths()
         ticks = [0.0, *land.kinks]
         plt.xticks(ticks, [num(t) for t in ticks])
         plt.xlim(left, right)
         plt.ylim(-0.05, max(fs) + 0.1)
         plt.yfrequency(3)
         self.refresh()
+
+    def _draw_paths(self) -> None:
+        """Each path's steps and its current point (a walk on a curve may leave the floats: those points
+        are not drawn), with the legend above the plot, not over the landscape."""
+        import math
+
+        plt = self.plt
+        for path, color, (step, now) in zip(self.paths, PATH_COLORS, PATH_MARKERS):
+            pts = [(x, f) for x, f in zip(path.xs, path.fs) if math.isfinite(x) and math.isfinite(f)]
+            if pts:
+                plt.scatter([p[0] for p in pts], [p[1] for p in pts], marker=step, color=color)
+                plt.scatter([pts[-1][0]], [pts[-1][1]], marker=now, color=color)
+        plt.title("   ".join(f"{now} {p.label} x={num(p.xs[-1])}" for p, (_, now) in zip(self.paths, PATH_MARKERS)))
 
     def _replot_curve(self) -> None:
         """A typed curve, sampled finely over its view and wherever the paths went."""
@@ -73,12 +82,7 @@ class LandscapeChart(PlotextPlot):
             fs = np.asarray(curve.loss(xs), dtype=float)
         keep = np.isfinite(fs)
         plt.plot(xs[keep].tolist(), fs[keep].tolist(), marker="braille", color="gray")
-        for path, color, (step, now) in zip(self.paths, PATH_COLORS, PATH_MARKERS):
-            pts = [(x, f) for x, f in zip(path.xs, path.fs) if math.isfinite(x) and math.isfinite(f)]
-            if pts:
-                plt.scatter([p[0] for p in pts], [p[1] for p in pts], marker=step, color=color)
-                plt.scatter([pts[-1][0]], [pts[-1][1]], marker=now, color=color)
-        plt.title("   ".join(f"{now} {p.label} x={num(p.xs[-1])}" for p, (_, now) in zip(self.paths, PATH_MARKERS)))
+        self._draw_paths()
         plt.xlim(left - pad, right + pad)
         if keep.any():  # the wells, not the walls: up to the median of the curve or the paths' highest point
             low = float(fs[keep].min())

@@ -89,7 +89,7 @@ class SurfaceMap(Widget):
         landscape with a deep narrow valley (Rosenbrock) shows its shape, not one flat colour; -1
         where the loss is not a finite number."""
         rows, cols = self.grid_size()
-        key = (id(self.surface), self.view, rows, cols)
+        key = (self.surface, self.view, rows, cols)  # the surface itself: a freed one's id() may be reused
         if key != self._heat_key:
             x0, x1, y0, y1 = self.view
             xs = x0 + (np.arange(cols) + 0.5) * (x1 - x0) / cols
@@ -140,8 +140,7 @@ class SurfaceMap(Widget):
             for p in path.points[1:-1]:
                 put(self.cell_of(*p), path.letter.lower(), Style(bold=True, color=path.color))
         for i, path in enumerate(self.paths):  # current points last: the focused one on top
-            order = i == self.focus
-            if not order:
+            if i != self.focus:
                 put(self.cell_of(*path.points[-1]), path.letter.upper(), Style(bold=True, reverse=True, color=path.color))
         if self.paths:
             path = self.paths[self.focus]

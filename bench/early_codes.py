@@ -121,12 +121,15 @@ def main() -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--score-at", type=int, nargs="*", default=[], help="also score after these epochs")
     p.add_argument("--label", default="")
+    p.add_argument("--subset", type=int, default=None, help="train on the first N training images")
+    p.add_argument("--test", type=int, default=None, help="score the first N test digits")
     args = p.parse_args()
 
     torch.manual_seed(args.seed * 1000 + args.latent)  # the trainer's model_seed
     data = load_mnist()
-    train_x = torch.from_numpy(data.train_images.reshape(-1, PIXELS))
-    test_x = torch.from_numpy(data.test_images.reshape(-1, PIXELS))
+    train_x = torch.from_numpy(data.train_images.reshape(-1, PIXELS))[:args.subset]
+    test_x = torch.from_numpy(data.test_images.reshape(-1, PIXELS))[:args.test]
+    test_labels = data.test_labels[:args.test]
     model = {"mlp": MlpAutoencoder, "dec": DecAutoencoder, "dec1000": NarrowDecAutoencoder}[args.arch](args.latent)
     optimizer = adam(model, args.lr)
     if args.weight_decay:
@@ -164,7 +167,7 @@ def main() -> None:
             train_s = time.perf_counter() - started
             test_l1, codes, _ = encode_and_score(model, test_x)
             t0 = time.perf_counter()
-            acc = umap_gmm_acc(codes, data.test_labels, args.seed)
+            acc = umap_gmm_acc(codes, test_labels, args.seed)
             print(json.dumps({"label": args.label, **{k: v for k, v in vars(args).items() if k not in ("score_at", "label")},
                               "at_epoch": epoch, "test_l1": round(test_l1, 5), "umap_gmm_acc": round(acc, 4),
                               "train_s": round(train_s, 1), "score_s": round(time.perf_counter() - t0, 1),

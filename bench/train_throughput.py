@@ -1,7 +1,7 @@
 """Images per second of bumptui's trainer against the standard recipe, side by side in one run.
 
 The recipe: torchvision.datasets.MNIST + transforms.ToTensor() + DataLoader(shuffle=True), feeding
-the same model (the default MLP autoencoder), batch size and optimizer. Ours: the whole training
+the same model (the default autoencoder, or --arch), batch size and optimizer. Ours: the whole training
 set as one uint8 tensor on the device, a permutation per epoch, normalised on the fly.
 Ours is measured at fp32 and at bf16 (autocast, float32 weights), each beside the model alone on one
 fixed batch at the same precision (the ceiling any data path can reach); the recipe stays fp32 with
@@ -13,7 +13,7 @@ full-dataset epoch time of the three default models at the default precision. Th
 `ratio <ours at the default precision / recipe>`; the target on the 2-core CPU is >= 3, on a GPU
 >= 20; each precision's fraction of its ceiling targets >= 0.95.
 
-    python bench/train_throughput.py [--device auto] [--steps 120] [--rounds 3]
+    python bench/train_throughput.py [--device auto] [--arch dec|mlp|conv] [--steps 120] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def timed(device, work) -> float:
     return time.perf_counter() - start
 
 
-def recipe(device, steps: int, root: str):
+def recipe(device, arch: str, steps: int, root: str):
     """The standard recipe, set up and warmed: a callable that runs `steps` batches and returns images/s."""
     from torch.utils.data import DataLoader
     from torchvision import datasets, transforms
@@ -66,8 +66,8 @@ def recipe(device, steps: int, root: str):
     dataset = datasets.MNIST(root, train=True, download=False, transform=transforms.ToTensor())
     loader = DataLoader(dataset, batch_size=BATCH, shuffle=True)
     torch.manual_seed(0)
-    model = make_autoencoder("mlp", LATENT).to(device)
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    model = make_autoencoder(arch, LATENT).to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=TrainConfig(arch=arch).rate)
 
     def run(n: int) -> None:
         for i, (x, _) in enumerate(loader):
@@ -83,20 +83,21 @@ def recipe(device, steps: int, root: str):
     return lambda: steps * BATCH / timed(device, lambda: run(steps))
 
 
-def trainer_step(latent: int, device, precision: str, optimizer: str = "ours") -> TrainStep:
+def trainer_step(arch: str, latent: int, device, precision: str, optimizer: str = "ours") -> TrainStep:
     """A fresh model's step as the trainer makes it on this device (a CUDA graph on CUDA);
     optimizer "default": PyTorch's default Adam instead of the trainer's (CPU only)."""
     torch.manual_seed(0)
-    model = make_autoencoder("mlp", latent).to(device)
+    model = make_autoencoder(arch, latent).to(device)
+    rate = TrainConfig(arch=arch).rate
     if optimizer == "ours":
-        return TrainStep.for_model(model, 1e-3, precision)
-    return TrainStep(model, torch.optim.Adam(model.parameters(), lr=1e-3), precision)
+        return TrainStep.for_model(model, rate, precision)
+    return TrainStep(model, torch.optim.Adam(model.parameters(), lr=rate), precision)
 
 
-def ours(data: DeviceData, device, steps: int, precision: str, optimizer: str = "ours"):
+def ours(arch: str, data: DeviceData, device, steps: int, precision: str, optimizer: str = "ours"):
     """Our trainer, warmed (on CUDA: its graphs captured): a callable that trains one epoch of
     `steps` batches and returns images/s."""
-    step = trainer_step(LATENT, device, precision, optimizer)
+    step = trainer_step(arch, LATENT, device, precision, optimizer)
     subset = data.train_x[: steps * BATCH]
     gen = torch.Generator().manual_seed(0)
     train_epoch(step, subset[: 5 * BATCH], BATCH, gen, threading.Event(), lambda *a: None)
@@ -104,10 +105,10 @@ def ours(data: DeviceData, device, steps: int, precision: str, optimizer: str = 
                                                                      lambda *a: None))
 
 
-def model_alone(device, steps: int, precision: str):
+def model_alone(arch: str, device, steps: int, precision: str):
     """The same steps on one float batch that never changes: the ceiling that any data path can
     reach. On the CPU the step itself (no gather, no conversion); on CUDA the trainer's graph of it."""
-    step = trainer_step(LATENT, device, precision)
+    step = trainer_step(arch, LATENT, device, precision)
     x = torch.rand(BATCH, 784, device=device)
     whole = torch.arange(BATCH, device=device)
 
@@ -122,6 +123,7 @@ def model_alone(device, steps: int, precision: str):
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--device", default="auto")
+    parser.add_argument("--arch", default=TrainConfig().arch, help="a built-in autoencoder (default: the trainer's)")
     parser.add_argument("--steps", type=int, default=120)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
@@ -129,12 +131,12 @@ def main() -> None:
     default = TrainConfig().resolved(device).precision
     data = DeviceData.load(device, None)
     with tempfile.TemporaryDirectory() as root:
-        measures = {"recipe": recipe(device, args.steps, root)}
+        measures = {"recipe": recipe(device, args.arch, args.steps, root)}
         for p in ("fp32", "bf16"):
-            measures[f"ours {p}"] = ours(data, device, args.steps, p)
-            measures[f"alone {p}"] = model_alone(device, args.steps, p)
+            measures[f"ours {p}"] = ours(args.arch, data, device, args.steps, p)
+            measures[f"alone {p}"] = model_alone(args.arch, device, args.steps, p)
         if device.type == "cpu":
-            measures["ours default-adam"] = ours(data, device, args.steps, default, "default")
+            measures["ours default-adam"] = ours(args.arch, data, device, args.steps, default, "default")
         rounds = {name: [] for name in measures}
         for _ in range(args.rounds):
             for name, measure in measures.items():
@@ -145,7 +147,7 @@ def main() -> None:
         return "/".join(f"{v / 1000:,.1f}k" for v in rounds[name])
 
     print(f"device {device} ({torch.cuda.get_device_name() if device.type == 'cuda' else f'{torch.get_num_threads()} CPU threads'}), "
-          f"MLP latent {LATENT}, batch {BATCH}, {args.steps} steps each, median of {args.rounds} rounds "
+          f"{args.arch} latent {LATENT}, batch {BATCH}, {args.steps} steps each, median of {args.rounds} rounds "
           f"(the rounds in brackets); default precision here: {default}")
     print(f"standard recipe (MNIST + ToTensor + DataLoader, fp32, PyTorch's Adam): {rate['recipe']:,.0f} images/s "
           f"[{spread('recipe')}]")
@@ -158,7 +160,7 @@ def main() -> None:
               f"{rate['ours default-adam']:,.0f} images/s [{spread('ours default-adam')}] "
               f"(ratio {rate['ours default-adam'] / rate['recipe']:.2f})")
     for d in (2, 16, 256):
-        step = trainer_step(d, device, default)
+        step = trainer_step(args.arch, d, device, default)
         seconds = timed(device, lambda: train_epoch(step, data.train_x, BATCH, torch.Generator().manual_seed(0),
                                                     threading.Event(), lambda *a: None))
         print(f"full epoch, 60,000 images, latent {d:>3}, {default}: {seconds:.2f} s")

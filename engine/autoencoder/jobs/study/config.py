@@ -51,11 +51,11 @@ class StudyConfig(Settings):
                                     flag="--gpus-per-trial")
     address: str | None = setting(None, "join a running Ray cluster (host:port) instead of starting one here",
                                   flag="--address")
-    arch: str = setting("mlp", "the design each trial studies: mlp (default), conv, or yours (PATH.py:Class)",
-                        flag="--arch", metavar="{mlp,conv,PATH.py:Class}")
+    arch: str = setting("dec", "the design each trial studies: dec (default), mlp, conv, or yours (PATH.py:Class)",
+                        flag="--arch", metavar="{dec,mlp,conv,PATH.py:Class}", stored_before="mlp")
     against: str | None = setting(None, "also train this design on every seed and judge the two paired by seed "
-                                        "(mlp, conv or PATH.py:Class)", flag="--against",
-                                  metavar="{mlp,conv,PATH.py:Class}")
+                                        "(dec, mlp, conv or PATH.py:Class)", flag="--against",
+                                  metavar="{dec,mlp,conv,PATH.py:Class}")
     """None: no comparison. A design: each trial also runs the whole study of it, in seed-<k>-against/."""
 
     def trial_seeds(self) -> list[int]:
@@ -77,7 +77,7 @@ class StudyConfig(Settings):
         for name in ("arch", "against"):
             value = getattr(self, name)
             if value is not None and value not in ARCHITECTURES and not names_a_design(value):
-                raise StudyError(f"--{name} must be mlp, conv, or PATH.py:ClassName or package.module:ClassName, "
+                raise StudyError(f"--{name} must be {', '.join(ARCHITECTURES)}, or PATH.py:ClassName or package.module:ClassName, "
                                  f"not {value!r}.")
         if self.against is not None and self.against == self.arch:
             raise StudyError(f"--against names the design studied ({self.arch}): compare it with another one.")

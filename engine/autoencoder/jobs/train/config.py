@@ -10,7 +10,12 @@ from dataclasses import dataclass
 from engine.autoencoder import PIXELS, names_a_design
 from engine.autoencoder.settings import DEVICES, PRECISIONS, SettingError, Settings, cuda_count, setting
 
-ARCHITECTURES = ("mlp", "conv")
+ARCHITECTURES = ("dec", "mlp", "conv")
+"""The built-in autoencoders (models.AUTOENCODERS), the default first."""
+RATES = {"dec": 1.5e-3}
+"""Adam's step size for an architecture asked for without --lr: the one its recipe was measured at
+(RESULTS.md, "Codes worth clustering early"); DEFAULT_RATE for the others and for designs."""
+DEFAULT_RATE = 1e-3
 KMEANS_SCALINGS = ("none", "standard", "unit")
 """How codes are scaled before k-means: as they are, each coordinate to zero mean and unit
 variance, or each code to unit length (k-means then compares directions, as cosine similarity
@@ -30,16 +35,20 @@ class TrainConfig(Settings):
     """The user's three sizes; each is its own model, trained side by side epoch by epoch."""
     epochs: int = setting(10, "epochs (default 10; with --resume, the new total)", flag="--epochs")
     """Passes over the training images per model; ten bring every size near its plateau on full MNIST."""
-    arch: str = setting("mlp", "mlp (default), conv, or your design: PATH.py:ClassName or package.module:ClassName "
-                               "(see the README's contract)", flag="--arch", metavar="{mlp,conv,PATH.py:Class}",
-                        placeholder="mlp, conv, or PATH.py:Class")
-    """mlp: 784-512-256-d and mirrored; conv: two stride-2 convolutions each way; or a user's design."""
+    arch: str = setting("dec", "dec (default), mlp (the lab's first recipe), conv, or your design: PATH.py:ClassName "
+                               "or package.module:ClassName (see the README's contract)", flag="--arch",
+                        metavar="{dec,mlp,conv,PATH.py:Class}", placeholder="dec, mlp, conv, or PATH.py:Class",
+                        stored_before="mlp")
+    """dec: 784-500-500-1000-d and mirrored; mlp: 784-512-256-d and mirrored; conv: two stride-2
+    convolutions each way; or a user's design. A config recorded before the setting existed was an mlp's."""
     design_sha256: str | None = setting(None)
     """A user's design: the SHA-256 of its source as recorded in the run (design/<file>)."""
     batch_size: int = setting(256, flag="--batch-size")
     """Images per Adam step: large enough to keep a CPU's matrix units busy, small enough to learn fast."""
-    lr: float = setting(1e-3, flag="--lr")
-    """Adam's default step size; with the linear output it trains from the first epoch."""
+    lr: float | None = setting(None, "Adam's step size (default: the architecture's, 1.5e-3 for dec, 1e-3 for the "
+                                     "others)", flag="--lr", empty="the architecture's", placeholder="the arch's",
+                               stored_before=DEFAULT_RATE)
+    """None: the architecture's own (`rate`); a run records the number it trained with."""
     subset: int | None = setting(None, "train on the first N images (100 to 60000)", flag="--subset",
                                  placeholder="all 60000")
     """Train on the first N training images and score on the first min(N, 10000) test images."""
@@ -76,7 +85,7 @@ class TrainConfig(Settings):
         for name in ("epochs", "batch_size", "eval_every", "judge_epochs"):
             if getattr(self, name) < 1:
                 raise TrainingError(f"{name.replace('_', ' ')} must be at least 1, not {getattr(self, name)}.")
-        if not (math.isfinite(self.lr) and self.lr > 0):
+        if self.lr is not None and not (math.isfinite(self.lr) and self.lr > 0):
             raise TrainingError(f"The learning rate must be a number greater than 0, not {self.lr}.")
         if self.subset is not None and not 100 <= self.subset <= 60000:
             raise TrainingError(f"The subset must be between 100 and 60000 images, not {self.subset}.")
@@ -93,6 +102,11 @@ class TrainConfig(Settings):
                 raise TrainingError(f"There is no GPU {gpu.group(1)} here: this machine has {count} "
                                     f"(cuda:0 to cuda:{count - 1}).")
         return self
+
+    @property
+    def rate(self) -> float:
+        """Adam's step size: the one asked for, or the architecture's (RATES)."""
+        return self.lr if self.lr is not None else RATES.get(self.arch, DEFAULT_RATE)
 
     def torch_device(self):
         import torch

@@ -4,6 +4,7 @@ base of those kinds (`InsideTrainedRun`: the checks before one is recorded there
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from engine.autoencoder.jobs.kind import JobKind, Plan
@@ -45,10 +46,9 @@ class TrainKind(JobKind):
                                 f"{run_dir} already holds a run; pass --resume to continue it or choose another run "
                                 "directory.")
         config = (config or TrainConfig()).validated()
+        config = replace(config, lr=config.rate)  # the run records the step size it trains with
         notes = ()
         if config.arch not in ARCHITECTURES:  # a user's design: checked now, from its file or the run's copy
-            from dataclasses import replace
-
             from engine.autoencoder import designs
 
             if resume:

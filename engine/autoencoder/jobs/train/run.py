@@ -37,7 +37,7 @@ class Model:
         torch.manual_seed(model_seed(config.seed, latent))
         self.latent = latent
         self.net = make_autoencoder(config.arch, latent).to(device)
-        self.step = TrainStep.for_model(self.net, config.lr, config.precision)
+        self.step = TrainStep.for_model(self.net, config.rate, config.precision)
         self.said_eager = False
         self.optimizer = self.step.optimizer
         self.generator = torch.Generator().manual_seed(model_seed(config.seed, latent))

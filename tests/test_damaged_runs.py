@@ -30,7 +30,8 @@ FILES = ["config.json", "metrics.jsonl", "sharpen/metrics.jsonl", "sharpen/confi
 def recorded(runs_root):
     """The recorded fixture run (its three logs) with checkpoints of its two models, trained here."""
     trained = runs_root / "damage-checkpoints"
-    run_training(trained, TrainConfig(latent_dims=(2, 16), epochs=1, batch_size=64, subset=300, judge_epochs=1))
+    run_training(trained, TrainConfig(latent_dims=(2, 16), epochs=1, batch_size=64, subset=300, judge_epochs=1,
+                                      arch="mlp"))  # the fixture's recorded config is an mlp's
     base = runs_root / "damage-base"
     shutil.copytree(FIXTURE, base)
     shutil.copytree(trained / "checkpoints", base / "checkpoints")

@@ -20,42 +20,27 @@ import time
 
 import numpy as np
 import torch
-from torch import nn
 
 from engine.autoencoder.clustering.manifold import cluster_embedding, umap_embedding
 from engine.autoencoder.clustering.scores import agreement
 from engine.autoencoder.mnist import PIXELS, load_mnist
-from engine.autoencoder.models import MlpAutoencoder, adam, as_float, hidden, l1_loss
+from engine.autoencoder.models import DecAutoencoder as BuiltinDec
+from engine.autoencoder.models import MlpAutoencoder, adam, as_float, l1_loss
 from engine.autoencoder.settings import resolved_precision
 from engine.autoencoder.training import encode_and_score
 
 
-class DecAutoencoder(nn.Module):
+class DecAutoencoder(MlpAutoencoder):
     """The clustering papers' autoencoder (DEC, IDEC, N2D): 784-500-500-2000-d and mirrored, ReLU,
     a linear code; with the lab's batch norm after each hidden layer, as its MLP has."""
 
-    WIDEST = 2000
-
-    def __init__(self, latent_dim: int):
-        super().__init__()
-        self.latent_dim, w = latent_dim, self.WIDEST
-        self.encoder = nn.Sequential(*hidden(PIXELS, 500), *hidden(500, 500), *hidden(500, w), nn.Linear(w, latent_dim))
-        self.decoder = nn.Sequential(*hidden(latent_dim, w), *hidden(w, 500), *hidden(500, 500), nn.Linear(500, PIXELS))
-
-    def encode(self, x):
-        return self.encoder(x.reshape(len(x), PIXELS))
-
-    def decode(self, z):
-        return self.decoder(z)
-
-    def forward(self, x):
-        return self.decode(self.encode(x))
+    WIDTHS = (500, 500, 2000)
 
 
-class NarrowDecAutoencoder(DecAutoencoder):
-    """DEC's shape with its widest layer halved: 784-500-500-1000-d."""
-
-    WIDEST = 1000
+NarrowDecAutoencoder = BuiltinDec
+"""DEC's shape with its widest layer halved, 784-500-500-1000-d: since this study, the trainer's
+default (`--arch dec`, models.DecAutoencoder; built layer by layer as it was here, so a seed gives
+the same weights)."""
 
 
 def lr_factor(schedule: str, step: int, total: int, warmup: int) -> float:

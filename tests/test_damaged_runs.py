@@ -288,3 +288,24 @@ def test_repair_sets_a_damaged_checkpoint_aside_so_that_resuming_trains_that_mod
     assert not (run / "checkpoints/latent-2.pt").exists() and (run / "checkpoints/latent-16.pt").exists()
     assert len(list((run / "checkpoints").glob("latent-2.pt.damaged-*"))) == 1, "kept, not deleted"
     assert registry.kind("train").prepare(run, None, resume=True).resume
+
+
+def test_a_checkpoint_of_another_architecture_is_refused_in_one_sentence_by_every_command(recorded, tmp_path,
+                                                                                          capsys):
+    # latent-16.pt copied from a run of the default dec into this run of the mlp: the same latent
+    # size, other layers. Clustering, sharpening and the export each say so before any work.
+    dec = tmp_path / "dec"
+    run_training(dec, TrainConfig(latent_dims=(16,), epochs=1, batch_size=64, subset=300, judge_epochs=1))
+    run = tmp_path / "run"
+    shutil.copytree(recorded, run, copy_function=os.link)
+    shutil.rmtree(run / "cluster", ignore_errors=True)
+    shutil.rmtree(run / "sharpen", ignore_errors=True)
+    (run / "checkpoints/latent-16.pt").unlink()
+    shutil.copy(dec / "checkpoints/latent-16.pt", run / "checkpoints/latent-16.pt")
+    words = f"{run}/checkpoints/latent-16.pt does not fit this run's model"
+    for command in (["cluster", str(run), "--method", "kmeans"], ["sharpen", str(run), "--epochs", "1"],
+                    ["export", str(run), "--tensorboard", str(tmp_path / "tb")]):
+        result = in_process(capsys, *command)
+        assert result.returncode != 0 and words in result.stderr, (command, result.stderr)
+        assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert (run / "checkpoints/latent-16.pt").read_bytes() == (dec / "checkpoints/latent-16.pt").read_bytes()

@@ -176,11 +176,10 @@ def test_codes(run_dir: Path, record, data_dir=None):
     import torch
 
     from engine.autoencoder.designs import use
-    from engine.autoencoder.jobs.train.kind import checkpoint_path
+    from engine.autoencoder.jobs.train.kind import checkpoint_path, trained_checkpoint
     from engine.autoencoder.jobs.train.config import TrainConfig
     from engine.autoencoder.mnist import load_mnist
     from engine.autoencoder.models import make_autoencoder
-    from engine.autoencoder.runs.checkpoint import load_checkpoint
     from engine.autoencoder.training import encode_and_score
 
     wanted = [d for d in record.latents if d in EMBEDDED and checkpoint_path(run_dir, d).is_file()]
@@ -191,7 +190,7 @@ def test_codes(run_dir: Path, record, data_dir=None):
     mnist = load_mnist(data_dir)
     x = torch.from_numpy(mnist.test_images.copy())  # the file's array is read-only
     for d in wanted:
-        checkpoint = load_checkpoint(checkpoint_path(run_dir, d), "autoencoder", {"latent_dim": d})
+        checkpoint = trained_checkpoint(run_dir, config, d)
         model = make_autoencoder(config.arch, d)
         model.load_state_dict(checkpoint.models["autoencoder"])
         codes = encode_and_score(model, x)[1]

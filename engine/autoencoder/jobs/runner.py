@@ -16,7 +16,7 @@ from typing import Callable
 from engine.autoencoder.jobs.kind import JobKind, Plan
 from engine.autoencoder.runs import events as ev
 from engine.autoencoder.runs.lock import RunLock
-from engine.autoencoder.runs.log import METRICS, MetricsWriter, RunError
+from engine.autoencoder.runs.log import METRICS, MetricsWriter
 from engine.autoencoder.runs.rundir import CHECKPOINTS, write_config
 from engine.autoencoder.runs.system import Sampler
 from engine.errors import UserError
@@ -85,7 +85,7 @@ class Runner:
     def restore(self, units, path_of: Callable, checkpoint_kind: str, epochs: int, done_words: str) -> None:
         """Restore each unit (a model, a strategy's pair) from its checkpoint where there is one;
         the kind's error when one has already done more than `epochs`."""
-        from engine.autoencoder.runs.checkpoint import load_checkpoint
+        from engine.autoencoder.runs.checkpoint import load_checkpoint, misfit
 
         for unit in units:
             path = path_of(unit)
@@ -94,8 +94,7 @@ class Runner:
                 try:
                     unit.restore(checkpoint)
                 except RuntimeError as err:  # load_state_dict: the tensors' names or shapes differ
-                    raise RunError(f"{path} does not fit this run's model ({str(err).splitlines()[0].strip()}); "
-                                   "put the right one back, or move it away to train that model again.") from None
+                    raise misfit(path, err) from None
         done = max(unit.epoch for unit in units)
         if done > epochs:
             raise self.kind.config.ERROR(f"{self.kind.folder(self.plan.run_dir)} has already {done_words} {done} "

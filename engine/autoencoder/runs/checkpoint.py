@@ -113,6 +113,25 @@ def damage_of(path: Path) -> str | None:
     return f"its part {bad} is corrupt" if bad else None
 
 
+def misfit(path: Path, err: RuntimeError) -> RunError:
+    """The sentence for a checkpoint whose tensors' names or shapes differ from the model's (a
+    checkpoint of another model, or of another architecture); err is load_state_dict's."""
+    import re
+
+    found = re.search(r"state_dict for (\w+)", str(err))
+    model = f" ({found.group(1)})" if found else ""
+    return RunError(f"{path} does not fit this run's model{model}: the names or shapes of its layers differ; "
+                    "put the right one back, or move it away to train that model again.")
+
+
+def load_weights(module, state: dict, path: Path) -> None:
+    """module.load_state_dict(state), or the misfit's RunError naming the file."""
+    try:
+        module.load_state_dict(state)
+    except RuntimeError as err:
+        raise misfit(path, err) from None
+
+
 def load_checkpoint(path: Path, kind: str, expect: dict | None = None) -> Checkpoint:
     """The checkpoint of this kind at `path`; RunError naming the file if it cannot be read back, or
     if it holds another model than the run says belongs there (`expect`: the config fields it must

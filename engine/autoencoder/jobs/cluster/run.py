@@ -32,9 +32,9 @@ from engine.autoencoder.jobs.cluster.kind import CLUSTER, idec_path
 from engine.autoencoder.jobs.cluster.record import ClusterRecord
 from engine.autoencoder.jobs.kind import Plan
 from engine.autoencoder.jobs.train.config import TrainConfig
-from engine.autoencoder.jobs.train.kind import checkpoint_path
+from engine.autoencoder.jobs.train.kind import trained_checkpoint
 from engine.autoencoder.models import adam, as_float, in_chunks, load_adam, make_autoencoder, model_seed
-from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
+from engine.autoencoder.runs.checkpoint import Checkpoint, save_checkpoint
 from engine.autoencoder.runs.events import Done, Stopped, Failed
 from engine.autoencoder.training import encode_and_score
 
@@ -99,7 +99,7 @@ def cluster(plan: Plan, device, data, job) -> dict | None:
         record.add(event)
         job.emit(event)
 
-    plain = {d: load_checkpoint(checkpoint_path(run_dir, d), "autoencoder", {"latent_dim": d}) for d in latents}
+    plain = {d: trained_checkpoint(run_dir, train, d) for d in latents}
     idecs = [IdecModel(d, train, config, plain[d], device) for d in latents] if "idec" in config.methods else []
     if idecs:
         job.restore(idecs, lambda m: idec_path(run_dir, m.latent), "idec", config.epochs, "fine-tuned")

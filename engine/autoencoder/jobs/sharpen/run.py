@@ -29,7 +29,7 @@ from engine.autoencoder.jobs.sharpen.config import SharpenConfig
 from engine.autoencoder.jobs.sharpen.kind import SHARPEN, pair_path, scorer_path
 from engine.autoencoder.jobs.sharpen.record import LOSS_FIELDS
 from engine.autoencoder.jobs.train.config import TrainConfig
-from engine.autoencoder.jobs.train.kind import checkpoint_path
+from engine.autoencoder.jobs.train.kind import trained_checkpoint
 from engine.autoencoder.mnist import SIDE
 from engine.autoencoder.models import adam, as_float, load_adam, make_autoencoder, model_seed
 from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
@@ -141,7 +141,7 @@ def sharpen(plan: Plan, device, data, job) -> dict | None:
     sharpening kind's body, run by the Runner)."""
     run_dir, train, config, emit, cancel = plan.run_dir, plan.run_config, plan.config, job.emit, job.cancel
     latents = list(config.latent_dims or train.latent_dims)
-    plain = {d: load_checkpoint(checkpoint_path(run_dir, d), "autoencoder", {"latent_dim": d}) for d in latents}
+    plain = {d: trained_checkpoint(run_dir, train, d) for d in latents}
     scorer, cached = make_dis(config.dis_net).to(device), scorer_path(run_dir).exists()
     if cached:
         scorer.load_state_dict(load_checkpoint(scorer_path(run_dir), "dis_net").models["dis_net"])

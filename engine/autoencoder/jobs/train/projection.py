@@ -40,14 +40,13 @@ def project(run_dir: Path, latent: int, data_dir=None) -> Projection:
     from engine.autoencoder.data import DeviceData
     from engine.autoencoder.designs import is_builtin, use
     from engine.autoencoder.models import make_autoencoder
-    from engine.autoencoder.runs.checkpoint import load_checkpoint
-    from engine.autoencoder.jobs.train.kind import checkpoint_path, read_train_config
+    from engine.autoencoder.jobs.train.kind import read_train_config, trained_checkpoint
     from engine.autoencoder.training import SNAPSHOT_SIZE, encode_and_score, project_2d
 
     train = read_train_config(run_dir)
     if not is_builtin(train.arch):  # the user asked for this view of a run of their design: its recorded copy
         use(run_dir, train.arch, train.design_sha256)
-    checkpoint = load_checkpoint(checkpoint_path(run_dir, latent), "autoencoder", {"latent_dim": latent})
+    checkpoint = trained_checkpoint(run_dir, train, latent)
     model = make_autoencoder(train.arch, latent)
     model.load_state_dict(checkpoint.models["autoencoder"])
     data = DeviceData.load(torch.device("cpu"), train.subset, data_dir)

@@ -26,11 +26,9 @@ from engine.autoencoder.clustering.methods import cluster_labels  # noqa: E402
 from engine.autoencoder.clustering.scores import agreement  # noqa: E402
 from engine.autoencoder.jobs.cluster.config import ClusterConfig  # noqa: E402
 from engine.autoencoder.jobs.train.config import TrainConfig  # noqa: E402
-from engine.autoencoder.jobs.train.kind import checkpoint_path  # noqa: E402
+from engine.autoencoder.jobs.train.kind import trained_model  # noqa: E402
 from engine.autoencoder.jobs.train.run import run_training  # noqa: E402
 from engine.autoencoder.mnist import load_mnist  # noqa: E402
-from engine.autoencoder.models import make_autoencoder  # noqa: E402
-from engine.autoencoder.runs.checkpoint import load_checkpoint  # noqa: E402
 from engine.autoencoder.training import encode_and_score  # noqa: E402
 
 
@@ -53,14 +51,12 @@ def main() -> None:
                    "seed": seed}
             for arch in args.archs:
                 run_dir = root / f"{arch}-{seed}"
+                config = TrainConfig(latent_dims=(16,), epochs=args.epochs, subset=args.subset,
+                                     batch_size=args.batch_size, seed=seed, arch=arch, eval_every=99, judge_epochs=1)
                 started = time.perf_counter()
-                run_training(run_dir, TrainConfig(latent_dims=(16,), epochs=args.epochs, subset=args.subset,
-                                                  batch_size=args.batch_size, seed=seed, arch=arch, eval_every=99,
-                                                  judge_epochs=1))
+                run_training(run_dir, config)
                 trained = time.perf_counter() - started
-                model = make_autoencoder(arch, 16)
-                model.load_state_dict(load_checkpoint(checkpoint_path(run_dir, 16), "autoencoder").models["autoencoder"])
-                l1, codes, _ = encode_and_score(model, test_x)
+                l1, codes, _ = encode_and_score(trained_model(run_dir, config, 16)[1], test_x)
                 acc = agreement(labels, cluster_labels("umap", codes, seed, ClusterConfig())).acc
                 row[arch] = {"acc": round(acc, 4), "test_l1": round(l1, 4), "train_s": round(trained, 1)}
             print(json.dumps(row), flush=True)

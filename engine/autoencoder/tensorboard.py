@@ -176,10 +176,9 @@ def test_codes(run_dir: Path, record, data_dir=None):
     import torch
 
     from engine.autoencoder.designs import use
-    from engine.autoencoder.jobs.train.kind import checkpoint_path, trained_checkpoint
+    from engine.autoencoder.jobs.train.kind import checkpoint_path, trained_model
     from engine.autoencoder.jobs.train.config import TrainConfig
     from engine.autoencoder.mnist import load_mnist
-    from engine.autoencoder.models import make_autoencoder
     from engine.autoencoder.training import encode_and_score
 
     wanted = [d for d in record.latents if d in EMBEDDED and checkpoint_path(run_dir, d).is_file()]
@@ -190,8 +189,5 @@ def test_codes(run_dir: Path, record, data_dir=None):
     mnist = load_mnist(data_dir)
     x = torch.from_numpy(mnist.test_images.copy())  # the file's array is read-only
     for d in wanted:
-        checkpoint = trained_checkpoint(run_dir, config, d)
-        model = make_autoencoder(config.arch, d)
-        model.load_state_dict(checkpoint.models["autoencoder"])
-        codes = encode_and_score(model, x)[1]
+        codes = encode_and_score(trained_model(run_dir, config, d)[1], x)[1]
         yield d, codes, mnist.test_labels, mnist.test_images, max(record.epochs[d], default=0)

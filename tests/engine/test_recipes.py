@@ -12,11 +12,10 @@ from engine.autoencoder.clustering.methods import cluster_labels
 from engine.autoencoder.clustering.scores import agreement
 from engine.autoencoder.jobs.cluster.config import ClusterConfig
 from engine.autoencoder.jobs.train.config import TrainConfig
-from engine.autoencoder.jobs.train.kind import TRAIN, checkpoint_path
+from engine.autoencoder.jobs.train.kind import TRAIN, trained_model
 from engine.autoencoder.jobs.train.run import run_training
 from engine.autoencoder.mnist import load_mnist
 from engine.autoencoder.models import DecAutoencoder, MlpAutoencoder, make_autoencoder
-from engine.autoencoder.runs.checkpoint import load_checkpoint
 from engine.autoencoder.training import encode_and_score
 
 TINY = TrainConfig(latent_dims=(2,), epochs=1, batch_size=64, subset=1000, eval_every=9, judge_epochs=1)
@@ -72,10 +71,9 @@ def test_after_the_same_epochs_the_defaults_codes_cluster_better_than_the_first_
     scores = {}
     for arch in ("dec", "mlp"):
         run_dir = runs_root / f"recipe-{arch}"
-        run_training(run_dir, TrainConfig(latent_dims=(16,), subset=15000, arch=arch, eval_every=99, judge_epochs=1))
-        model = make_autoencoder(arch, 16)
-        model.load_state_dict(load_checkpoint(checkpoint_path(run_dir, 16), "autoencoder").models["autoencoder"])
-        l1, codes, _ = encode_and_score(model, test_x)
+        config = TrainConfig(latent_dims=(16,), subset=15000, arch=arch, eval_every=99, judge_epochs=1)
+        run_training(run_dir, config)
+        l1, codes, _ = encode_and_score(trained_model(run_dir, config, 16)[1], test_x)
         found = cluster_labels("umap", codes, 0, ClusterConfig())
         scores[arch] = (agreement(data.test_labels[:3000], found).acc, l1)
     assert TrainConfig().epochs == 10, "the default epochs, for both"

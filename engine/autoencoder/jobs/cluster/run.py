@@ -32,7 +32,7 @@ from engine.autoencoder.jobs.cluster.kind import CLUSTER, idec_path
 from engine.autoencoder.jobs.cluster.record import ClusterRecord
 from engine.autoencoder.jobs.kind import Plan
 from engine.autoencoder.jobs.train.config import TrainConfig
-from engine.autoencoder.jobs.train.kind import trained_checkpoint
+from engine.autoencoder.jobs.train.kind import trained_model
 from engine.autoencoder.models import adam, as_float, in_chunks, load_adam, make_autoencoder, model_seed
 from engine.autoencoder.runs.checkpoint import Checkpoint, save_checkpoint
 from engine.autoencoder.runs.events import Done, Stopped, Failed
@@ -99,15 +99,16 @@ def cluster(plan: Plan, device, data, job) -> dict | None:
         record.add(event)
         job.emit(event)
 
-    plain = {d: trained_checkpoint(run_dir, train, d) for d in latents}
-    idecs = [IdecModel(d, train, config, plain[d], device) for d in latents] if "idec" in config.methods else []
+    trained = {d: trained_model(run_dir, train, d) for d in latents}  # (checkpoint, model) of each
+    idecs = [IdecModel(d, train, config, trained[d][0], device) for d in latents] if "idec" in config.methods else []
     if idecs:
         job.restore(idecs, lambda m: idec_path(run_dir, m.latent), "idec", config.epochs, "fine-tuned")
     fixed = [m for m in ("kmeans", "umap") if m in config.methods]
     told(ev.ClusterStarted(str(run_dir), config.as_dict(), str(device), {str(m.latent): m.epoch for m in idecs},
                            job.stale_pid, len(fixed) * (len(latents) + 1) * config.seeds))
     with job.reported("Clustering"):
-        if not _score_fixed(fixed, plain, train, config, data, device, record, told, cancel):
+        if not _score_fixed(fixed, {d: m for d, (_, m) in trained.items()}, train, config, data, device, record, told,
+                            cancel):
             return None
         if idecs and not _fine_tune(idecs, job, train, config, data, record, told):
             return None
@@ -116,8 +117,9 @@ def cluster(plan: Plan, device, data, job) -> dict | None:
         return {**summary, "status": record.status()}  # finished, now that Done is recorded
 
 
-def _score_fixed(methods, plain, train, config, data, device, record, emit, cancel) -> bool:
-    """k-means and UMAP on each model's test codes and on the raw pixels, seed by seed, skipping
+def _score_fixed(methods, models, train, config, data, device, record, emit, cancel) -> bool:
+    """k-means and UMAP on each model's test codes (models: latent -> the run's trained model) and on
+    the raw pixels, seed by seed, skipping
     what the record already holds; UMAP with the training codes too when config.fit_on is "all".
     False when stopped."""
     if not methods:
@@ -125,9 +127,8 @@ def _score_fixed(methods, plain, train, config, data, device, record, emit, canc
     n_test = len(data.test_y)
     pixels = {"test": as_float(data.test_x).cpu().numpy()}
     codes = {}
-    for d, checkpoint in plain.items():
-        model = make_autoencoder(train.arch, d).to(device)
-        model.load_state_dict(checkpoint.models["autoencoder"])
+    for d, model in models.items():
+        model = model.to(device)
         codes[d] = {"test": encode_and_score(model, data.test_x)[1]}
         if config.fit_on == "all" and "umap" in methods:
             codes[d]["all"] = np.concatenate([encode_and_score(model, data.train_x)[1], codes[d]["test"]])

@@ -29,7 +29,7 @@ from engine.autoencoder.jobs.sharpen.config import SharpenConfig
 from engine.autoencoder.jobs.sharpen.kind import SHARPEN, pair_path, scorer_path
 from engine.autoencoder.jobs.sharpen.record import LOSS_FIELDS
 from engine.autoencoder.jobs.train.config import TrainConfig
-from engine.autoencoder.jobs.train.kind import trained_checkpoint
+from engine.autoencoder.jobs.train.kind import trained_model
 from engine.autoencoder.mnist import SIDE
 from engine.autoencoder.models import adam, as_float, load_adam, make_autoencoder, model_seed
 from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
@@ -125,12 +125,10 @@ def _trained_scorer(plan: Plan, data, pairs: list[SharpenedModel], cancel) -> Di
     return scorer
 
 
-def _score_starting_points(scoring: SharpenScoring, plain: dict, pairs: list[SharpenedModel], arch: str, device):
+def _score_starting_points(scoring: SharpenScoring, models: dict, pairs: list[SharpenedModel], device):
     """Model (a) of each latent, and each resumed pair's newest state so the table is complete after a restart."""
-    for d, checkpoint in plain.items():
-        plain_model = make_autoencoder(arch, d).to(device)
-        plain_model.load_state_dict(checkpoint.models["autoencoder"])
-        scoring.score(plain_model, d, PLAIN, 0)
+    for d, plain_model in models.items():  # latent -> the run's trained model
+        scoring.score(plain_model.to(device), d, PLAIN, 0)
     for p in pairs:
         if p.epoch:
             scoring.score(p.model, p.latent, model_name(p.strategy), p.epoch)
@@ -141,7 +139,8 @@ def sharpen(plan: Plan, device, data, job) -> dict | None:
     sharpening kind's body, run by the Runner)."""
     run_dir, train, config, emit, cancel = plan.run_dir, plan.run_config, plan.config, job.emit, job.cancel
     latents = list(config.latent_dims or train.latent_dims)
-    plain = {d: trained_checkpoint(run_dir, train, d) for d in latents}
+    trained = {d: trained_model(run_dir, train, d) for d in latents}  # (checkpoint, model) of each
+    plain = {d: checkpoint for d, (checkpoint, _) in trained.items()}
     scorer, cached = make_dis(config.dis_net).to(device), scorer_path(run_dir).exists()
     if cached:
         scorer.load_state_dict(load_checkpoint(scorer_path(run_dir), "dis_net").models["dis_net"])
@@ -159,7 +158,7 @@ def sharpen(plan: Plan, device, data, job) -> dict | None:
             return None
         emit(ev.DisReady(dis_accuracy(scorer, as_float(data.test_x), 1, config.blur_kernel, config.blur_sigma), cached))
         scoring = SharpenScoring(data, scorer, judge, emit, SHARPEN.folder(run_dir))
-        _score_starting_points(scoring, plain, pairs, train.arch, device)
+        _score_starting_points(scoring, {d: m for d, (_, m) in trained.items()}, pairs, device)
 
         def one_epoch(p: SharpenedModel, epoch: int):
             outcome = _epoch(p, epoch, train, config, data, emit, cancel)

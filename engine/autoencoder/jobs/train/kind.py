@@ -20,17 +20,18 @@ def checkpoint_path(run_dir: Path, latent: int) -> Path:
     return Path(run_dir) / CHECKPOINTS / f"latent-{latent}.pt"
 
 
-def trained_checkpoint(run_dir: Path, train: TrainConfig, latent: int):
-    """The newest checkpoint of the run's latent-`latent` autoencoder, checked to fit the run's
-    architecture: RunError naming the file when it cannot be read, holds another latent size, or
-    holds another architecture's weights (one copied from a run of dec into a run of mlp)."""
+def trained_model(run_dir: Path, train: TrainConfig, latent: int):
+    """(the newest checkpoint of the run's latent-`latent` autoencoder, the model built from it on the
+    CPU); RunError naming the file when it cannot be read, holds another latent size, or holds another
+    architecture's weights (one copied from a run of dec into a run of mlp)."""
     from engine.autoencoder.models import make_autoencoder
     from engine.autoencoder.runs.checkpoint import load_checkpoint, load_weights
 
     path = checkpoint_path(run_dir, latent)
     checkpoint = load_checkpoint(path, "autoencoder", {"latent_dim": latent})
-    load_weights(make_autoencoder(train.arch, latent), checkpoint.models["autoencoder"], path)
-    return checkpoint
+    model = make_autoencoder(train.arch, latent)
+    load_weights(model, checkpoint.models["autoencoder"], path)
+    return checkpoint, model
 
 
 def read_train_config(run_dir: Path) -> TrainConfig:

@@ -39,16 +39,13 @@ def project(run_dir: Path, latent: int, data_dir=None) -> Projection:
     from engine.autoencoder.clustering.manifold import cluster_embedding, umap_embedding
     from engine.autoencoder.data import DeviceData
     from engine.autoencoder.designs import is_builtin, use
-    from engine.autoencoder.models import make_autoencoder
-    from engine.autoencoder.jobs.train.kind import read_train_config, trained_checkpoint
+    from engine.autoencoder.jobs.train.kind import read_train_config, trained_model
     from engine.autoencoder.training import SNAPSHOT_SIZE, encode_and_score, project_2d
 
     train = read_train_config(run_dir)
     if not is_builtin(train.arch):  # the user asked for this view of a run of their design: its recorded copy
         use(run_dir, train.arch, train.design_sha256)
-    checkpoint = trained_checkpoint(run_dir, train, latent)
-    model = make_autoencoder(train.arch, latent)
-    model.load_state_dict(checkpoint.models["autoencoder"])
+    checkpoint, model = trained_model(run_dir, train, latent)
     data = DeviceData.load(torch.device("cpu"), train.subset, data_dir)
     n = min(SNAPSHOT_SIZE, len(data.test_y))
     codes = encode_and_score(model, data.test_x[:n])[1]

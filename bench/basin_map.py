@@ -12,10 +12,10 @@ import time
 
 import numpy as np
 
-from engine.bump.optimizers import OptimizerConfig
-from engine.surfaces import SURFACES, SurfaceTrajectory
-from engine.surfaces.basins import basin_map
-from engine.surfaces.typed import typed_surface
+from bumptui.engine.bump.optimizers import OptimizerConfig
+from bumptui.engine.surfaces import SURFACES, SurfaceTrajectory
+from bumptui.engine.surfaces.basins import basin_map
+from bumptui.engine.surfaces.typed import typed_surface
 
 N, STEPS, LOOPED = 200, 500, 200
 TARGET_S = 2.0

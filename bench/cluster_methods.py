@@ -32,7 +32,7 @@ import json, sys, time
 t = time.perf_counter()
 sys.path.insert(0, {root!r})
 import numpy as np
-from engine.autoencoder.clustering.manifold import umap_embedding
+from bumptui.engine.autoencoder.clustering.manifold import umap_embedding
 codes = np.load({codes!r})
 first = time.perf_counter()
 umap_embedding(codes, 0)
@@ -46,12 +46,12 @@ def codes_of(run_dir: Path | None):
     import numpy as np
     import torch
 
-    from engine.autoencoder.clustering.manifold import pca
-    from engine.autoencoder.data import DeviceData
-    from engine.autoencoder.models import as_float, make_autoencoder
-    from engine.autoencoder.runs.checkpoint import load_checkpoint
-    from engine.autoencoder.jobs.train.kind import checkpoint_path, read_train_config
-    from engine.autoencoder.training import encode_and_score
+    from bumptui.engine.autoencoder.clustering.manifold import pca
+    from bumptui.engine.autoencoder.data import DeviceData
+    from bumptui.engine.autoencoder.models import as_float, make_autoencoder
+    from bumptui.engine.autoencoder.runs.checkpoint import load_checkpoint
+    from bumptui.engine.autoencoder.jobs.train.kind import checkpoint_path, read_train_config
+    from bumptui.engine.autoencoder.training import encode_and_score
 
     data = DeviceData.load(torch.device("cpu"), None)
     if run_dir is None:
@@ -73,11 +73,11 @@ def main() -> None:
     import numpy as np
     import torch
 
-    from engine.autoencoder.jobs.cluster.config import ClusterConfig
-    from engine.autoencoder.clustering.idec import Idec, idec_epoch
-    from engine.autoencoder.clustering.kmeans import kmeans
-    from engine.autoencoder.clustering.manifold import cluster_embedding
-    from engine.autoencoder.models import adam, make_autoencoder
+    from bumptui.engine.autoencoder.jobs.cluster.config import ClusterConfig
+    from bumptui.engine.autoencoder.clustering.idec import Idec, idec_epoch
+    from bumptui.engine.autoencoder.clustering.kmeans import kmeans
+    from bumptui.engine.autoencoder.clustering.manifold import cluster_embedding
+    from bumptui.engine.autoencoder.models import adam, make_autoencoder
 
     run_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else None
     codes, data, model = codes_of(run_dir)
@@ -97,7 +97,7 @@ def main() -> None:
     print(f"umap_cached_s {cached['fit_s']:.1f}   (a new process, compiled functions from the cache; "
           f"whole process {cached['process_s']:.1f} s)")
     print(f"umap_warm_s {cached['warm_s']:.1f}   (a second UMAP in that process)")
-    from engine.autoencoder.clustering.manifold import umap_embedding
+    from bumptui.engine.autoencoder.clustering.manifold import umap_embedding
 
     embedding = umap_embedding(codes, 0)
     for clusterer in ("gmm", "kmeans"):

@@ -18,14 +18,14 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.autoencoder.clustering.kmeans import kmeans_agreement  # noqa: E402
-from engine.autoencoder.models import make_autoencoder  # noqa: E402
-from engine.autoencoder.data import DeviceData  # noqa: E402
-from engine.autoencoder.runs.checkpoint import load_checkpoint  # noqa: E402
-from engine.autoencoder.jobs.train.kind import checkpoint_path  # noqa: E402
-from engine.autoencoder.runs.rundir import read_config  # noqa: E402
-from engine.autoencoder.jobs.train.config import TrainConfig  # noqa: E402
-from engine.autoencoder.training import encode_and_score  # noqa: E402
+from bumptui.engine.autoencoder.clustering.kmeans import kmeans_agreement  # noqa: E402
+from bumptui.engine.autoencoder.models import make_autoencoder  # noqa: E402
+from bumptui.engine.autoencoder.data import DeviceData  # noqa: E402
+from bumptui.engine.autoencoder.runs.checkpoint import load_checkpoint  # noqa: E402
+from bumptui.engine.autoencoder.jobs.train.kind import checkpoint_path  # noqa: E402
+from bumptui.engine.autoencoder.runs.rundir import read_config  # noqa: E402
+from bumptui.engine.autoencoder.jobs.train.config import TrainConfig  # noqa: E402
+from bumptui.engine.autoencoder.training import encode_and_score  # noqa: E402
 
 
 def variants(codes: np.ndarray) -> dict[str, np.ndarray]:

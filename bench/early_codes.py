@@ -21,13 +21,13 @@ import time
 import numpy as np
 import torch
 
-from engine.autoencoder.clustering.manifold import cluster_embedding, umap_embedding
-from engine.autoencoder.clustering.scores import agreement
-from engine.autoencoder.mnist import PIXELS, load_mnist
-from engine.autoencoder.models import DecAutoencoder as BuiltinDec
-from engine.autoencoder.models import MlpAutoencoder, adam, as_float, l1_loss
-from engine.autoencoder.settings import resolved_precision
-from engine.autoencoder.training import encode_and_score
+from bumptui.engine.autoencoder.clustering.manifold import cluster_embedding, umap_embedding
+from bumptui.engine.autoencoder.clustering.scores import agreement
+from bumptui.engine.autoencoder.mnist import PIXELS, load_mnist
+from bumptui.engine.autoencoder.models import DecAutoencoder as BuiltinDec
+from bumptui.engine.autoencoder.models import MlpAutoencoder, adam, as_float, l1_loss
+from bumptui.engine.autoencoder.settings import resolved_precision
+from bumptui.engine.autoencoder.training import encode_and_score
 
 
 class DecAutoencoder(MlpAutoencoder):

@@ -20,10 +20,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.bump.escape import BISECTION_TOL, critical_height, escape_map  # noqa: E402
-from engine.bump.landscape import BumpLandscape  # noqa: E402
-from engine.bump.optimizers import OptimizerConfig  # noqa: E402
-from engine.bump.trajectory import Trajectory  # noqa: E402
+from bumptui.engine.bump.escape import BISECTION_TOL, critical_height, escape_map  # noqa: E402
+from bumptui.engine.bump.landscape import BumpLandscape  # noqa: E402
+from bumptui.engine.bump.optimizers import OptimizerConfig  # noqa: E402
+from bumptui.engine.bump.trajectory import Trajectory  # noqa: E402
 
 ADAM = OptimizerConfig()
 STEPS = 1000

@@ -32,15 +32,15 @@ sys.path.insert(0, str(ROOT))
 
 
 def cli(*args, timeout=600) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True, cwd=ROOT,
+    return subprocess.run([sys.executable, "-m", "bumptui", *args], capture_output=True, text=True, cwd=ROOT,
                           timeout=timeout)
 
 
 def trainer_step(latent: int, dev, precision: str, graphs: bool, capturable: bool | None = None):
     import torch
 
-    from engine.autoencoder.models import adam, make_autoencoder
-    from engine.autoencoder.training import TrainStep
+    from bumptui.engine.autoencoder.models import adam, make_autoencoder
+    from bumptui.engine.autoencoder.training import TrainStep
 
     torch.manual_seed(0)
     model = make_autoencoder("mlp", latent).to(dev)
@@ -51,9 +51,9 @@ def trainer_step(latent: int, dev, precision: str, graphs: bool, capturable: boo
 def throughput(device: str, subset: int | None, steps: int) -> str:
     import torch
 
-    from engine.autoencoder.jobs.train.config import TrainConfig
-    from engine.autoencoder.data import DeviceData
-    from engine.autoencoder.training import train_epoch
+    from bumptui.engine.autoencoder.jobs.train.config import TrainConfig
+    from bumptui.engine.autoencoder.data import DeviceData
+    from bumptui.engine.autoencoder.training import train_epoch
 
     dev = TrainConfig(device=device).torch_device()
     graphs = dev.type == "cuda"  # as the trainer does
@@ -90,9 +90,9 @@ def graphs_match_eager(device: str, subset: int | None, steps: int) -> str:
     on the device; L1's sign gradients and Adam's normalisation grow that difference over steps.)"""
     import torch
 
-    from engine.autoencoder.jobs.train.config import TrainConfig
-    from engine.autoencoder.data import DeviceData
-    from engine.autoencoder.training import train_epoch
+    from bumptui.engine.autoencoder.jobs.train.config import TrainConfig
+    from bumptui.engine.autoencoder.data import DeviceData
+    from bumptui.engine.autoencoder.training import train_epoch
 
     dev = TrainConfig(device=device).torch_device()
     if dev.type != "cuda":
@@ -126,8 +126,8 @@ def step_bound(device: str, subset: int | None, steps: int) -> str:
     graph and replayed, which removes the Python launch cost; steps/s and images/s of each."""
     import torch
 
-    from engine.autoencoder.jobs.train.config import TrainConfig
-    from engine.autoencoder.models import as_float, make_autoencoder
+    from bumptui.engine.autoencoder.jobs.train.config import TrainConfig
+    from bumptui.engine.autoencoder.models import as_float, make_autoencoder
 
     dev = TrainConfig(device=device).torch_device()
     torch.manual_seed(0)
@@ -215,11 +215,11 @@ def box_sampled(device: str, subset: str | None, runs: Path) -> str:
     """A training in this process with the box sampled every 0.2 s: on CUDA the samples hold the GPU's
     row, busy at some point, and its memory in use is at least what torch reserved, and not much more
     (the CUDA context and other processes); on the CPU they say no GPU is in use."""
-    from engine.autoencoder.jobs.train.config import TrainConfig
-    from engine.autoencoder.jobs.train.run import run_training
-    from engine.autoencoder.runs import events as ev
-    from engine.autoencoder.runs import system
-    from engine.autoencoder.runs.log import read_events
+    from bumptui.engine.autoencoder.jobs.train.config import TrainConfig
+    from bumptui.engine.autoencoder.jobs.train.run import run_training
+    from bumptui.engine.autoencoder.runs import events as ev
+    from bumptui.engine.autoencoder.runs import system
+    from bumptui.engine.autoencoder.runs.log import read_events
 
     system.SAMPLE_EVERY_S = 0.2
     run = runs / "box-sampled"
@@ -251,11 +251,11 @@ def box_sampled(device: str, subset: str | None, runs: Path) -> str:
 
 
 def kill_and_resume(device: str, tiny: list[str], runs: Path) -> str:
-    from engine.autoencoder.jobs.train.events import RunStarted, StepLoss
-    from engine.autoencoder.runs.log import read_events
+    from bumptui.engine.autoencoder.jobs.train.events import RunStarted, StepLoss
+    from bumptui.engine.autoencoder.runs.log import read_events
 
     run = runs / "killed"
-    proc = subprocess.Popen([sys.executable, "-m", "cli", "train", "--device", device, "--latent", "16", "--epochs",
+    proc = subprocess.Popen([sys.executable, "-m", "bumptui", "train", "--device", device, "--latent", "16", "--epochs",
                              "3", "--run-dir", str(run), *tiny], cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 600
@@ -281,8 +281,8 @@ def kill_and_resume(device: str, tiny: list[str], runs: Path) -> str:
 def app_drives_a_run(device: str, subset: str | None, runs: Path) -> str:
     from textual.widgets import Input, Select
 
-    from engine.autoencoder.runs.events import Done
-    from tui.app import BumptuiApp
+    from bumptui.engine.autoencoder.runs.events import Done
+    from bumptui.tui.app import BumptuiApp
 
     async def drive() -> str:
         app = BumptuiApp(runs_root=runs)

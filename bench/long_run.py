@@ -31,7 +31,7 @@ import resource, runpy, sys, time
 start = time.perf_counter()
 sys.argv = ["bumptui", *sys.argv[1:]]
 try:
-    runpy.run_module("cli", run_name="__main__")
+    runpy.run_module("bumptui", run_name="__main__")
 except SystemExit:
     pass
 print(json.dumps({"s": time.perf_counter() - start, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}),
@@ -43,7 +43,7 @@ import asyncio, json, resource, sys, time
 start = time.perf_counter()
 from pathlib import Path
 from textual.widgets import DataTable
-from tui.app import BumptuiApp
+from bumptui.tui.app import BumptuiApp
 
 run, mode = Path(sys.argv[1]), sys.argv[2]
 
@@ -76,7 +76,7 @@ def last_json(stderr: str) -> dict:
 
 def train(cwd: Path, run_dir: Path, epochs: int) -> float:
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "cli", "train", *COMMAND, "--epochs", str(epochs),
+    result = subprocess.run([sys.executable, "-m", "bumptui", "train", *COMMAND, "--epochs", str(epochs),
                              "--run-dir", str(run_dir)], cwd=cwd, capture_output=True, text=True)
     if result.returncode != 0:
         sys.exit(f"training failed: {result.stderr[-2000:]}")

@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.autoencoder.jobs.train.events import ClusterScores, EpochEnd, LatentSnapshot, Reconstructions, RunStarted, StepLoss  # noqa: E402
-from engine.autoencoder.runs.log import read_events  # noqa: E402
-from engine.autoencoder.jobs.train.record import RunRecord  # noqa: E402
-from tui.app import BumptuiApp  # noqa: E402
+from bumptui.engine.autoencoder.jobs.train.events import ClusterScores, EpochEnd, LatentSnapshot, Reconstructions, RunStarted, StepLoss  # noqa: E402
+from bumptui.engine.autoencoder.runs.log import read_events  # noqa: E402
+from bumptui.engine.autoencoder.jobs.train.record import RunRecord  # noqa: E402
+from bumptui.tui.app import BumptuiApp  # noqa: E402
 from textual.scroll_view import ScrollView  # noqa: E402
 
 FIXTURE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "runs" / "tiny-run"

@@ -22,14 +22,14 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.autoencoder.clustering.methods import cluster_labels  # noqa: E402
-from engine.autoencoder.clustering.scores import agreement  # noqa: E402
-from engine.autoencoder.jobs.cluster.config import ClusterConfig  # noqa: E402
-from engine.autoencoder.jobs.train.config import TrainConfig  # noqa: E402
-from engine.autoencoder.jobs.train.kind import trained_model  # noqa: E402
-from engine.autoencoder.jobs.train.run import run_training  # noqa: E402
-from engine.autoencoder.mnist import load_mnist  # noqa: E402
-from engine.autoencoder.training import encode_and_score  # noqa: E402
+from bumptui.engine.autoencoder.clustering.methods import cluster_labels  # noqa: E402
+from bumptui.engine.autoencoder.clustering.scores import agreement  # noqa: E402
+from bumptui.engine.autoencoder.jobs.cluster.config import ClusterConfig  # noqa: E402
+from bumptui.engine.autoencoder.jobs.train.config import TrainConfig  # noqa: E402
+from bumptui.engine.autoencoder.jobs.train.kind import trained_model  # noqa: E402
+from bumptui.engine.autoencoder.jobs.train.run import run_training  # noqa: E402
+from bumptui.engine.autoencoder.mnist import load_mnist  # noqa: E402
+from bumptui.engine.autoencoder.training import encode_and_score  # noqa: E402
 
 
 def main() -> None:

@@ -22,17 +22,17 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.autoencoder.sharpening.dis_net import dis_accuracy, train_dis_net  # noqa: E402
-from engine.autoencoder.judge import ensure_judge  # noqa: E402
-from engine.autoencoder.models import adam, make_autoencoder  # noqa: E402
-from engine.autoencoder.sharpening import DCGAN_BETAS  # noqa: E402
-from engine.autoencoder.jobs.sharpen.config import SharpenConfig  # noqa: E402
-from engine.autoencoder.data import DeviceData  # noqa: E402
-from engine.autoencoder.runs.checkpoint import load_checkpoint  # noqa: E402
-from engine.autoencoder.jobs.train.kind import checkpoint_path  # noqa: E402
-from engine.autoencoder.runs.rundir import judge_path, read_config  # noqa: E402
-from engine.autoencoder.sharpening.strategies import Pair, compare, sharpen_epoch  # noqa: E402
-from engine.autoencoder.jobs.train.config import TrainConfig  # noqa: E402
+from bumptui.engine.autoencoder.sharpening.dis_net import dis_accuracy, train_dis_net  # noqa: E402
+from bumptui.engine.autoencoder.jobs.judge_cache import ensure_judge, judge_path  # noqa: E402
+from bumptui.engine.autoencoder.models import adam, make_autoencoder  # noqa: E402
+from bumptui.engine.autoencoder.sharpening import DCGAN_BETAS  # noqa: E402
+from bumptui.engine.autoencoder.jobs.sharpen.config import SharpenConfig  # noqa: E402
+from bumptui.engine.autoencoder.data import DeviceData  # noqa: E402
+from bumptui.engine.autoencoder.runs.checkpoint import load_checkpoint  # noqa: E402
+from bumptui.engine.autoencoder.jobs.train.kind import checkpoint_path  # noqa: E402
+from bumptui.engine.autoencoder.runs.rundir import read_config  # noqa: E402
+from bumptui.engine.autoencoder.sharpening.strategies import Pair, compare, sharpen_epoch  # noqa: E402
+from bumptui.engine.autoencoder.jobs.train.config import TrainConfig  # noqa: E402
 
 
 def main() -> None:
@@ -49,7 +49,7 @@ def main() -> None:
     config = TrainConfig.from_dict(read_config(run_dir))
     device = config.torch_device()
     data = DeviceData.load(device, config.subset)
-    judge, judge_acc, _ = ensure_judge(judge_path(run_dir, config.subset), data, device, config.judge_epochs,
+    judge, judge_acc, _ = ensure_judge(judge_path(config.subset), data, device, config.judge_epochs,
                                        config.seed, threading.Event())
     start = time.perf_counter()
     dis = train_dis_net(data.train_x, epochs=args.dis_epochs)

@@ -4,9 +4,9 @@
 All are whole processes on a real pseudo-terminal (80x24). Two ways of timing a first frame:
 
 - as a user sees it: the console script `bumptui`, typed as it is, timed from its start until its
-  first frame's text (the footer's "Critical height") reaches the terminal, beside the bare app
+  first frame's text (the footer's "Critical h") reaches the terminal, beside the bare app
   timed until its "hello" does; then ctrl+q quits each (not timed). `console_ratio` (target <= 1.3).
-- in process: `from tui.app import BumptuiApp` in `python -c`, which exits on Textual's Ready event
+- in process: `from bumptui.tui.app import BumptuiApp` in `python -c`, which exits on Textual's Ready event
   (skipping the command line's own imports), beside the bare app the same way: `bare_ratio`.
 
 Prints the medians, `console_ratio`, `bare_ratio` and, last, `ratio <first frame / import torch>`
@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 FIRST_FRAME = """
-from tui.app import BumptuiApp
+from bumptui.tui.app import BumptuiApp
 class FirstFrame(BumptuiApp):
     def on_ready(self):
         self.exit()
@@ -121,7 +121,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    typed = [str(CONSOLE_SCRIPT)], b"Critical height"
+    typed = [str(CONSOLE_SCRIPT)], b"Critical h"
     bare_shown = [sys.executable, "-c", BARE_TEXTUAL_SHOWN], b"hello"
     for code in ("import torch", FIRST_FRAME, BARE_TEXTUAL):  # warm the file cache for all, untimed
         timed_on_pty(code)

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def study(where: Path, parallel: int, args) -> float:
     shutil.rmtree(where, ignore_errors=True)
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "cli", "study", "--seeds", str(args.seeds), "--latent", "2", "16",
+    subprocess.run([sys.executable, "-m", "bumptui", "study", "--seeds", str(args.seeds), "--latent", "2", "16",
                     "--epochs", str(args.epochs), "--subset", str(args.subset), "--cluster-methods", "kmeans",
                     "--sharpen-epochs", "1", "--parallel", str(parallel), "--run-dir", str(where)],
                    cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -21,10 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from engine.autoencoder.jobs import runner  # noqa: E402
-from engine.autoencoder.jobs.train.config import TrainConfig  # noqa: E402
-from engine.autoencoder.jobs.train.run import run_training  # noqa: E402
-from engine.autoencoder.runs import system  # noqa: E402
+from bumptui.engine.autoencoder.jobs import runner  # noqa: E402
+from bumptui.engine.autoencoder.jobs.train.config import TrainConfig  # noqa: E402
+from bumptui.engine.autoencoder.jobs.train.run import run_training  # noqa: E402
+from bumptui.engine.autoencoder.runs import system  # noqa: E402
 
 
 class Off:

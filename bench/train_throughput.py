@@ -31,11 +31,11 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.autoencoder.mnist import ASSETS_MNIST, FILES  # noqa: E402
-from engine.autoencoder.models import l1_loss, make_autoencoder  # noqa: E402
-from engine.autoencoder.data import DeviceData  # noqa: E402
-from engine.autoencoder.jobs.train.config import TrainConfig  # noqa: E402
-from engine.autoencoder.training import TrainStep, train_epoch  # noqa: E402
+from bumptui.engine.autoencoder.mnist import FILES, shipped_mnist  # noqa: E402
+from bumptui.engine.autoencoder.models import l1_loss, make_autoencoder  # noqa: E402
+from bumptui.engine.autoencoder.data import DeviceData  # noqa: E402
+from bumptui.engine.autoencoder.jobs.train.config import TrainConfig  # noqa: E402
+from bumptui.engine.autoencoder.training import TrainStep, train_epoch  # noqa: E402
 
 BATCH = 256
 LATENT = 16
@@ -62,7 +62,7 @@ def recipe(device, arch: str, steps: int, root: str):
     raw = Path(root) / "MNIST" / "raw"
     raw.mkdir(parents=True)
     for name in FILES:
-        (raw / name).write_bytes(gzip.decompress((ASSETS_MNIST / f"{name}.gz").read_bytes()))
+        (raw / name).write_bytes(gzip.decompress((shipped_mnist() / f"{name}.gz").read_bytes()))
     dataset = datasets.MNIST(root, train=True, download=False, transform=transforms.ToTensor())
     loader = DataLoader(dataset, batch_size=BATCH, shuffle=True)
     torch.manual_seed(0)

@@ -30,22 +30,22 @@ LATENTS, EPOCHS, SUBSET = "2 16", 3, 20000
 
 
 def images_per_s(run_dir: Path) -> float:
-    from engine.autoencoder.jobs.train.events import EpochEnd
-    from engine.autoencoder.runs.log import read_events
+    from bumptui.engine.autoencoder.jobs.train.events import EpochEnd
+    from bumptui.engine.autoencoder.runs.log import read_events
 
     ends = [e for e in read_events(run_dir) if isinstance(e, EpochEnd)]
     return len(ends) * SUBSET / sum(e.seconds for e in ends)
 
 
 def cli(root: Path, name: str, latents: str, epochs: int) -> None:
-    subprocess.run([sys.executable, "-m", "cli", "train", "--latent", *latents.split(), "--epochs", str(epochs),
+    subprocess.run([sys.executable, "-m", "bumptui", "train", "--latent", *latents.split(), "--epochs", str(epochs),
                     "--subset", str(SUBSET), "--eval-every", "99", "--run-dir", str(root / name)],
                    cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 async def with_app(root: Path, name: str) -> None:
-    from engine.autoencoder.runs.events import Done, Failed, Stopped
-    from tui.app import BumptuiApp
+    from bumptui.engine.autoencoder.runs.events import Done, Failed, Stopped
+    from bumptui.tui.app import BumptuiApp
 
     app = BumptuiApp(runs_root=root)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -18,15 +18,15 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from engine.autoencoder.clustering.idec import Idec  # noqa: E402
-from engine.autoencoder.clustering.manifold import cluster_embedding, umap_embedding  # noqa: E402
-from engine.autoencoder.clustering.scores import agreement  # noqa: E402
-from engine.autoencoder.data import DeviceData  # noqa: E402
-from engine.autoencoder.models import make_autoencoder  # noqa: E402
-from engine.autoencoder.runs.checkpoint import load_checkpoint  # noqa: E402
-from engine.autoencoder.jobs.train.kind import checkpoint_path, read_train_config  # noqa: E402
-from engine.autoencoder.jobs.cluster.kind import idec_path  # noqa: E402
-from engine.autoencoder.training import encode_and_score  # noqa: E402
+from bumptui.engine.autoencoder.clustering.idec import Idec  # noqa: E402
+from bumptui.engine.autoencoder.clustering.manifold import cluster_embedding, umap_embedding  # noqa: E402
+from bumptui.engine.autoencoder.clustering.scores import agreement  # noqa: E402
+from bumptui.engine.autoencoder.data import DeviceData  # noqa: E402
+from bumptui.engine.autoencoder.models import make_autoencoder  # noqa: E402
+from bumptui.engine.autoencoder.runs.checkpoint import load_checkpoint  # noqa: E402
+from bumptui.engine.autoencoder.jobs.train.kind import checkpoint_path, read_train_config  # noqa: E402
+from bumptui.engine.autoencoder.jobs.cluster.kind import idec_path  # noqa: E402
+from bumptui.engine.autoencoder.training import encode_and_score  # noqa: E402
 
 DEFAULT = {"n_components": 10, "n_neighbors": 20, "min_dist": 0.0}
 CHANGES = [{}, {"n_neighbors": 5}, {"n_neighbors": 10}, {"n_neighbors": 50}, {"n_components": 2},

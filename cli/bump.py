@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 
-from engine.bump.escape import DEFAULT_MAX_STEPS, critical_height
-from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig, ParameterError
-from engine.bump.trajectory import run_trajectory, validate_landscape
-from engine.numbers import num
+from bumptui.engine.bump.escape import DEFAULT_MAX_STEPS, critical_height
+from bumptui.engine.bump.optimizers import OPTIMIZERS, OptimizerConfig, ParameterError
+from bumptui.engine.bump.trajectory import run_trajectory, validate_landscape
+from bumptui.engine.numbers import num
 
 DEFAULTS = OptimizerConfig()
 
@@ -99,9 +99,9 @@ def cmd_trajectory(args, argv) -> int:
 
 def walk_on_landscape(args) -> int:
     """`trajectory --landscape`: every step on a named or typed landscape, each moment per coordinate."""
-    from engine.surfaces import run_walk
-    from engine.surfaces.presets import resolve
-    from engine.surfaces.schedules import Noise, Schedule
+    from bumptui.engine.surfaces import run_walk
+    from bumptui.engine.surfaces.presets import resolve
+    from bumptui.engine.surfaces.schedules import Noise, Schedule
 
     schedule, noise = Schedule.parse(args.schedule), Noise(args.noise, args.seed)
     surface = resolve(args.landscape, tuple(args.start) if args.start else None)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from cli import progress
-from engine.autoencoder.jobs.cluster import events as ev
+from bumptui.cli import progress
+from bumptui.engine.autoencoder.jobs.cluster import events as ev
 
 
 class Display(progress.Display):
@@ -52,7 +52,7 @@ class Display(progress.Display):
 def show(kind, plan, summary: dict, as_json: bool) -> int:
     """The clustering summary as one JSON object (without the contingency tables, which the pane
     shows), or as a table."""
-    from cli.tables import print_clusters
+    from bumptui.cli.tables import print_clusters
 
     if as_json:
         print(json.dumps(slim(summary)))
@@ -74,7 +74,7 @@ def slim(summary: dict) -> dict:
 
 def recorded_summary(run_dir: Path) -> dict | None:
     """The run's recorded clustering summary, or None when it has not been clustered."""
-    from engine.autoencoder.jobs.cluster.record import ClusterRecord
+    from bumptui.engine.autoencoder.jobs.cluster.record import ClusterRecord
 
     if not ClusterRecord.metrics_path(run_dir).exists():
         return None

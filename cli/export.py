@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cli.jobs import DATA_DIR_HELP
+from bumptui.cli.jobs import DATA_DIR_HELP
 
 
 def add_parser(sub, name: str, help: str) -> None:
@@ -16,9 +16,9 @@ def add_parser(sub, name: str, help: str) -> None:
 
 
 def cmd_export(args, argv) -> int:
-    from engine.autoencoder.jobs.identify import read_anyway
-    from engine.autoencoder.runs.log import RunError
-    from engine.autoencoder.tensorboard import export
+    from bumptui.engine.autoencoder.jobs.identify import read_anyway
+    from bumptui.engine.autoencoder.runs.log import RunError
+    from bumptui.engine.autoencoder.tensorboard import export
 
     run_dir, out = Path(args.run_dir), Path(args.tensorboard)
     if not run_dir.is_dir():

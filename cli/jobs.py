@@ -11,10 +11,10 @@ import sys
 import typing
 from pathlib import Path
 
-from engine.autoencoder.jobs import registry
-from engine.autoencoder.settings import unwrapped
+from bumptui.engine.autoencoder.jobs import registry
+from bumptui.engine.autoencoder.settings import unwrapped
 
-DATA_DIR_HELP = "MNIST files, or a torchvision root with MNIST/raw/"
+DATA_DIR_HELP = "MNIST files, or a torchvision root with MNIST/raw/ (default: the copy that ships with bumptui)"
 
 
 def add_settings(parser, config_type) -> None:
@@ -66,9 +66,9 @@ def add_parser(sub, name: str, help: str) -> None:
 
 
 def cmd_job(args, argv: list[str]) -> int:
-    from cli.progress import detach, run_job
-    from engine.autoencoder.runs.log import RunError
-    from engine.autoencoder.runs.rundir import new_run_name
+    from bumptui.cli.progress import detach, run_job
+    from bumptui.engine.autoencoder.runs.log import RunError
+    from bumptui.engine.autoencoder.runs.rundir import new_run_name
 
     kind = registry.kind(args.command)
     if kind.inside_run:
@@ -86,7 +86,7 @@ def cmd_job(args, argv: list[str]) -> int:
     for note in plan.notes:
         print(f"bumptui: note: {note}", file=sys.stderr)
     if args.tensorboard:
-        from engine.autoencoder.tensorboard import writable
+        from bumptui.engine.autoencoder.tensorboard import writable
 
         writable(Path(args.tensorboard))  # a file, or a folder that cannot be written: one sentence, now
     if args.detach:
@@ -99,8 +99,8 @@ def cmd_job(args, argv: list[str]) -> int:
 
 def report(kind, run_dir: Path, as_json: bool) -> int:
     """What is recorded of a kind's job in run_dir, printed by the kind's printer; nothing runs."""
-    from engine.autoencoder.jobs.kind import Plan
-    from engine.autoencoder.runs.log import RunError
+    from bumptui.engine.autoencoder.jobs.kind import Plan
+    from bumptui.engine.autoencoder.runs.log import RunError
 
     if not kind.record.metrics_path(run_dir).exists():
         raise RunError(f"Nothing of {kind.doing} is recorded in {run_dir}.")

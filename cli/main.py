@@ -13,28 +13,32 @@ import sys
 from importlib import import_module
 from pathlib import Path
 
-from engine.autoencoder.jobs import registry
-from engine.errors import UserError
+from bumptui.engine.autoencoder.jobs import registry
+from bumptui.engine.errors import UserError
 
 PIXELS = "digits in real pixels where the terminal draws them (kitty, sixel, iTerm2; key x on Digits)"
 BUMP = {
-    "critical-h": ("cli.bump", "the tallest bump the optimizer gets over, by bisection"),
-    "trajectory": ("cli.bump", "every step of one optimizer on one bump"),
+    "critical-h": ("bumptui.cli.bump", "the tallest bump the optimizer gets over, by bisection"),
+    "trajectory": ("bumptui.cli.bump", "every step of one optimizer on one bump"),
 }
 RUNS = {
-    "report": ("cli.train", "a run's scores as a table, and PNG grids of its reconstructions"),
-    "repair": ("cli.train", "keep the events of a run's damaged log before the damage (a backup first)"),
-    "compare": ("cli.sharpen", "plain (a) vs strategy 1 vs strategy 2 of a sharpened run, and PNG grids"),
-    "watch": ("cli.main", "open the app on a run started elsewhere, following it live"),
-    "top": ("cli.top", "the box (every GPU, CPU, RAM) and the bumptui jobs alive on it"),
-    "export": ("cli.export", "a run as TensorBoard event files: scalars, digit images, the embedding projector"),
+    "report": ("bumptui.cli.train", "a run's scores as a table, and PNG grids of its reconstructions"),
+    "repair": ("bumptui.cli.train", "keep the events of a run's damaged log before the damage (a backup first)"),
+    "compare": ("bumptui.cli.sharpen", "plain (a) vs strategy 1 vs strategy 2 of a sharpened run, and PNG grids"),
+    "watch": ("bumptui.cli.main", "open the app on a run started elsewhere, following it live"),
+    "top": ("bumptui.cli.top", "the box (every GPU, CPU, RAM) and the bumptui jobs alive on it"),
+    "export": ("bumptui.cli.export", "a run as TensorBoard event files: scalars, digit images, the embedding projector"),
 }
+WHERE = ("Where things go: runs in ./runs (--run-dir names another folder); saved landscapes in "
+         "$XDG_CONFIG_HOME/bumptui (~/.config/bumptui); caches (the judge, UMAP's compiled code) in "
+         "$XDG_CACHE_HOME/bumptui (~/.cache/bumptui), safe to delete. MNIST ships inside the program "
+         "(--data-dir reads another copy); nothing is written where bumptui is installed.")
 
 
 def commands() -> dict[str, tuple[str, str]]:
     """Each command: the module that builds and runs it, and its line in `bumptui --help`; every
     registered kind of job is one."""
-    return {**BUMP, **{name: ("cli.jobs", entry.help) for name, entry in registry.KINDS.items()}, **RUNS}
+    return {**BUMP, **{name: ("bumptui.cli.jobs", entry.help) for name, entry in registry.KINDS.items()}, **RUNS}
 
 
 class Parser(argparse.ArgumentParser):
@@ -71,7 +75,8 @@ def chosen(argv: list[str]) -> str | None:
 def build_parser(argv: list[str]) -> argparse.ArgumentParser:
     """The parser, with the chosen command's options (the others are listed by name only)."""
     parser = Parser(prog="bumptui",
-                    description="Optimizer and autoencoder labs in the terminal. With no command, opens the app.")
+                    description="Optimizer and autoencoder labs in the terminal. With no command, opens the app.",
+                    epilog=WHERE)
     parser.add_argument("--version", action=Version)
     parser.add_argument("--pixels", action="store_true", help=PIXELS)
     parser.add_argument("--landscape", metavar="NAME|EXPR",
@@ -98,11 +103,11 @@ def add_parser(sub, name: str, help: str) -> None:
 
 def cmd_app(args, argv) -> int:
     # The one door from the command line into the user interface (ignored by the pyproject contract).
-    from tui.app import BumptuiApp
+    from bumptui.tui.app import BumptuiApp
 
     landscape = None
     if args.landscape is not None:  # refused in one sentence before the screen opens
-        from engine.surfaces.presets import resolve
+        from bumptui.engine.surfaces.presets import resolve
 
         landscape = resolve(args.landscape)
     BumptuiApp(pixels=args.pixels, landscape=landscape).run()
@@ -110,9 +115,9 @@ def cmd_app(args, argv) -> int:
 
 
 def cmd_watch(args, argv) -> int:
-    from engine.autoencoder.jobs.identify import read_anyway
-    from engine.autoencoder.runs.log import RunError
-    from tui.app import SHOWN_ON, BumptuiApp, not_shown
+    from bumptui.engine.autoencoder.jobs.identify import read_anyway
+    from bumptui.engine.autoencoder.runs.log import RunError
+    from bumptui.tui.app import SHOWN_ON, BumptuiApp, not_shown
 
     run_dir = Path(args.run_dir)
     kind, _ = read_anyway(run_dir)  # not a run: one sentence, before the screen opens; a damaged

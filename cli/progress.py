@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 from dataclasses import asdict
 
-from engine.autoencoder.runs.events import Done, Failed, JobStarted, Notice, Stopped, SystemSample
-from engine.autoencoder.runs.log import METRICS
+from bumptui.engine.autoencoder.runs.events import Done, Failed, JobStarted, Notice, Stopped, SystemSample
+from bumptui.engine.autoencoder.runs.log import METRICS
 
 PLAIN_LINE_EVERY_S = 5.0
 """Plain progress lines (stderr not a terminal) are at most this often, so a log stays readable."""
@@ -26,7 +26,7 @@ def run_job(kind, plan, args) -> dict | int:
     progress = Progress(display_of(kind), plan.config)
     callback, board = progress, None
     if getattr(args, "tensorboard", None):  # the same events, also as TensorBoard's
-        from engine.autoencoder.tensorboard import TensorBoardSink, board_folder
+        from bumptui.engine.autoencoder.tensorboard import TensorBoardSink, board_folder
 
         board = TensorBoardSink(board_folder(Path(args.tensorboard), plan.run_dir))
         record = kind.record.read(plan.run_dir) if plan.resume else kind.record(plan.run_dir)
@@ -64,7 +64,7 @@ def detach(kind, run_dir: Path, argv: list[str]) -> int:
         child_args += ["--run-dir", str(run_dir)]
     log_path = kind.console_log(run_dir)
     with open(log_path, "ab") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "cli", *child_args], stdin=subprocess.DEVNULL,
+        proc = subprocess.Popen([sys.executable, "-m", "bumptui", *child_args], stdin=subprocess.DEVNULL,
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                                 env={**os.environ, "PYTHONUNBUFFERED": "1"})  # its console, line by line
     deadline = time.monotonic() + DETACH_WAIT_S
@@ -107,7 +107,7 @@ class Display:
 
 def display_of(kind) -> Display:
     """The kind's Display, from the command-line module its registry entry names."""
-    from engine.autoencoder.jobs import registry
+    from bumptui.engine.autoencoder.jobs import registry
 
     return registry.presented(kind.name, "Display", Display)()
 

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import numpy as np
 
-from cli import progress
-from engine.autoencoder.jobs.sharpen import events as ev
-from engine.autoencoder.jobs.sharpen.config import lambda_text
-from engine.autoencoder.sharpening.comparison import MODEL_NAMES, PLAIN, PairKey
+from bumptui.cli import progress
+from bumptui.engine.autoencoder.jobs.sharpen import events as ev
+from bumptui.engine.autoencoder.jobs.sharpen.config import lambda_text
+from bumptui.engine.autoencoder.sharpening.comparison import MODEL_NAMES, PLAIN, PairKey
 
 
 def add_parser(sub, name: str, help: str) -> None:
@@ -74,8 +74,8 @@ def cmd_compare(args, argv) -> int:
 def write_comparison_pngs(record) -> tuple[list[str], list[str]]:
     """Per latent, a PNG of the same test digits as originals and as each model reconstructs them;
     the PNGs' paths and, for each, what its rows are."""
-    from engine.autoencoder.images import save_digit_rows
-    from engine.autoencoder.runs.events import decode_images
+    from bumptui.engine.autoencoder.images import save_digit_rows
+    from bumptui.engine.autoencoder.runs.events import decode_images
 
     pngs, rows = [], []
     for d in record.latents:
@@ -94,10 +94,10 @@ def write_comparison_pngs(record) -> tuple[list[str], list[str]]:
 
 def compare(run_dir: Path, as_json: bool) -> int:
     """`bumptui compare RUN_DIR`: (a) vs strategy 1 vs strategy 2 per latent, and a PNG of the same digits."""
-    from cli.tables import print_comparison
-    from engine.autoencoder.jobs.sharpen.record import SharpenRecord
-    from engine.autoencoder.runs.log import RunError
-    from engine.autoencoder.runs.rundir import read_config
+    from bumptui.cli.tables import print_comparison
+    from bumptui.engine.autoencoder.jobs.sharpen.record import SharpenRecord
+    from bumptui.engine.autoencoder.runs.log import RunError
+    from bumptui.engine.autoencoder.runs.rundir import read_config
 
     if not run_dir.is_dir():
         raise RunError(f"There is no run directory {run_dir}.")

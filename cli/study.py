@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 
-from cli import progress
-from engine.autoencoder.evidence import VERDICT_WORDS
-from engine.autoencoder.jobs.study import events as ev
-from engine.numbers import signed as number
+from bumptui.cli import progress
+from bumptui.engine.autoencoder.evidence import VERDICT_WORDS
+from bumptui.engine.autoencoder.jobs.study import events as ev
+from bumptui.engine.numbers import signed as number
 
 
 class Display(progress.Display):

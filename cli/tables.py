@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from engine.autoencoder.jobs.cluster.config import method_name
-from engine.autoencoder.sharpening.comparison import COMPARISON_COLUMNS, comparison_rows, fmt
+from bumptui.engine.autoencoder.jobs.cluster.config import method_name
+from bumptui.engine.autoencoder.sharpening.comparison import COMPARISON_COLUMNS, comparison_rows, fmt
 
 
 def print_scores(summary: dict) -> None:

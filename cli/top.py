@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.autoencoder.runs.log import RunError
+from bumptui.engine.autoencoder.runs.log import RunError
 
 
 def add_parser(sub, name: str, help: str) -> None:
@@ -14,7 +14,7 @@ def add_parser(sub, name: str, help: str) -> None:
 
 def cmd_top(args, argv) -> int:
     # The command line's second door into the user interface, as `bumptui` with no command is.
-    from tui.top import TopApp
+    from bumptui.tui.top import TopApp
 
     root = Path(args.runs_root)
     if root.exists() and not root.is_dir():

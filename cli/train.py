@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from cli import progress
-from engine.autoencoder.jobs.train import events as ev
+from bumptui.cli import progress
+from bumptui.engine.autoencoder.jobs.train import events as ev
 
 
 def add_parser(sub, name: str, help: str) -> None:
@@ -60,7 +60,7 @@ class Display(progress.Display):
 
 def show(kind, plan, summary: dict, as_json: bool) -> int:
     """`bumptui train`'s result: the final scores as one JSON object, or as a table."""
-    from cli.tables import print_scores
+    from bumptui.cli.tables import print_scores
 
     if as_json:
         print(json.dumps(summary))
@@ -72,15 +72,15 @@ def show(kind, plan, summary: dict, as_json: bool) -> int:
 
 def cmd_report(args, argv) -> int:
     """`bumptui report RUN_DIR`: the run's latest scores as a table, and its reconstructions as PNGs."""
-    from cli.cluster import recorded_summary, slim
-    from cli.tables import print_clusters, print_scores
-    from engine.autoencoder.images import save_reconstruction_grid
-    from engine.autoencoder.jobs.train.kind import checkpoint_path
-    from engine.autoencoder.jobs.train.record import RunRecord
-    from engine.autoencoder.runs.checkpoint import damage_of
-    from engine.autoencoder.runs.events import decode_images
-    from engine.autoencoder.runs.log import RunError
-    from engine.autoencoder.jobs.identify import read_anyway
+    from bumptui.cli.cluster import recorded_summary, slim
+    from bumptui.cli.tables import print_clusters, print_scores
+    from bumptui.engine.autoencoder.images import save_reconstruction_grid
+    from bumptui.engine.autoencoder.jobs.train.kind import checkpoint_path
+    from bumptui.engine.autoencoder.jobs.train.record import RunRecord
+    from bumptui.engine.autoencoder.runs.checkpoint import damage_of
+    from bumptui.engine.autoencoder.runs.events import decode_images
+    from bumptui.engine.autoencoder.runs.log import RunError
+    from bumptui.engine.autoencoder.jobs.identify import read_anyway
 
     run_dir = Path(args.run_dir)
     if not run_dir.is_dir():
@@ -125,14 +125,14 @@ def cmd_repair(args, argv) -> int:
     """`bumptui repair RUN_DIR`: cut the logs of the run and of every job recorded inside it back to
     before their first damaged line, after copying each whole log beside it; then remove the picture
     files no line names and list those the log names that are missing."""
-    from engine.autoencoder.jobs import registry
+    from bumptui.engine.autoencoder.jobs import registry
     import os
 
-    from engine.autoencoder.runs import pictures
-    from engine.autoencoder.runs.checkpoint import damage_of
-    from engine.autoencoder.runs.lock import RunLock
-    from engine.autoencoder.runs.log import METRICS, damaged_name, read_events, repair_log
-    from engine.autoencoder.runs.rundir import CHECKPOINTS, RunError, read_config, rebuild_config
+    from bumptui.engine.autoencoder.runs import pictures
+    from bumptui.engine.autoencoder.runs.checkpoint import damage_of
+    from bumptui.engine.autoencoder.runs.lock import RunLock
+    from bumptui.engine.autoencoder.runs.log import METRICS, damaged_name, read_events, repair_log
+    from bumptui.engine.autoencoder.runs.rundir import CHECKPOINTS, RunError, read_config, rebuild_config
 
     run_dir = Path(args.run_dir)
     try:

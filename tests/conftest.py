@@ -13,15 +13,29 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_configure(config):
+    """The suite keeps its settings and caches (the judge) in folders of its own, never the user's:
+    every test, and every process a test starts, sees them as $XDG_CONFIG_HOME and $XDG_CACHE_HOME.
+    numba's compiled code is the exception: it depends on nothing a test does, and compiling it
+    again would cost every run of the suite about 30 s."""
+    import tempfile
+
+    from bumptui.engine.autoencoder.clustering.manifold import numba_cache_dir
+
+    os.environ.setdefault("NUMBA_CACHE_DIR", str(numba_cache_dir()))
+    home = Path(tempfile.mkdtemp(prefix="bumptui-tests-"))
+    os.environ["XDG_CACHE_HOME"], os.environ["XDG_CONFIG_HOME"] = str(home / "cache"), str(home / "config")
+
+
 def bumptui(*args, timeout=180):
     """`bumptui ARGS` in a new interpreter, from the checkout, as a user runs it."""
-    return subprocess.run([sys.executable, "-m", "cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "bumptui", *args], capture_output=True, text=True,
                           timeout=timeout, cwd=ROOT)
 
 
 def in_process(capsys, *args):
     """The CLI's own main(), for refusals: the same exit code and stderr, without a new interpreter."""
-    from cli.main import main
+    from bumptui.cli.main import main
 
     try:
         code = main(list(args))
@@ -72,7 +86,7 @@ def failing_fsync_of(suffix: str, code: int = errno.ENOSPC):
 def as_saved_on_a_gpu(checkpoint_file: Path) -> None:
     """Rewrite an autoencoder checkpoint the way a training on CUDA saves it: its Adam capturable
     (for the trainer's CUDA graphs), which an Adam on the CPU refuses to step with."""
-    from engine.autoencoder.runs.checkpoint import load_checkpoint, save_checkpoint
+    from bumptui.engine.autoencoder.runs.checkpoint import load_checkpoint, save_checkpoint
 
     checkpoint = load_checkpoint(checkpoint_file, "autoencoder")
     for group in checkpoint.optimizers["autoencoder"]["param_groups"]:
@@ -87,8 +101,7 @@ def await_file_unlocked(run_dir: Path, timeout: float = 10.0) -> bool:
 
 @pytest.fixture(scope="session")
 def runs_root(tmp_path_factory):
-    """One folder for every training run of the session, so that each subset's judge is trained
-    once and then read from its cache beside the runs, as it is for a user."""
+    """One folder for every training run of the session."""
     return tmp_path_factory.mktemp("runs")
 
 
@@ -97,9 +110,9 @@ def sharpen_base(runs_root):
     """A tiny trained run (latent 16, 400 images, one epoch) for sharpening tests to copy: the lab's first
     recipe (mlp), smaller than the default dec and quicker to sharpen and cluster; the code that
     sharpens and clusters is the same for every architecture."""
-    from engine.autoencoder.jobs.train.config import TrainConfig
+    from bumptui.engine.autoencoder.jobs.train.config import TrainConfig
 
-    from engine.autoencoder.jobs.train.run import run_training
+    from bumptui.engine.autoencoder.jobs.train.run import run_training
 
     run_dir = runs_root / "sharpen-base"
     run_training(run_dir, TrainConfig(latent_dims=(16,), epochs=1, batch_size=64, subset=400, eval_every=9,
@@ -109,7 +122,7 @@ def sharpen_base(runs_root):
 
 @pytest.fixture
 def sharpen_copy(sharpen_base, request):
-    """A fresh copy of the tiny trained run beside it (so the judge's cache is shared)."""
+    """A fresh copy of the tiny trained run beside it."""
     import shutil
 
     target = sharpen_base.parent / f"sharpen-{request.node.name.replace('[', '-').rstrip(']')}"

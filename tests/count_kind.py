@@ -9,14 +9,14 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.autoencoder.jobs.kind import JobKind, Plan
-from engine.autoencoder.runs.checkpoint import Checkpoint, save_checkpoint
-from engine.autoencoder.runs.events import Done, JobStarted, Stopped, event
-from engine.autoencoder.runs.lock import RunLock
-from engine.autoencoder.runs.log import RunError
-from engine.autoencoder.runs.record import Record
-from engine.autoencoder.runs.rundir import CHECKPOINTS
-from engine.autoencoder.settings import SettingError, Settings, setting
+from bumptui.engine.autoencoder.jobs.kind import JobKind, Plan
+from bumptui.engine.autoencoder.runs.checkpoint import Checkpoint, save_checkpoint
+from bumptui.engine.autoencoder.runs.events import Done, JobStarted, Stopped, event
+from bumptui.engine.autoencoder.runs.lock import RunLock
+from bumptui.engine.autoencoder.runs.log import RunError
+from bumptui.engine.autoencoder.runs.record import Record
+from bumptui.engine.autoencoder.runs.rundir import CHECKPOINTS
+from bumptui.engine.autoencoder.settings import SettingError, Settings, setting
 
 
 class CountError(SettingError):

@@ -13,12 +13,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.autoencoder.jobs import registry
-from engine.autoencoder.jobs.train.config import TrainConfig
-from engine.autoencoder.jobs.train.record import RunRecord
-from engine.autoencoder.jobs.train.run import run_training
-from engine.autoencoder.runs.checkpoint import Checkpoint, save_checkpoint
-from engine.errors import UserError
+from bumptui.engine.autoencoder.jobs import registry
+from bumptui.engine.autoencoder.jobs.train.config import TrainConfig
+from bumptui.engine.autoencoder.jobs.train.record import RunRecord
+from bumptui.engine.autoencoder.jobs.train.run import run_training
+from bumptui.engine.autoencoder.runs.checkpoint import Checkpoint, save_checkpoint
+from bumptui.engine.errors import UserError
 from tests.conftest import in_process, one_sentence
 from tests.tui.conftest import FIXTURE
 
@@ -191,8 +191,8 @@ def test_report_and_watch_on_a_damaged_config_read_the_log_alone_and_say_so(reco
 
 
 async def test_the_app_opens_a_run_with_a_damaged_config_from_its_log_and_says_so(recorded, tmp_path):
-    from tui.app import BumptuiApp
-    from tui.screens.overview import OverviewPane
+    from bumptui.tui.app import BumptuiApp
+    from bumptui.tui.screens.overview import OverviewPane
 
     run = tmp_path / "runs" / "run"
     shutil.copytree(recorded, run, copy_function=os.link)
@@ -235,7 +235,7 @@ def test_repair_writes_a_damaged_config_again_from_the_log(recorded, tmp_path, c
 async def test_the_app_stays_up_on_a_damaged_run_and_the_runs_pane_says_damaged_and_why(recorded, tmp_path):
     from textual.widgets import DataTable
 
-    from tui.app import BumptuiApp
+    from bumptui.tui.app import BumptuiApp
 
     root = tmp_path / "runs"
     run = root / "deep"

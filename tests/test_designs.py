@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.autoencoder.runs.log import read_events
+from bumptui.engine.autoencoder.runs.log import read_events
 from tests.conftest import ROOT, in_process, one_sentence
 
 EXAMPLES = ROOT / "examples" / "designs"
@@ -87,7 +87,7 @@ def test_an_example_design_trains_clusters_sharpens_and_compares_from_its_record
     trained = in_process(capsys, "train", "--arch", f"{design}:SmallConv", "--latent", "2", "16", "--run-dir", str(run),
                          "--json", *TINY)
     assert trained.returncode == 0, trained.stderr
-    from engine.autoencoder.designs import sha256
+    from bumptui.engine.autoencoder.designs import sha256
 
     assert (run / "design" / "small_conv.py").read_bytes() == design.read_bytes()
     started = read_events(run)[0]
@@ -113,7 +113,7 @@ def test_an_example_design_trains_clusters_sharpens_and_compares_from_its_record
 
 
 def test_a_flat_decoder_design_trains_and_its_pictures_are_digits(runs_root, capsys):
-    from engine.autoencoder.jobs.train.record import RunRecord
+    from bumptui.engine.autoencoder.jobs.train.record import RunRecord
 
     run = runs_root / "designed-flat"
     shutil.rmtree(run, ignore_errors=True)
@@ -122,7 +122,7 @@ def test_a_flat_decoder_design_trains_and_its_pictures_are_digits(runs_root, cap
     assert result.returncode == 0, result.stderr
     record = RunRecord.read(run)
     shown = record.reconstruction(2, 1)
-    from engine.autoencoder.runs.events import decode_images
+    from bumptui.engine.autoencoder.runs.events import decode_images
 
     images = decode_images(shown.images)
     assert images.shape == (20, 28, 28) and images.std() > 5, "its [B, 784] output drawn as 28x28 digits"
@@ -136,7 +136,7 @@ def test_watching_a_run_with_a_user_design_imports_nothing_of_it(runs_root, caps
     code = textwrap.dedent(f"""
         import asyncio, sys
         from pathlib import Path
-        from tui.app import BumptuiApp
+        from bumptui.tui.app import BumptuiApp
         app = BumptuiApp(watch=Path({str(run)!r}), runs_root=Path({str(run.parent)!r}))
         async def main():
             async with app.run_test(size=(80, 24)) as pilot:
@@ -158,8 +158,8 @@ def test_watching_a_run_with_a_user_design_imports_nothing_of_it(runs_root, caps
 
 def test_a_step_cuda_cannot_capture_trains_eagerly_and_says_so_once(runs_root, capsys, monkeypatch):
     # No GPU here: the capture's failure is what TrainStep records when torch.cuda.graph raises.
-    from engine.autoencoder import training
-    from engine.autoencoder.runs.events import Notice
+    from bumptui.engine.autoencoder import training
+    from bumptui.engine.autoencoder.runs.events import Notice
 
     real = training.TrainStep.__call__
 
@@ -199,7 +199,7 @@ async def test_the_train_forms_design_is_checked_as_it_is_typed(tmp_path):
     from textual.widgets import Input, Static
 
     from tests.tui.conftest import text_of, wait_until
-    from tui.app import BumptuiApp
+    from bumptui.tui.app import BumptuiApp
 
     broken = write(tmp_path, "broken", BROKEN["z_shape"][0])
     app = BumptuiApp(runs_root=tmp_path / "runs")
@@ -235,7 +235,7 @@ async def test_the_train_forms_design_is_checked_as_it_is_typed(tmp_path):
 
 
 def test_a_design_resumed_on_the_cpu_gives_the_losses_of_an_uninterrupted_run(runs_root, capsys):
-    from engine.autoencoder.jobs.train.events import EpochEnd
+    from bumptui.engine.autoencoder.jobs.train.events import EpochEnd
 
     arch = f"{EXAMPLES / 'flat_mlp.py'}:FlatMlp"
     whole, halves = runs_root / "designed-whole", runs_root / "designed-halves"
@@ -263,8 +263,8 @@ def test_a_study_of_a_design_against_a_built_in_is_refused_in_one_sentence_when_
 
 
 def test_the_paired_claims_compare_the_two_designs_seed_by_seed():
-    from engine.autoencoder.evidence import CONFIDENCE
-    from engine.autoencoder.jobs.study.claims import AGAINST, claims, judge
+    from bumptui.engine.autoencoder.evidence import CONFIDENCE
+    from bumptui.engine.autoencoder.jobs.study.claims import AGAINST, claims, judge
 
     paired = {c.id: c for c in claims([2, 16], [1, 2], "mlp")}
     assert {"D1", "D2", "D3"} <= set(paired) and "mlp" in paired["D1"].words

@@ -12,15 +12,15 @@ import sys
 
 import pytest
 
-from engine.autoencoder.jobs import registry
-from engine.autoencoder.runs.events import Done
-from engine.autoencoder.runs.log import METRICS, MetricsTail, read_events
-from engine.autoencoder.runs.rundir import read_config
+from bumptui.engine.autoencoder.jobs import registry
+from bumptui.engine.autoencoder.runs.events import Done
+from bumptui.engine.autoencoder.runs.log import METRICS, MetricsTail, read_events
+from bumptui.engine.autoencoder.runs.rundir import read_config
 from tests.conftest import ROOT, as_in_a_terminal, bumptui, in_process, one_sentence, wait_for
 from tests.count_kind import COUNT, TARGET, CountConfig, Counted, CountStarted, installed
 from tests.tui.conftest import FIXTURE, wait_until
-from tui.app import BumptuiApp
-from tui.screens.run_pane import RunPane
+from bumptui.tui.app import BumptuiApp
+from bumptui.tui.screens.run_pane import RunPane
 
 
 @pytest.fixture
@@ -84,7 +84,7 @@ def test_a_kind_installed_as_a_plugin_detaches_is_followed_interrupted_and_resum
 
     again = tmp_path / "runs" / "again"
     shutil.copytree(FIXTURE, again)
-    proc = subprocess.Popen([sys.executable, "-m", "cli", "count", str(again), "--epochs", "10000", "--pause", "0.02"],
+    proc = subprocess.Popen([sys.executable, "-m", "bumptui", "count", str(again), "--epochs", "10000", "--pause", "0.02"],
                             preexec_fn=as_in_a_terminal,
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert wait_for(lambda: len(counted(again)) >= 3, timeout=120)

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from engine.autoencoder.jobs.study.events import StudyStarted, TrialMeasured, TrialState
-from engine.autoencoder.jobs.train.events import EpochEnd
-from engine.autoencoder.runs.events import JobStarted
-from engine.autoencoder.runs.lock import LOCK, RunLock
-from engine.autoencoder.runs.log import METRICS, read_events
+from bumptui.engine.autoencoder.jobs.study.events import StudyStarted, TrialMeasured, TrialState
+from bumptui.engine.autoencoder.jobs.train.events import EpochEnd
+from bumptui.engine.autoencoder.runs.events import JobStarted
+from bumptui.engine.autoencoder.runs.lock import LOCK, RunLock
+from bumptui.engine.autoencoder.runs.log import METRICS, read_events
 from tests.conftest import ROOT, as_in_a_terminal, bumptui, in_process, one_sentence, wait_for
 
 FIXTURE_STUDY = ROOT / "tests" / "fixtures" / "runs" / "tiny-study"
@@ -34,7 +34,7 @@ def test_a_study_retries_a_killed_trial_then_is_interrupted_and_resumes_only_the
     study = tmp_path / "runs" / "study"
     home = tmp_path / "home"
     home.mkdir()
-    proc = subprocess.Popen([sys.executable, "-m", "cli", "study", "--seeds", "2", *TINY, "--run-dir", str(study)],
+    proc = subprocess.Popen([sys.executable, "-m", "bumptui", "study", "--seeds", "2", *TINY, "--run-dir", str(study)],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "HOME": str(home)}, preexec_fn=as_in_a_terminal)
     # seed 0's worker is killed mid-trial: Ray runs that trial again, in a new worker, within this study
@@ -112,7 +112,7 @@ def test_a_study_whose_trial_run_is_in_use_is_not_resumed(tmp_path, capsys):
 @pytest.mark.slow
 def test_a_trial_killed_twice_is_reported_failed_and_the_study_judges_the_seeds_that_finished(tmp_path):
     study = tmp_path / "study"
-    proc = subprocess.Popen([sys.executable, "-m", "cli", "study", "--seeds", "3", *TINY, "--run-dir", str(study),
+    proc = subprocess.Popen([sys.executable, "-m", "bumptui", "study", "--seeds", "3", *TINY, "--run-dir", str(study),
                              "--json"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     seed0, killed = study / "seed-0", []
     for _ in range(2):  # the first try and Ray's one retry
@@ -157,7 +157,7 @@ def test_a_study_of_a_users_design_against_the_built_in_mlp_judges_them_paired_b
     study = tmp_path / "runs" / "paired"
     home = tmp_path / "home"
     home.mkdir()
-    result = subprocess.run([sys.executable, "-m", "cli", "study", "--seeds", "2", *TINY, "--run-dir", str(study),
+    result = subprocess.run([sys.executable, "-m", "bumptui", "study", "--seeds", "2", *TINY, "--run-dir", str(study),
                              "--arch", f"{design}:FlatMlp", "--against", "mlp", "--json"], cwd=tmp_path,
                             capture_output=True, text=True, timeout=600, env={**os.environ, "HOME": str(home),
                                                                               "PYTHONPATH": str(ROOT)})

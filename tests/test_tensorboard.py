@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from engine.autoencoder.jobs.train.record import RunRecord
+from bumptui.engine.autoencoder.jobs.train.record import RunRecord
 from tests.conftest import in_process, one_sentence
 
 TINY = ["--latent", "2", "16", "--epochs", "2", "--subset", "400", "--batch-size", "64", "--eval-every", "1"]
@@ -24,12 +24,12 @@ def scalars(folder):
 @pytest.fixture(scope="module")
 def trained_with_board(runs_root, tmp_path_factory):
     """A tiny run trained with --tensorboard (live), sampling the box often, and its folder."""
-    from engine.autoencoder.runs import system
+    from bumptui.engine.autoencoder.runs import system
 
     board = tmp_path_factory.mktemp("board") / "live"
     run = runs_root / "tensorboard-run"
     shutil.rmtree(run, ignore_errors=True)
-    from cli.main import main
+    from bumptui.cli.main import main
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(system, "SAMPLE_EVERY_S", 0.02)
@@ -67,7 +67,7 @@ def test_export_writes_the_logs_scalars_images_and_the_projector(trained_with_bo
     rows = tensor.read_text().splitlines()
     assert len(rows) == 10_000 and len(rows[0].split("\t")) == 16
     labels = next(out.rglob("latent_16*/metadata.tsv")).read_text().split()
-    from engine.autoencoder.mnist import load_mnist
+    from bumptui.engine.autoencoder.mnist import load_mnist
 
     assert labels == [str(v) for v in load_mnist().test_labels.tolist()]
     # train --tensorboard wrote the same scalars as it trained

@@ -22,15 +22,15 @@ from textual.binding import Binding
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from typing import TYPE_CHECKING
-from tui.messages import CurrentRun, Job, JobEvent, RunView, in_app
-from tui.panes import PANES
-from tui.screens.run_pane import RunPane
+from bumptui.tui.messages import CurrentRun, Job, JobEvent, RunView, in_app
+from bumptui.tui.panes import PANES
+from bumptui.tui.screens.run_pane import RunPane
 
 if TYPE_CHECKING:  # the run records load with the first run, not the first frame
-    from engine.autoencoder.jobs.study.record import StudyRecord
-    from engine.autoencoder.jobs.train.record import RunRecord
-    from engine.autoencoder.runs.log import MetricsTail
-    from engine.autoencoder.runs.record import Record
+    from bumptui.engine.autoencoder.jobs.study.record import StudyRecord
+    from bumptui.engine.autoencoder.jobs.train.record import RunRecord
+    from bumptui.engine.autoencoder.runs.log import MetricsTail
+    from bumptui.engine.autoencoder.runs.record import Record
 
 
 def pane(target: str):
@@ -78,7 +78,7 @@ class BumptuiApp(CurrentRun, App):
                  landscape=None) -> None:
         super().__init__()
         if pixels:  # the terminal can be asked only before the app takes it over
-            from tui.widgets.pixel_digits import detect
+            from bumptui.tui.widgets.pixel_digits import detect
 
             detect()
         self.runs_root = Path(runs_root)
@@ -124,7 +124,7 @@ class BumptuiApp(CurrentRun, App):
                                     partial(self.run_action, binding.action, screen))
 
     def action_help(self) -> None:
-        from tui.dialogs.help import HelpScreen
+        from bumptui.tui.dialogs.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen, self.BINDINGS))
@@ -135,7 +135,7 @@ class BumptuiApp(CurrentRun, App):
         return RunView(dict(self.records), self.overlay, self.job, self.runs_root, self.study)
 
     def _follow(self, record: Record) -> None:
-        from engine.autoencoder.runs.log import MetricsTail
+        from bumptui.engine.autoencoder.runs.log import MetricsTail
 
         path = record.metrics_path(record.run_dir)
         self._tails[path] = (MetricsTail(path), record)
@@ -147,7 +147,7 @@ class BumptuiApp(CurrentRun, App):
         """Make run_dir (a training run) the current run, with every job recorded inside it: read as
         recorded so far (read), or empty for a job here to fill; their logs followed (follow) unless
         a job here writes them."""
-        from engine.autoencoder.jobs import registry
+        from bumptui.engine.autoencoder.jobs import registry
 
         self._unfollow(*self.records.values())
         shown = [registry.kind("train"), *(kind for kind in registry.kinds() if kind.inside_run)]
@@ -160,8 +160,8 @@ class BumptuiApp(CurrentRun, App):
     def _open(self, run_dir: Path) -> None:
         """Show what run_dir records, following its logs while they grow, on the pane for it: a run
         (with its sharpening and clustering) on Overview, a study on the Study pane."""
-        from engine.autoencoder.jobs.identify import read_anyway
-        from engine.autoencoder.runs.log import RunError
+        from bumptui.engine.autoencoder.jobs.identify import read_anyway
+        from bumptui.engine.autoencoder.runs.log import RunError
 
         try:
             kind, damage = read_anyway(run_dir)  # every field checked: a damaged config is one sentence
@@ -184,7 +184,7 @@ class BumptuiApp(CurrentRun, App):
 
     def _tick(self, force: bool = False) -> None:
         for path, (tail, record) in list(self._tails.items()):
-            from engine.autoencoder.runs.log import RunError
+            from bumptui.engine.autoencoder.runs.log import RunError
 
             try:
                 for event in tail.events():  # folded one at a time: a long log is never held whole
@@ -208,7 +208,7 @@ class BumptuiApp(CurrentRun, App):
         self._open(message.path)
 
     def on_runs_pane_overlay(self, message) -> None:
-        from engine.autoencoder.jobs.train.record import RunRecord
+        from bumptui.engine.autoencoder.jobs.train.record import RunRecord
 
         self._unfollow(self.overlay)
         self.overlay = RunRecord(message.path)
@@ -226,8 +226,8 @@ class BumptuiApp(CurrentRun, App):
     def start_job(self, message: RunPane.Start) -> None:
         """Check a pane's request for a job of any kind, then run it in the worker: a training in a
         run directory of its own becomes the current run; a job inside a run works on the current one."""
-        from engine.autoencoder.jobs import registry
-        from engine.errors import UserError
+        from bumptui.engine.autoencoder.jobs import registry
+        from bumptui.engine.errors import UserError
 
         kind = registry.kind(message.kind)
         run_dir = message.run_dir or (self.record.run_dir if self.record is not None else None)
@@ -254,7 +254,7 @@ class BumptuiApp(CurrentRun, App):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group=JOB)
     def _run(self, name: str, plan):
-        from engine.autoencoder.jobs import registry
+        from bumptui.engine.autoencoder.jobs import registry
 
         cancel = get_current_worker().cancelled_event  # one mechanism from the Stop key to the batch loop
         return registry.kind(name).start(plan, cancel=cancel,
@@ -276,7 +276,7 @@ class BumptuiApp(CurrentRun, App):
             self._dirty = True
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        from engine.autoencoder.jobs import registry
+        from bumptui.engine.autoencoder.jobs import registry
 
         job = self.job
         if job is None or event.worker.group != JOB or event.state not in (

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from textual.widgets import Input, Label, Select
 
-from engine.autoencoder.settings import form_text
+from bumptui.engine.autoencoder.settings import form_text
 
 
 def widget_id(config_type, name: str) -> str:

@@ -27,11 +27,11 @@ def in_app(text: str) -> str:
     return text
 
 if TYPE_CHECKING:  # the records (and numpy's event path) load with the first run, not the first frame
-    from engine.autoencoder.jobs.cluster.record import ClusterRecord
-    from engine.autoencoder.jobs.sharpen.record import SharpenRecord
-    from engine.autoencoder.jobs.study.record import StudyRecord
-    from engine.autoencoder.jobs.train.record import RunRecord
-    from engine.autoencoder.runs.record import Record
+    from bumptui.engine.autoencoder.jobs.cluster.record import ClusterRecord
+    from bumptui.engine.autoencoder.jobs.sharpen.record import SharpenRecord
+    from bumptui.engine.autoencoder.jobs.study.record import StudyRecord
+    from bumptui.engine.autoencoder.jobs.train.record import RunRecord
+    from bumptui.engine.autoencoder.runs.record import Record
 
 @dataclass(frozen=True)
 class Job:

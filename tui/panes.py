@@ -5,15 +5,15 @@ without loading every pane; the app imports a pane's screen when it is first sho
 from __future__ import annotations
 
 PANES = {
-    "optimizer": ("Lab", "Optimizer lab", "tui.screens.optimizer_lab:OptimizerLab"),
-    "train": ("Train", "Train", "tui.screens.train:TrainPane"),
-    "latent": ("Latent", "Latent", "tui.screens.latent:LatentPane"),
-    "clusters": ("Clusters", "Clusters", "tui.screens.clusters:ClustersPane"),
-    "digits": ("Digits", "Reconstructions", "tui.screens.reconstructions:ReconstructionsPane"),
-    "runs": ("Runs", "Runs", "tui.screens.runs:RunsPane"),
-    "sharpen": ("Sharpen", "Sharpen", "tui.screens.sharpen:SharpenPane"),
-    "overview": ("Overview", "Overview", "tui.screens.overview:OverviewPane"),
-    "study": ("Study", "Study", "tui.screens.study:StudyPane"),
+    "optimizer": ("Lab", "Optimizer lab", "bumptui.tui.screens.optimizer_lab:OptimizerLab"),
+    "train": ("Train", "Train", "bumptui.tui.screens.train:TrainPane"),
+    "latent": ("Latent", "Latent", "bumptui.tui.screens.latent:LatentPane"),
+    "clusters": ("Clusters", "Clusters", "bumptui.tui.screens.clusters:ClustersPane"),
+    "digits": ("Digits", "Reconstructions", "bumptui.tui.screens.reconstructions:ReconstructionsPane"),
+    "runs": ("Runs", "Runs", "bumptui.tui.screens.runs:RunsPane"),
+    "sharpen": ("Sharpen", "Sharpen", "bumptui.tui.screens.sharpen:SharpenPane"),
+    "overview": ("Overview", "Overview", "bumptui.tui.screens.overview:OverviewPane"),
+    "study": ("Study", "Study", "bumptui.tui.screens.study:StudyPane"),
 }
 
 

@@ -13,7 +13,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
-from tui.widgets.system_block import SystemChart, gb, gpu_figures, level_spark
+from bumptui.tui.widgets.system_block import SystemChart, gb, gpu_figures, level_spark
 
 SAMPLE_S = 1.0
 JOBS_S = 2.0
@@ -60,7 +60,7 @@ class TopApp(App):
         self.call_after_refresh(self._first)
 
     def _first(self) -> None:
-        from engine.autoencoder.runs.system import Box
+        from bumptui.engine.autoencoder.runs.system import Box
 
         self._box = self._box or Box()
         self.set_timer(0.25, self.sample)  # the first figures a quarter second after the CPU's baseline
@@ -75,7 +75,7 @@ class TopApp(App):
                                                                  self.clock())))
 
     def find_jobs(self) -> None:
-        from engine.autoencoder.jobs.live import live_jobs
+        from bumptui.engine.autoencoder.jobs.live import live_jobs
 
         self.jobs = live_jobs(self.runs_root) if self.runs_root.is_dir() else []
         where = f"{self.runs_root}/" if self.runs_root.is_dir() else f"{self.runs_root}/ (no such folder yet)"

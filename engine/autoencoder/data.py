@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from engine.autoencoder.mnist import PIXELS, load_mnist
+from bumptui.engine.autoencoder.mnist import PIXELS, load_mnist
 
 DIGITS_SHOWN_PER_CLASS = 2
 """Test digits of each class whose reconstructions are shown and logged after every evaluation."""

@@ -30,10 +30,10 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from engine.autoencoder import DESIGN_SPEC
-from engine.autoencoder.mnist import PIXELS, SIDE
-from engine.autoencoder.models import AUTOENCODERS, as_images
-from engine.errors import UserError
+from bumptui.engine.autoencoder import DESIGN_SPEC
+from bumptui.engine.autoencoder.mnist import PIXELS, SIDE
+from bumptui.engine.autoencoder.models import AUTOENCODERS, as_images
+from bumptui.engine.errors import UserError
 
 SPEC = re.compile(DESIGN_SPEC)  # its groups: where, name
 DESIGN_DIR = "design"
@@ -205,7 +205,7 @@ class DesignedDis(nn.Module):
 def make_dis(spec: str) -> nn.Module:
     """The lab's dis_net, or the user's design (loaded with `use` from the sharpening's copy)."""
     if spec == BUILTIN_DIS:
-        from engine.autoencoder.sharpening.dis_net import DisNet
+        from bumptui.engine.autoencoder.sharpening.dis_net import DisNet
 
         return DisNet()
     if spec not in LOADED:

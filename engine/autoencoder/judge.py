@@ -8,8 +8,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from engine.autoencoder.models import DigitJudge, adam, as_float, in_chunks
-from engine.autoencoder.data import Cancelled, shuffled_batches
+from bumptui.engine.autoencoder.models import DigitJudge, adam, as_float, in_chunks
+from bumptui.engine.autoencoder.data import Cancelled, shuffled_batches
 
 JUDGE_BATCH = 128
 JUDGE_LR = 1e-3

@@ -1,6 +1,7 @@
 """MNIST from the original IDX files, checked against their published SHA-256 sums.
 
-The files ship in assets/mnist/. A data directory may hold the four files (gzip-compressed or
+The files ship inside the package (assets/mnist/ in the repository, bumptui/assets/mnist/ once
+installed), found through importlib.resources wherever the package lies. A data directory may hold the four files (gzip-compressed or
 not) or be a torchvision-style root with them in MNIST/raw/. Nothing here touches the network.
 """
 
@@ -8,15 +9,21 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from importlib import resources
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from engine.autoencoder import PIXELS, SIDE  # noqa: F401 (this module's names for them, as before)
-from engine.errors import UserError
+from bumptui.engine.autoencoder import PIXELS, SIDE  # noqa: F401 (this module's names for them, as before)
+from bumptui.engine.errors import UserError
 
-ASSETS_MNIST = Path(__file__).resolve().parents[2] / "assets" / "mnist"
+
+
+def shipped_mnist() -> Path:
+    """The copy of MNIST that ships with the program, where the package was installed."""
+    return Path(str(resources.files("bumptui.assets") / "mnist"))
+
 
 # SHA-256 of the decompressed files of the original release; see assets/mnist/README.md.
 FILES = {
@@ -73,8 +80,8 @@ def read_idx(path: Path, expected_sha: str, magic: int, count: int) -> np.ndarra
 
 
 def load_mnist(data_dir: str | Path | None = None) -> Mnist:
-    """All of MNIST from `data_dir` (default: the copy in assets/mnist)."""
-    root = Path(data_dir) if data_dir is not None else ASSETS_MNIST
+    """All of MNIST from `data_dir` (default: the copy that ships with the program)."""
+    root = Path(data_dir) if data_dir is not None else shipped_mnist()
     if not root.is_dir():
         raise DataError(f"The MNIST data directory {root} does not exist.")
     arrays = {name: read_idx(find_file(root, name), *spec) for name, spec in FILES.items()}

@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from engine.autoencoder.mnist import PIXELS, SIDE
+from bumptui.engine.autoencoder.mnist import PIXELS, SIDE
 
 EVAL_BATCH = 2000
 """Images per forward pass when a model is only evaluated (no graph kept)."""
@@ -154,7 +154,7 @@ def make_autoencoder(arch: str, latent_dim: int) -> nn.Module:
     """A built-in autoencoder, or the user's design `arch` names (loaded from its run's recorded copy)."""
     if arch in AUTOENCODERS:
         return AUTOENCODERS[arch](latent_dim)
-    from engine.autoencoder.designs import build
+    from bumptui.engine.autoencoder.designs import build
 
     return build(arch, latent_dim)
 

@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Callable
 
-from engine.errors import UserError
+from bumptui.engine.errors import UserError
 
 PRECISIONS = ("auto", "fp32", "bf16")
 """The forward pass and loss in float32, or under bfloat16 autocast (weights and Adam's state stay

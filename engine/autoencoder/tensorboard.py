@@ -24,9 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.autoencoder.images import digit_rows
-from engine.autoencoder.runs import events as ev
-from engine.autoencoder.runs.log import RunError, why_failed
+from bumptui.engine.autoencoder.images import digit_rows
+from bumptui.engine.autoencoder.runs import events as ev
+from bumptui.engine.autoencoder.runs.log import RunError, why_failed
 
 EMBEDDED = (16, 256)
 """The latent sizes whose test codes go to the projector."""
@@ -142,10 +142,10 @@ def export(run_dir: Path, out_dir: Path, data_dir=None) -> dict:
     """Every log of the run (training, sharpening, clustering) replayed into TensorBoard files in
     out_dir/<run name>, then the projector for the latent-16 and latent-256 test codes. What it
     wrote, in numbers, and where."""
-    from engine.autoencoder.jobs.cluster.record import ClusterRecord
-    from engine.autoencoder.jobs.sharpen.record import SharpenRecord
-    from engine.autoencoder.jobs.train.record import RunRecord
-    from engine.autoencoder.runs.log import MetricsTail
+    from bumptui.engine.autoencoder.jobs.cluster.record import ClusterRecord
+    from bumptui.engine.autoencoder.jobs.sharpen.record import SharpenRecord
+    from bumptui.engine.autoencoder.jobs.train.record import RunRecord
+    from bumptui.engine.autoencoder.runs.log import MetricsTail
 
     run_dir = Path(run_dir)
     folder = board_folder(out_dir, run_dir)
@@ -175,11 +175,11 @@ def test_codes(run_dir: Path, record, data_dir=None):
     size in EMBEDDED that the run trained and has a checkpoint of."""
     import torch
 
-    from engine.autoencoder.designs import use
-    from engine.autoencoder.jobs.train.kind import checkpoint_path, trained_model
-    from engine.autoencoder.jobs.train.config import TrainConfig
-    from engine.autoencoder.mnist import load_mnist
-    from engine.autoencoder.training import encode_and_score
+    from bumptui.engine.autoencoder.designs import use
+    from bumptui.engine.autoencoder.jobs.train.kind import checkpoint_path, trained_model
+    from bumptui.engine.autoencoder.jobs.train.config import TrainConfig
+    from bumptui.engine.autoencoder.mnist import load_mnist
+    from bumptui.engine.autoencoder.training import encode_and_score
 
     wanted = [d for d in record.latents if d in EMBEDDED and checkpoint_path(run_dir, d).is_file()]
     if not wanted:

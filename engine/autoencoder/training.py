@@ -11,8 +11,8 @@ from typing import Callable
 import numpy as np
 import torch
 
-from engine.autoencoder.data import Cancelled, NonFiniteLoss, log_every, shuffled_batches, steps_per_epoch
-from engine.autoencoder.models import EVAL_BATCH, adam, as_float, l1_loss
+from bumptui.engine.autoencoder.data import Cancelled, NonFiniteLoss, log_every, shuffled_batches, steps_per_epoch
+from bumptui.engine.autoencoder.models import EVAL_BATCH, adam, as_float, l1_loss
 
 SNAPSHOT_SIZE = 2000
 """Test images whose latent codes are plotted each epoch."""

@@ -16,8 +16,8 @@ import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from engine.bump.landscape import KINK_RTOL, BumpLandscape
-from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig, ParameterError
+from bumptui.engine.bump.landscape import KINK_RTOL, BumpLandscape
+from bumptui.engine.bump.optimizers import OPTIMIZERS, OptimizerConfig, ParameterError
 
 if TYPE_CHECKING:  # numpy loads with the first escape map, not with the optimizer lab's first frame
     import numpy as np

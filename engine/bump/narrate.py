@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from engine.bump.escape import bisect_wall_path, escape_step, wall_path
-from engine.bump.landscape import near
-from engine.bump.trajectory import Trajectory
-from engine.numbers import num
+from bumptui.engine.bump.escape import bisect_wall_path, escape_step, wall_path
+from bumptui.engine.bump.landscape import near
+from bumptui.engine.bump.trajectory import Trajectory
+from bumptui.engine.numbers import num
 
 
 def describe(traj: Trajectory, max_steps: int = 1000) -> str:

@@ -13,8 +13,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, fields
 
-from engine.bump.landscape import is_array
-from engine.errors import UserError
+from bumptui.engine.bump.landscape import is_array
+from bumptui.engine.errors import UserError
 
 
 STATE_FIELDS = ("m", "v", "m_hat", "v_hat")

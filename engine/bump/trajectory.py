@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
-from engine.bump.landscape import BumpLandscape
-from engine.bump.optimizers import OPTIMIZERS, STATE_FIELDS, OptimizerConfig, ParameterError
+from bumptui.engine.bump.landscape import BumpLandscape
+from bumptui.engine.bump.optimizers import OPTIMIZERS, STATE_FIELDS, OptimizerConfig, ParameterError
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig, ParameterError
-from engine.surfaces.builtin import Surface
-from engine.surfaces.schedules import Noise, Schedule
+from bumptui.engine.bump.optimizers import OPTIMIZERS, OptimizerConfig, ParameterError
+from bumptui.engine.surfaces.builtin import Surface
+from bumptui.engine.surfaces.schedules import Noise, Schedule
 
 NOT_SETTLED = -1
 DIVERGED = -2

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from engine.bump.landscape import BumpLandscape, is_array
+from bumptui.engine.bump.landscape import BumpLandscape, is_array
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 
-from engine.bump.landscape import near
-from engine.numbers import num
+from bumptui.engine.bump.landscape import near
+from bumptui.engine.numbers import num
 
 
 def describe_walk(traj) -> str:

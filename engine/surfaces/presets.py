@@ -8,12 +8,12 @@ in one sentence and never overwritten: saving refuses until it is moved aside or
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
-from engine.errors import UserError
-from engine.surfaces.builtin import SURFACES, Surface
+from bumptui.engine.errors import UserError
+from bumptui.engine.folders import config_dir
+from bumptui.engine.surfaces.builtin import SURFACES, Surface
 
 FILE = "landscapes.json"
 NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,31}")
@@ -21,11 +21,6 @@ NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,31}")
 
 class PresetError(UserError):
     """The presets file or a preset's name is unusable; one sentence."""
-
-
-def config_dir() -> Path:
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "bumptui"
 
 
 def presets_path() -> Path:
@@ -50,7 +45,7 @@ def load() -> dict[str, dict]:
 
 def save(name: str, expression: str, start: tuple[float, ...]) -> Path:
     """Keep a typed landscape under `name` (checked first: a refused expression is never saved)."""
-    from engine.surfaces.typed import typed_surface
+    from bumptui.engine.surfaces.typed import typed_surface
 
     if not NAME.fullmatch(name or ""):
         raise PresetError(f"A landscape's name is a letter then up to 31 letters, digits, - or _, not {name!r}.")
@@ -83,7 +78,7 @@ def resolve(name_or_expression: str, start: tuple[float, ...] | None = None) -> 
     """A landscape by its name (built in, or saved), or typed: the text read as an expression."""
     from dataclasses import replace
 
-    from engine.surfaces.typed import typed_surface
+    from bumptui.engine.surfaces.typed import typed_surface
 
     text = name_or_expression.strip()
     if text in SURFACES:

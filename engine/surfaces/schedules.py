@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from engine.bump.optimizers import ParameterError
+from bumptui.engine.bump.optimizers import ParameterError
 
 KINDS = ("constant", "step", "cosine", "warmup")
 

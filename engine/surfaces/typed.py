@@ -17,8 +17,8 @@ import ast
 import math
 from dataclasses import dataclass
 
-from engine.errors import UserError
-from engine.surfaces.builtin import Surface
+from bumptui.engine.errors import UserError
+from bumptui.engine.surfaces.builtin import Surface
 
 MAX_LENGTH = 300
 """Characters: a landscape is a line, not a program."""

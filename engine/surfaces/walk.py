@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.bump.optimizers import OPTIMIZERS, STATE_FIELDS, OptimizerConfig, ParameterError
-from engine.bump.trajectory import Stepped
-from engine.surfaces.builtin import Surface
-from engine.surfaces.schedules import Noise, Schedule
+from bumptui.engine.bump.optimizers import OPTIMIZERS, STATE_FIELDS, OptimizerConfig, ParameterError
+from bumptui.engine.bump.trajectory import Stepped
+from bumptui.engine.surfaces.builtin import Surface
+from bumptui.engine.surfaces.schedules import Noise, Schedule
 
 MAX_WALK_STEPS = 100_000
 """The most steps a walk is run and printed for: each is a record, a line of output."""
@@ -132,7 +132,7 @@ class CurveTrajectory(Stepped):
 
     @staticmethod
     def _record(r: SurfaceStep):
-        from engine.bump.trajectory import StepRecord
+        from bumptui.engine.bump.trajectory import StepRecord
 
         state = {k: v[0] for k, v in r.state.items()} if r.t else {k: v[0] for k, v in r.state.items() if k in ("m", "v")}
         return StepRecord(r.t, r.point[0], None if r.g is None else r.g[0], None if r.step is None else r.step[0],

@@ -2,10 +2,10 @@ import json
 
 import pytest
 
-from engine.bump.landscape import BumpLandscape
-from engine.bump.optimizers import OptimizerConfig
-from engine.bump.trajectory import Trajectory
-from cli.main import main
+from bumptui.engine.bump.landscape import BumpLandscape
+from bumptui.engine.bump.optimizers import OptimizerConfig
+from bumptui.engine.bump.trajectory import Trajectory
+from bumptui.cli.main import main
 from tests.conftest import bumptui
 
 
@@ -96,7 +96,7 @@ def test_version_is_the_installed_one_and_help_lists_every_command():
 
 
 def test_trajectory_on_a_2d_landscape_gives_every_moment_per_coordinate(capsys):
-    from engine.surfaces import SURFACES, run_walk
+    from bumptui.engine.surfaces import SURFACES, run_walk
 
     assert main(["trajectory", "--landscape", "rosenbrock", "--optimizer", "adam", "--steps", "5", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cli.main import main
+from bumptui.cli.main import main
 from tests.tui.conftest import FIXTURE
 
 NUMBERS = ["0", "-1", "1", "3", "0.5", "2.5", "nan", "inf", "-inf", "1e308", "-1e308", "99999999999999999999",

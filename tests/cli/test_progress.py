@@ -3,13 +3,13 @@ through its registry entry; a kind without one is told field by field."""
 
 import sys
 
-from cli.progress import Display, Progress, display_of
-from engine.autoencoder.jobs.cluster.events import ClusterStarted, MethodScores
-from engine.autoencoder.jobs.cluster.kind import CLUSTER
-from engine.autoencoder.jobs.train.config import TrainConfig
-from engine.autoencoder.jobs.train.events import EpochEnd, RunStarted, StepLoss
-from engine.autoencoder.jobs.train.kind import TRAIN
-from engine.autoencoder.jobs.cluster.config import ClusterConfig
+from bumptui.cli.progress import Display, Progress, display_of
+from bumptui.engine.autoencoder.jobs.cluster.events import ClusterStarted, MethodScores
+from bumptui.engine.autoencoder.jobs.cluster.kind import CLUSTER
+from bumptui.engine.autoencoder.jobs.train.config import TrainConfig
+from bumptui.engine.autoencoder.jobs.train.events import EpochEnd, RunStarted, StepLoss
+from bumptui.engine.autoencoder.jobs.train.kind import TRAIN
+from bumptui.engine.autoencoder.jobs.cluster.config import ClusterConfig
 from tests.count_kind import Counted
 
 

@@ -53,9 +53,9 @@ def test_sharpen_and_compare_name_a_missing_run(tmp_path, capsys):
 
 
 def test_sharpen_detach_returns_at_once_and_the_sharpening_carries_on(sharpen_copy):
-    from engine.autoencoder.runs.events import Done
-    from engine.autoencoder.runs.log import read_events
-    from engine.autoencoder.jobs.sharpen.kind import SHARPEN
+    from bumptui.engine.autoencoder.runs.events import Done
+    from bumptui.engine.autoencoder.runs.log import read_events
+    from bumptui.engine.autoencoder.jobs.sharpen.kind import SHARPEN
     from tests.conftest import wait_for
 
     result = bumptui("sharpen", str(sharpen_copy), "--epochs", "1", "--dis-epochs", "6", "--detach")

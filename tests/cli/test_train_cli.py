@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from engine.autoencoder.jobs.train.events import EpochEnd, RunStarted, StepLoss
+from bumptui.engine.autoencoder.jobs.train.events import EpochEnd, RunStarted, StepLoss
 
-from engine.autoencoder.runs.events import Done, Failed
-from engine.autoencoder.runs.log import read_events
-from engine.autoencoder.jobs.train.config import TrainConfig
-from engine.autoencoder.jobs.train.run import run_training
+from bumptui.engine.autoencoder.runs.events import Done, Failed
+from bumptui.engine.autoencoder.runs.log import read_events
+from bumptui.engine.autoencoder.jobs.train.config import TrainConfig
+from bumptui.engine.autoencoder.jobs.train.run import run_training
 from tests.conftest import ROOT, bumptui, in_process, one_sentence, wait_for
 
 TINY = ["--subset", "3000", "--batch-size", "32", "--eval-every", "9"]
@@ -56,7 +56,7 @@ def test_kill_9_then_resume_gives_the_uninterrupted_losses(runs_root):
     config = TrainConfig(latent_dims=(2,), epochs=3, batch_size=32, subset=3000, eval_every=9)
     reference = run_training(runs / "kill-whole", config)  # also caches the judge for both
     killed = runs / "kill-resumed"
-    proc = subprocess.Popen([sys.executable, "-m", "cli", "train", "--latent", "2", "--epochs", "3",
+    proc = subprocess.Popen([sys.executable, "-m", "bumptui", "train", "--latent", "2", "--epochs", "3",
                              "--run-dir", str(killed), *TINY], cwd=ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -159,7 +159,7 @@ def test_resuming_a_log_damaged_in_the_middle_is_refused_until_it_is_repaired(tm
     assert in_process(capsys, "repair", str(run)).returncode == 0
     assert len(read_events(run)) == 5
     assert [p.name for p in run.glob("metrics.jsonl.damaged-*")], "the damaged log is kept"
-    from engine.autoencoder.jobs.train.kind import TRAIN
+    from bumptui.engine.autoencoder.jobs.train.kind import TRAIN
 
     assert TRAIN.prepare(run, None, resume=True).resume, "the repaired run can be resumed"
 

@@ -6,12 +6,12 @@ import pytest
 import torch
 from torch import nn
 
-from engine.autoencoder.jobs.cluster.config import ClusterConfig
-from engine.autoencoder.clustering.idec import (Idec, clustering_loss, idec_epoch, soft_assignment,
+from bumptui.engine.autoencoder.jobs.cluster.config import ClusterConfig
+from bumptui.engine.autoencoder.clustering.idec import (Idec, clustering_loss, idec_epoch, soft_assignment,
                                                 target_distribution)
-from engine.autoencoder.clustering.kmeans import kmeans
-from engine.autoencoder.clustering.methods import cluster_labels
-from engine.autoencoder.clustering.scores import agreement
+from bumptui.engine.autoencoder.clustering.kmeans import kmeans
+from bumptui.engine.autoencoder.clustering.methods import cluster_labels
+from bumptui.engine.autoencoder.clustering.scores import agreement
 
 
 def test_student_t_assignment_and_target_match_a_hand_computation():

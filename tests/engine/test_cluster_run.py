@@ -7,26 +7,26 @@ import threading
 import pytest
 import torch
 
-from engine.autoencoder.jobs.cluster.config import ClusterConfig
-from engine.autoencoder.jobs.cluster.record import ClusterRecord
-from engine.autoencoder.jobs.cluster.run import run_cluster
-from engine.autoencoder.jobs.cluster.config import ClusterError
-from engine.autoencoder.jobs.cluster.events import ClusterStarted, IdecStep, MethodScores
-from engine.autoencoder.runs.events import Done, Stopped
-from engine.autoencoder.runs.log import read_events
-from engine.autoencoder.runs.log import RunError
+from bumptui.engine.autoencoder.jobs.cluster.config import ClusterConfig
+from bumptui.engine.autoencoder.jobs.cluster.record import ClusterRecord
+from bumptui.engine.autoencoder.jobs.cluster.run import run_cluster
+from bumptui.engine.autoencoder.jobs.cluster.config import ClusterError
+from bumptui.engine.autoencoder.jobs.cluster.events import ClusterStarted, IdecStep, MethodScores
+from bumptui.engine.autoencoder.runs.events import Done, Stopped
+from bumptui.engine.autoencoder.runs.log import read_events
+from bumptui.engine.autoencoder.runs.log import RunError
 
 
-from engine.autoencoder.runs.lock import RunLock
+from bumptui.engine.autoencoder.runs.lock import RunLock
 
 
-from engine.autoencoder.jobs.train.kind import checkpoint_path
+from bumptui.engine.autoencoder.jobs.train.kind import checkpoint_path
 
 
-from engine.autoencoder.jobs.cluster.kind import CLUSTER
+from bumptui.engine.autoencoder.jobs.cluster.kind import CLUSTER
 
 
-from engine.autoencoder.jobs.cluster.kind import idec_path
+from bumptui.engine.autoencoder.jobs.cluster.kind import idec_path
 
 
 def copy_of(base, name):

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from engine.autoencoder.clustering.kmeans import kmeans_agreement
-from engine.autoencoder.clustering.scores import agreement
+from bumptui.engine.autoencoder.clustering.kmeans import kmeans_agreement
+from bumptui.engine.autoencoder.clustering.scores import agreement
 
 
 def test_purity_and_matched_accuracy_on_hand_made_labels():

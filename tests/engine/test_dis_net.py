@@ -1,8 +1,8 @@
 import torch
 
-from engine.autoencoder.sharpening.dis_net import DisNet, clear_scores, dis_accuracy, train_dis_net
-from engine.autoencoder.mnist import load_mnist
-from engine.autoencoder.sharpening.blur import blur
+from bumptui.engine.autoencoder.sharpening.dis_net import DisNet, clear_scores, dis_accuracy, train_dis_net
+from bumptui.engine.autoencoder.mnist import load_mnist
+from bumptui.engine.autoencoder.sharpening.blur import blur
 
 
 def test_dis_net_learns_to_tell_blurred_from_clear_on_a_small_set():

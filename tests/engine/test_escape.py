@@ -4,10 +4,10 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from engine.bump.escape import critical_height, escape_map
-from engine.bump.landscape import BumpLandscape
-from engine.bump.optimizers import OptimizerConfig
-from engine.bump.trajectory import Trajectory
+from bumptui.engine.bump.escape import critical_height, escape_map
+from bumptui.engine.bump.landscape import BumpLandscape
+from bumptui.engine.bump.optimizers import OptimizerConfig
+from bumptui.engine.bump.trajectory import Trajectory
 
 ADAM = OptimizerConfig("adam", lr=0.3, beta1=0.9, beta2=0.999, eps=0.0)
 
@@ -87,7 +87,7 @@ def test_escape_map_columns_match_critical_heights():
 
 
 def test_escape_map_rejects_values_out_of_range():
-    from engine.bump.optimizers import ParameterError
+    from bumptui.engine.bump.optimizers import ParameterError
 
     with pytest.raises(ParameterError, match="beta1"):
         escape_map(ADAM, np.array([0.5]), "beta1", np.array([0.5, 1.0]))

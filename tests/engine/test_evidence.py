@@ -6,9 +6,9 @@ import math
 import pytest
 from scipy import stats
 
-from engine.autoencoder.evidence import (CONTRADICTED, INCONCLUSIVE, SUPPORTED, Interval, chance_of_a_false_verdict,
+from bumptui.engine.autoencoder.evidence import (CONTRADICTED, INCONCLUSIVE, SUPPORTED, Interval, chance_of_a_false_verdict,
                                          combined, direction_verdict, family_confidence, within_verdict)
-from engine.autoencoder.jobs.study.claims import claims, judge
+from bumptui.engine.autoencoder.jobs.study.claims import claims, judge
 
 EFFECT = [0.10, 0.12, 0.09, 0.11, 0.13]
 
@@ -74,10 +74,10 @@ def test_a_claim_over_seeds_holds_when_every_comparison_does_and_names_what_deci
 def test_a_seeds_measurements_come_from_its_recorded_training_clustering_and_sharpening():
     from pathlib import Path
 
-    from engine.autoencoder.jobs.cluster.record import ClusterRecord
-    from engine.autoencoder.jobs.sharpen.record import SharpenRecord
-    from engine.autoencoder.jobs.study.claims import measure
-    from engine.autoencoder.jobs.train.record import RunRecord
+    from bumptui.engine.autoencoder.jobs.cluster.record import ClusterRecord
+    from bumptui.engine.autoencoder.jobs.sharpen.record import SharpenRecord
+    from bumptui.engine.autoencoder.jobs.study.claims import measure
+    from bumptui.engine.autoencoder.jobs.train.record import RunRecord
 
     fixture = Path(__file__).resolve().parent.parent / "fixtures" / "runs" / "tiny-run"
     seen = measure(fixture)

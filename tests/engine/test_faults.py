@@ -8,12 +8,12 @@ import os
 import pytest
 import torch
 
-from engine.autoencoder.jobs.train.events import JudgeReady, StepLoss
+from bumptui.engine.autoencoder.jobs.train.events import JudgeReady, StepLoss
 
-from engine.autoencoder.runs.events import to_record
-from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
-from engine.autoencoder.runs.log import METRICS, MetricsWriter, read_events, repair_log
-from engine.autoencoder.runs.log import RunError
+from bumptui.engine.autoencoder.runs.events import to_record
+from bumptui.engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
+from bumptui.engine.autoencoder.runs.log import METRICS, MetricsWriter, read_events, repair_log
+from bumptui.engine.autoencoder.runs.log import RunError
 
 from tests.conftest import failing_fsync_of
 

@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from engine.bump.landscape import BumpLandscape
+from bumptui.engine.bump.landscape import BumpLandscape
 
 
 def test_slopes_are_minus_one_and_plus_one_with_zero_only_at_kinks():

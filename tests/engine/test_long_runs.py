@@ -10,13 +10,13 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from engine.autoencoder.jobs.train import events as ev
-from engine.autoencoder.jobs.train.pictures import keeps_pictures
-from engine.autoencoder.runs import pictures
-from engine.autoencoder.jobs.train.record import RunRecord
-from engine.autoencoder.runs.events import Done
-from engine.autoencoder.runs.log import METRICS, MetricsWriter, read_events
-from engine.autoencoder.runs.rundir import write_config
+from bumptui.engine.autoencoder.jobs.train import events as ev
+from bumptui.engine.autoencoder.jobs.train.pictures import keeps_pictures
+from bumptui.engine.autoencoder.runs import pictures
+from bumptui.engine.autoencoder.jobs.train.record import RunRecord
+from bumptui.engine.autoencoder.runs.events import Done
+from bumptui.engine.autoencoder.runs.log import METRICS, MetricsWriter, read_events
+from bumptui.engine.autoencoder.runs.rundir import write_config
 from tests.conftest import ROOT, in_process
 
 LATENTS = (2, 16, 256)
@@ -119,10 +119,10 @@ def test_a_missing_picture_file_shows_as_not_recorded_and_repair_names_it(tmp_pa
 
 KILLED_BETWEEN = """
 import os, signal, sys
-from engine.autoencoder.jobs.train import events as ev
-from engine.autoencoder.jobs.train.config import TrainConfig
-from engine.autoencoder.jobs.train.run import run_training
-from engine.autoencoder.runs import log
+from bumptui.engine.autoencoder.jobs.train import events as ev
+from bumptui.engine.autoencoder.jobs.train.config import TrainConfig
+from bumptui.engine.autoencoder.jobs.train.run import run_training
+from bumptui.engine.autoencoder.runs import log
 
 write = log.MetricsWriter.write
 def dies_before_the_line(self, event):

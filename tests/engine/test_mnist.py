@@ -6,11 +6,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from engine.autoencoder.mnist import ASSETS_MNIST, FILES, DataError, load_mnist
+from bumptui.engine.autoencoder.mnist import FILES, shipped_mnist, DataError, load_mnist
 
 
 def readme_counts(split: str) -> list[int]:
-    text = (ASSETS_MNIST / "README.md").read_text()
+    text = (shipped_mnist() / "README.md").read_text()
     return [int(n) for n in re.search(rf"{split}: ([\d ]+)", text).group(1).split()]
 
 
@@ -26,7 +26,7 @@ def copy_assets(dest: Path, skip: str = "") -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     for name in FILES:
         if name != skip:
-            shutil.copy(ASSETS_MNIST / f"{name}.gz", dest / f"{name}.gz")
+            shutil.copy(shipped_mnist() / f"{name}.gz", dest / f"{name}.gz")
     return dest
 
 
@@ -58,7 +58,7 @@ def test_uncompressed_files_in_a_torchvision_root(tmp_path):
     raw = tmp_path / "MNIST" / "raw"
     raw.mkdir(parents=True)
     for name in FILES:
-        (raw / name).write_bytes(gzip.decompress((ASSETS_MNIST / f"{name}.gz").read_bytes()))
+        (raw / name).write_bytes(gzip.decompress((shipped_mnist() / f"{name}.gz").read_bytes()))
     data = load_mnist(tmp_path)
     assert np.array_equal(data.test_images, load_mnist().test_images)
 

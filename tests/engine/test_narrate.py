@@ -1,7 +1,7 @@
-from engine.bump.landscape import BumpLandscape
-from engine.bump.narrate import describe
-from engine.bump.optimizers import OptimizerConfig
-from engine.bump.trajectory import Trajectory
+from bumptui.engine.bump.landscape import BumpLandscape
+from bumptui.engine.bump.narrate import describe
+from bumptui.engine.bump.optimizers import OptimizerConfig
+from bumptui.engine.bump.trajectory import Trajectory
 
 
 def walk(name, h, steps):

@@ -5,10 +5,10 @@ import math
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.bump.escape import critical_height
-from engine.bump.landscape import BumpLandscape
-from engine.bump.optimizers import MIN_EPS, OPTIMIZERS, OptimizerConfig
-from engine.bump.trajectory import Trajectory
+from bumptui.engine.bump.escape import critical_height
+from bumptui.engine.bump.landscape import BumpLandscape
+from bumptui.engine.bump.optimizers import MIN_EPS, OPTIMIZERS, OptimizerConfig
+from bumptui.engine.bump.trajectory import Trajectory
 
 configs = st.builds(
     OptimizerConfig,

@@ -8,15 +8,15 @@ from dataclasses import replace
 import pytest
 import torch
 
-from engine.autoencoder.clustering.methods import cluster_labels
-from engine.autoencoder.clustering.scores import agreement
-from engine.autoencoder.jobs.cluster.config import ClusterConfig
-from engine.autoencoder.jobs.train.config import TrainConfig
-from engine.autoencoder.jobs.train.kind import TRAIN, trained_model
-from engine.autoencoder.jobs.train.run import run_training
-from engine.autoencoder.mnist import load_mnist
-from engine.autoencoder.models import DecAutoencoder, MlpAutoencoder, make_autoencoder
-from engine.autoencoder.training import encode_and_score
+from bumptui.engine.autoencoder.clustering.methods import cluster_labels
+from bumptui.engine.autoencoder.clustering.scores import agreement
+from bumptui.engine.autoencoder.jobs.cluster.config import ClusterConfig
+from bumptui.engine.autoencoder.jobs.train.config import TrainConfig
+from bumptui.engine.autoencoder.jobs.train.kind import TRAIN, trained_model
+from bumptui.engine.autoencoder.jobs.train.run import run_training
+from bumptui.engine.autoencoder.mnist import load_mnist
+from bumptui.engine.autoencoder.models import DecAutoencoder, MlpAutoencoder, make_autoencoder
+from bumptui.engine.autoencoder.training import encode_and_score
 
 TINY = TrainConfig(latent_dims=(2,), epochs=1, batch_size=64, subset=1000, eval_every=9, judge_epochs=1)
 

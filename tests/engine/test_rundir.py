@@ -5,15 +5,15 @@ import sys
 import pytest
 import torch
 
-from engine.autoencoder.jobs.train.events import ClusterScores, EpochEnd, StepLoss
+from bumptui.engine.autoencoder.jobs.train.events import ClusterScores, EpochEnd, StepLoss
 
-from engine.autoencoder.runs.events import Stopped, to_record
-from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
-from engine.autoencoder.runs.log import METRICS, MetricsTail, MetricsWriter
-from engine.autoencoder.runs.log import RunError
+from bumptui.engine.autoencoder.runs.events import Stopped, to_record
+from bumptui.engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
+from bumptui.engine.autoencoder.runs.log import METRICS, MetricsTail, MetricsWriter
+from bumptui.engine.autoencoder.runs.log import RunError
 
 
-from engine.autoencoder.runs.lock import RunLock
+from bumptui.engine.autoencoder.runs.lock import RunLock
 
 
 def sample_events():
@@ -78,7 +78,7 @@ def test_a_crash_inside_torch_save_keeps_the_previous_checkpoint(tmp_path, monke
 
 
 def test_a_lock_held_by_a_live_process_refuses_a_second_writer(tmp_path):
-    code = ("import sys, time; from pathlib import Path; from engine.autoencoder.runs.lock import RunLock;"
+    code = ("import sys, time; from pathlib import Path; from bumptui.engine.autoencoder.runs.lock import RunLock;"
             f"RunLock(Path({str(tmp_path)!r})).acquire(); print('locked', flush=True); time.sleep(60)")
     holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
     try:

@@ -4,9 +4,9 @@ import math
 
 import pytest
 
-from engine.bump.optimizers import OptimizerConfig, ParameterError
-from engine.surfaces import SURFACES, SurfaceTrajectory, run_walk
-from engine.surfaces.schedules import Noise, Schedule
+from bumptui.engine.bump.optimizers import OptimizerConfig, ParameterError
+from bumptui.engine.surfaces import SURFACES, SurfaceTrajectory, run_walk
+from bumptui.engine.surfaces.schedules import Noise, Schedule
 from tests.engine.test_surfaces import TORCH
 
 

@@ -2,9 +2,9 @@
 
 import pytest
 
-from engine.bump.landscape import BumpLandscape
-from engine.bump.optimizers import OptimizerConfig
-from engine.bump.trajectory import Trajectory
+from bumptui.engine.bump.landscape import BumpLandscape
+from bumptui.engine.bump.optimizers import OptimizerConfig
+from bumptui.engine.bump.trajectory import Trajectory
 
 def digits(value: float, shown: str) -> bool:
     """True when |value| begins with the digits the brief shows, as in "x5 = 1.35348..."."""

@@ -6,11 +6,11 @@ from dataclasses import fields
 
 import pytest
 
-from cli.jobs import add_settings, config_from_args
-from engine.autoencoder.jobs.cluster.config import ClusterConfig, ClusterError
-from engine.autoencoder.jobs.sharpen.config import SharpenConfig, SharpenError
-from engine.autoencoder.jobs.study.config import StudyConfig
-from engine.autoencoder.jobs.train.config import TrainConfig, TrainingError
+from bumptui.cli.jobs import add_settings, config_from_args
+from bumptui.engine.autoencoder.jobs.cluster.config import ClusterConfig, ClusterError
+from bumptui.engine.autoencoder.jobs.sharpen.config import SharpenConfig, SharpenError
+from bumptui.engine.autoencoder.jobs.study.config import StudyConfig
+from bumptui.engine.autoencoder.jobs.train.config import TrainConfig, TrainingError
 
 ASKED = [
     TrainConfig(latent_dims=(4, 8), epochs=7, arch="conv", subset=600, device="cpu", seed=3, precision="bf16",

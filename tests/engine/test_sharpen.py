@@ -5,11 +5,11 @@ import copy
 import pytest
 import torch
 
-from engine.autoencoder.sharpening.dis_net import DisNet
-from engine.autoencoder.mnist import load_mnist
-from engine.autoencoder.models import l1_loss, make_autoencoder
-from engine.autoencoder.jobs.sharpen.config import SharpenConfig
-from engine.autoencoder.sharpening.strategies import STRATEGY_STEPS, Pair, d_step_blur, d_step_fake, g_step, sharpen_batch
+from bumptui.engine.autoencoder.sharpening.dis_net import DisNet
+from bumptui.engine.autoencoder.mnist import load_mnist
+from bumptui.engine.autoencoder.models import l1_loss, make_autoencoder
+from bumptui.engine.autoencoder.jobs.sharpen.config import SharpenConfig
+from bumptui.engine.autoencoder.sharpening.strategies import STRATEGY_STEPS, Pair, d_step_blur, d_step_fake, g_step, sharpen_batch
 
 
 @pytest.fixture
@@ -65,7 +65,7 @@ def test_the_adversarial_term_reaches_the_autoencoder(nets):
 
 @pytest.mark.parametrize("strategy", [0, 1, 2])
 def test_a_strategy_batch_runs_its_steps(nets, strategy, monkeypatch):
-    import engine.autoencoder.sharpening.strategies as sharpen
+    import bumptui.engine.autoencoder.sharpening.strategies as sharpen
 
     model, g_opt, dis, d_opt, clear = nets
     calls = []
@@ -100,8 +100,8 @@ def test_the_control_strategy_is_plain_l1_training(nets):
 
 def test_compare_scores_every_model_on_the_same_digits(nets):
 
-    from engine.autoencoder.models import DigitJudge
-    from engine.autoencoder.sharpening.strategies import compare
+    from bumptui.engine.autoencoder.models import DigitJudge
+    from bumptui.engine.autoencoder.sharpening.strategies import compare
 
     model, g_opt, dis, d_opt, clear = nets
     x = (clear * 255).round().to(torch.uint8)
@@ -113,7 +113,7 @@ def test_compare_scores_every_model_on_the_same_digits(nets):
     assert scores["perfect"].test_l1 == 0.0 and scores["perfect"].sharpness == pytest.approx(1.0)
     assert scores["blurry"].sharpness < 0.8 < scores["perfect"].sharpness
     # The same digits for all: the perfect model's judge accuracy is the judge's own on those digits.
-    from engine.autoencoder.judge import judge_predictions
+    from bumptui.engine.autoencoder.judge import judge_predictions
 
     own = float((judge_predictions(judge, clear) == labels).mean())
     assert scores["perfect"].judge_acc == pytest.approx(own)
@@ -123,7 +123,7 @@ def test_compare_scores_every_model_on_the_same_digits(nets):
 def test_a_sharpen_epoch_stops_on_cancel_and_reports_every_step(nets):
     import threading
 
-    from engine.autoencoder.sharpening.strategies import sharpen_epoch
+    from bumptui.engine.autoencoder.sharpening.strategies import sharpen_epoch
 
     model, g_opt, dis, d_opt, clear = nets
     x = (clear * 255).round().to(torch.uint8)

@@ -7,21 +7,21 @@ import numpy as np
 import pytest
 import torch
 
-from engine.autoencoder.jobs.sharpen.events import DisReady, SharpenScores, SharpenStep
+from bumptui.engine.autoencoder.jobs.sharpen.events import DisReady, SharpenScores, SharpenStep
 
-from engine.autoencoder.runs.events import Done, Stopped
-from engine.autoencoder.runs import pictures
-from engine.autoencoder.runs.log import read_events
-from engine.autoencoder.runs.log import RunError
-from engine.autoencoder.runs.lock import RunLock
-from engine.autoencoder.jobs.train.kind import checkpoint_path
-from engine.autoencoder.jobs.sharpen.kind import pair_path, scorer_path
-from engine.autoencoder.jobs.sharpen.kind import SHARPEN as SHARPEN_KIND
-from engine.autoencoder.jobs.sharpen.record import SharpenRecord, meets_target
-from engine.autoencoder.sharpening.comparison import PairKey
-from engine.autoencoder.jobs.sharpen.run import run_sharpen
-from engine.autoencoder.jobs.sharpen.config import SharpenConfig
-from engine.autoencoder.jobs.sharpen.config import SharpenError
+from bumptui.engine.autoencoder.runs.events import Done, Stopped
+from bumptui.engine.autoencoder.runs import pictures
+from bumptui.engine.autoencoder.runs.log import read_events
+from bumptui.engine.autoencoder.runs.log import RunError
+from bumptui.engine.autoencoder.runs.lock import RunLock
+from bumptui.engine.autoencoder.jobs.train.kind import checkpoint_path
+from bumptui.engine.autoencoder.jobs.sharpen.kind import pair_path, scorer_path
+from bumptui.engine.autoencoder.jobs.sharpen.kind import SHARPEN as SHARPEN_KIND
+from bumptui.engine.autoencoder.jobs.sharpen.record import SharpenRecord, meets_target
+from bumptui.engine.autoencoder.sharpening.comparison import PairKey
+from bumptui.engine.autoencoder.jobs.sharpen.run import run_sharpen
+from bumptui.engine.autoencoder.jobs.sharpen.config import SharpenConfig
+from bumptui.engine.autoencoder.jobs.sharpen.config import SharpenError
 from tests.conftest import as_saved_on_a_gpu
 
 SHARPEN = SharpenConfig(epochs=2, dis_epochs=6, lam=0.05)
@@ -149,12 +149,12 @@ def test_bad_sharpen_settings_get_one_sentence(bad, message):
 def test_from_scratch_starts_each_strategy_at_the_plain_runs_initial_weights_not_its_trained_ones():
     import torch
 
-    from engine.autoencoder.sharpening.dis_net import DisNet
-    from engine.autoencoder.runs.checkpoint import Checkpoint
-    from engine.autoencoder.jobs.sharpen.run import SharpenedModel
-    from engine.autoencoder.jobs.train.run import Model
+    from bumptui.engine.autoencoder.sharpening.dis_net import DisNet
+    from bumptui.engine.autoencoder.runs.checkpoint import Checkpoint
+    from bumptui.engine.autoencoder.jobs.sharpen.run import SharpenedModel
+    from bumptui.engine.autoencoder.jobs.train.run import Model
 
-    from engine.autoencoder.jobs.train.config import TrainConfig
+    from bumptui.engine.autoencoder.jobs.train.config import TrainConfig
 
     train = TrainConfig(latent_dims=(16,), seed=3)
     plain = Model(16, train, torch.device("cpu"))
@@ -183,8 +183,8 @@ def test_a_damaged_strategy_checkpoint_is_named_in_one_sentence_on_resume(sharpe
 
 
 def test_sharpening_records_the_precision_it_ran_in_and_bf16_learns_as_fp32(sharpen_base):
-    from engine.autoencoder.settings import bf16_native
-    from engine.autoencoder.runs.rundir import read_config
+    from bumptui.engine.autoencoder.settings import bf16_native
+    from bumptui.engine.autoencoder.runs.rundir import read_config
 
     recorded, final = {}, {}
     for precision in ("fp32", "bf16", "auto"):

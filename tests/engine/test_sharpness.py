@@ -1,7 +1,7 @@
 import torch
 
-from engine.autoencoder.mnist import load_mnist
-from engine.autoencoder.sharpening.blur import blur, sharpness_ratio, sobel_magnitude
+from bumptui.engine.autoencoder.mnist import load_mnist
+from bumptui.engine.autoencoder.sharpening.blur import blur, sharpness_ratio, sobel_magnitude
 
 
 def digits(n=500):

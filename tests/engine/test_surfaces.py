@@ -7,8 +7,8 @@ import random
 import numpy as np
 import pytest
 
-from engine.bump.landscape import BumpLandscape
-from engine.surfaces import SURFACES, quadratic
+from bumptui.engine.bump.landscape import BumpLandscape
+from bumptui.engine.surfaces import SURFACES, quadratic
 
 H = 1e-6
 
@@ -94,8 +94,8 @@ TORCH = {  # the lab's optimizer -> torch.optim's, with the lab's hyper-paramete
 def test_every_optimizers_2d_steps_are_torch_optims(name, optimizer):
     import torch
 
-    from engine.bump.optimizers import OptimizerConfig
-    from engine.surfaces import run_walk
+    from bumptui.engine.bump.optimizers import OptimizerConfig
+    from bumptui.engine.surfaces import run_walk
 
     surface = SURFACES[name]()
     lr = {"gd": 1e-3, "momentum": 1e-3, "nesterov": 1e-3}.get(optimizer, 0.05)  # a stable step for each
@@ -119,8 +119,8 @@ def test_every_optimizers_2d_steps_are_torch_optims(name, optimizer):
 def test_adam_with_eps_0_takes_no_step_along_a_coordinate_whose_gradient_is_0():
     # On the saddle started on y = 0 the gradient's y is 0 at every step: with eps = 0, m_hat / sqrt(v_hat)
     # is 0 / 0 there, which the lab (as the 1-D lab does at a kink) takes as no step; x moves as in 1-D.
-    from engine.bump.optimizers import OptimizerConfig
-    from engine.surfaces import run_walk
+    from bumptui.engine.bump.optimizers import OptimizerConfig
+    from bumptui.engine.surfaces import run_walk
 
     steps = run_walk(SURFACES["saddle"](), OptimizerConfig(name="adam", lr=0.1, eps=0.0), 5, start=(1.0, 0.0))
     assert [r.point[1] for r in steps] == [0.0] * 6

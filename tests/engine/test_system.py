@@ -8,13 +8,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from engine.autoencoder.jobs.train.config import TrainConfig
-from engine.autoencoder.jobs.train.record import RunRecord
-from engine.autoencoder.jobs.train.run import run_training
-from engine.autoencoder.runs import events as ev
-from engine.autoencoder.runs import system
-from engine.autoencoder.runs.log import read_events
-from engine.autoencoder.runs.system import NvmlGpus, Sampler
+from bumptui.engine.autoencoder.jobs.train.config import TrainConfig
+from bumptui.engine.autoencoder.jobs.train.record import RunRecord
+from bumptui.engine.autoencoder.jobs.train.run import run_training
+from bumptui.engine.autoencoder.runs import events as ev
+from bumptui.engine.autoencoder.runs import system
+from bumptui.engine.autoencoder.runs.log import read_events
+from bumptui.engine.autoencoder.runs.system import NvmlGpus, Sampler
 
 TINY = dict(latent_dims=(2,), epochs=2, batch_size=64, subset=400, eval_every=9, judge_epochs=1)
 

@@ -3,9 +3,9 @@
 import pytest
 import torch
 
-from engine.bump.landscape import BumpLandscape
-from engine.bump.optimizers import OptimizerConfig
-from engine.bump.trajectory import Trajectory
+from bumptui.engine.bump.landscape import BumpLandscape
+from bumptui.engine.bump.optimizers import OptimizerConfig
+from bumptui.engine.bump.trajectory import Trajectory
 
 CASES = {
     "gd": (OptimizerConfig("gd", lr=0.3), lambda p, c: torch.optim.SGD([p], lr=c.lr)),

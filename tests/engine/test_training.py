@@ -7,17 +7,17 @@ import numpy as np
 import pytest
 import torch
 
-from engine.autoencoder.jobs.train.events import EpochEnd, LatentSnapshot, Reconstructions, RunStarted, StepLoss
+from bumptui.engine.autoencoder.jobs.train.events import EpochEnd, LatentSnapshot, Reconstructions, RunStarted, StepLoss
 
-from engine.autoencoder.runs import pictures
-from engine.autoencoder.runs.events import Done, Failed, Stopped, decode_images
-from engine.autoencoder.mnist import load_mnist
-from engine.autoencoder.models import adam, adam_options, l1_loss, make_autoencoder
-from engine.autoencoder.runs.log import read_events
-from engine.autoencoder.runs.checkpoint import load_checkpoint
-from engine.autoencoder.jobs.train.kind import checkpoint_path
-from engine.autoencoder.jobs.train.config import TrainConfig
-from engine.autoencoder.jobs.train.run import run_training
+from bumptui.engine.autoencoder.runs import pictures
+from bumptui.engine.autoencoder.runs.events import Done, Failed, Stopped, decode_images
+from bumptui.engine.autoencoder.mnist import load_mnist
+from bumptui.engine.autoencoder.models import adam, adam_options, l1_loss, make_autoencoder
+from bumptui.engine.autoencoder.runs.log import read_events
+from bumptui.engine.autoencoder.runs.checkpoint import load_checkpoint
+from bumptui.engine.autoencoder.jobs.train.kind import checkpoint_path
+from bumptui.engine.autoencoder.jobs.train.config import TrainConfig
+from bumptui.engine.autoencoder.jobs.train.run import run_training
 from tests.conftest import as_saved_on_a_gpu
 
 # The trainer's mechanisms and the seed's trap, on the lab's first recipe (the MLP at 1e-3): on a few
@@ -126,7 +126,7 @@ def test_cancel_stops_within_a_batch_and_keeps_the_run_resumable(runs_root):
 
 
 def test_a_non_finite_loss_stops_the_run_with_a_message(runs_root, monkeypatch):
-    import engine.autoencoder.training as training
+    import bumptui.engine.autoencoder.training as training
 
     real = training.l1_loss
     calls = []
@@ -144,8 +144,8 @@ def test_a_non_finite_loss_stops_the_run_with_a_message(runs_root, monkeypatch):
 
 
 def test_every_architecture_a_config_accepts_can_be_built():
-    from engine.autoencoder.models import AUTOENCODERS
-    from engine.autoencoder.jobs.train.config import ARCHITECTURES
+    from bumptui.engine.autoencoder.models import AUTOENCODERS
+    from bumptui.engine.autoencoder.jobs.train.config import ARCHITECTURES
 
     assert set(AUTOENCODERS) == set(ARCHITECTURES)
 
@@ -158,8 +158,8 @@ def test_the_conv_variant_encodes_and_decodes_to_the_image_shape():
 
 
 def test_a_gpu_is_named_by_its_index_and_a_missing_one_is_one_sentence(monkeypatch):
-    import engine.autoencoder.jobs.train.config as config
-    from engine.autoencoder.jobs.train.config import TrainingError
+    import bumptui.engine.autoencoder.jobs.train.config as config
+    from bumptui.engine.autoencoder.jobs.train.config import TrainingError
 
     monkeypatch.setattr(config, "cuda_count", lambda: 2)
     assert TrainConfig(device="cuda:1").validated().device == "cuda:1"
@@ -185,7 +185,7 @@ def test_bf16_autocast_learns_as_fp32_does_and_records_what_it_used(runs_root):
 def test_auto_precision_is_resolved_before_it_is_recorded(runs_root):
     import json
 
-    from engine.autoencoder.settings import bf16_native
+    from bumptui.engine.autoencoder.settings import bf16_native
 
     run_training(runs_root / "precision-auto", replace(TINY, precision="auto"))
     stored = json.loads((runs_root / "precision-auto" / "config.json").read_text())["precision"]

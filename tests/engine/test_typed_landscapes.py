@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.bump.optimizers import OptimizerConfig
-from engine.surfaces import SURFACES, SurfaceTrajectory, run_walk
-from engine.surfaces.basins import DIVERGED, NOT_SETTLED, SETTLE_STEPS, basin_map
-from engine.surfaces.typed import ExpressionError, parse, typed_surface
+from bumptui.engine.bump.optimizers import OptimizerConfig
+from bumptui.engine.surfaces import SURFACES, SurfaceTrajectory, run_walk
+from bumptui.engine.surfaces.basins import DIVERGED, NOT_SETTLED, SETTLE_STEPS, basin_map
+from bumptui.engine.surfaces.typed import ExpressionError, parse, typed_surface
 from tests.engine.test_surfaces import TORCH
 
 ACCEPTED = [  # text, a point, its loss and gradient worked out by hand
@@ -271,7 +271,7 @@ def test_a_typed_landscapes_minima_are_found_where_the_walks_settle():
 
 
 def test_presets_are_saved_named_and_never_overwritten_when_damaged(tmp_path, monkeypatch):
-    from engine.surfaces.presets import PresetError, names, presets_path, resolve, save
+    from bumptui.engine.surfaces.presets import PresetError, names, presets_path, resolve, save
 
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     assert names() == list(SURFACES)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.app import BumptuiApp
-from tui.screens.optimizer_lab import OptimizerLab
+from bumptui.tui.app import BumptuiApp
+from bumptui.tui.screens.optimizer_lab import OptimizerLab
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "runs" / "tiny-run"
 """A recorded run (latent 2 and 16, 3 epochs) with a recorded sharpening."""

@@ -7,17 +7,17 @@ import time
 import numpy as np
 from textual.widgets import DataTable, Input, Static
 
-from engine.autoencoder.jobs.train.events import EpochEnd, Reconstructions
+from bumptui.engine.autoencoder.jobs.train.events import EpochEnd, Reconstructions
 
-from engine.autoencoder.runs.events import Done, Failed, Stopped
-from engine.autoencoder.runs.log import read_events
-from tui.app import BumptuiApp
-from tui.screens.latent import LatentPane
-from tui.screens.optimizer_lab import OptimizerLab
-from tui.screens.overview import OverviewPane
-from tui.screens.reconstructions import ReconstructionsPane
-from tui.screens.runs import RunsPane
-from tui.widgets.run_charts import LatentScatter, LossChart
+from bumptui.engine.autoencoder.runs.events import Done, Failed, Stopped
+from bumptui.engine.autoencoder.runs.log import read_events
+from bumptui.tui.app import BumptuiApp
+from bumptui.tui.screens.latent import LatentPane
+from bumptui.tui.screens.optimizer_lab import OptimizerLab
+from bumptui.tui.screens.overview import OverviewPane
+from bumptui.tui.screens.reconstructions import ReconstructionsPane
+from bumptui.tui.screens.runs import RunsPane
+from bumptui.tui.widgets.run_charts import LatentScatter, LossChart
 from tests.conftest import await_file_unlocked
 from tests.tui.conftest import FIXTURE, text_of, wait_until, watching
 
@@ -171,9 +171,9 @@ async def test_quitting_while_training_returns_within_2_s_and_leaves_it_resumabl
         await pilot.press("q")
     assert time.monotonic() - start < 2.0
     assert await_file_unlocked(runs_root / "quit-mid-run")
-    from engine.autoencoder.jobs.train.config import TrainConfig
+    from bumptui.engine.autoencoder.jobs.train.config import TrainConfig
 
-    from engine.autoencoder.jobs.train.run import run_training
+    from bumptui.engine.autoencoder.jobs.train.run import run_training
 
     done = max(e.epoch for e in read_events(runs_root / "quit-mid-run") if isinstance(e, EpochEnd))
     summary = run_training(runs_root / "quit-mid-run", TrainConfig(epochs=done + 1), resume=True)
@@ -181,7 +181,7 @@ async def test_quitting_while_training_returns_within_2_s_and_leaves_it_resumabl
 
 
 async def test_a_failure_inside_training_shows_an_error_and_the_app_stays_usable(runs_root, monkeypatch):
-    import engine.autoencoder.jobs.train.run as training
+    import bumptui.engine.autoencoder.jobs.train.run as training
 
     def broken(*args, **kwargs):
         raise RuntimeError("the device fell over")

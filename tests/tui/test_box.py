@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Static
 
-from engine.autoencoder.runs.events import SystemSample, to_record
+from bumptui.engine.autoencoder.runs.events import SystemSample, to_record
 from tests.tui.conftest import FIXTURE, text_of, watching
 
 H200 = {"index": 0, "util": 97.0, "mem_used": 11.2 * 1024, "mem_total": 141 * 1024, "temp": 63.0, "power": 410.0,
@@ -81,7 +81,7 @@ def died(root: Path) -> Path:
 
 
 async def test_a_dead_runs_last_console_lines_are_on_the_overview_and_the_console_one_key_away(tmp_path):
-    from tui.dialogs.console import ConsoleScreen
+    from bumptui.tui.dialogs.console import ConsoleScreen
 
     run = died(tmp_path / "runs")
     app = watching(run)
@@ -132,7 +132,7 @@ def live_run(root: Path, pid: int | None = None) -> Path:
 
 @pytest.mark.parametrize("gpu", [True, False], ids=["gpu", "no-gpu"])
 async def test_top_shows_the_box_and_the_jobs_alive_on_it(tmp_path, gpu):
-    from tui.top import TopApp
+    from bumptui.tui.top import TopApp
 
     root = tmp_path / "runs"
     live_run(root)
@@ -153,7 +153,7 @@ async def test_top_shows_the_box_and_the_jobs_alive_on_it(tmp_path, gpu):
 
 
 async def test_top_without_a_runs_folder_says_so(tmp_path):
-    from tui.top import TopApp
+    from bumptui.tui.top import TopApp
 
     app = TopApp(runs_root=tmp_path / "nowhere", box=FakeBox(False))
     async with app.run_test(size=(80, 24)) as pilot:

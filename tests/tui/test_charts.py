@@ -7,8 +7,8 @@ import re
 import pytest
 
 from tests.tui.conftest import three_model_run, watching
-from tui.widgets.run_charts import TEST_MARKERS, LossChart
-from tui.widgets.ticks import linear_ticks, log_ticks
+from bumptui.tui.widgets.run_charts import TEST_MARKERS, LossChart
+from bumptui.tui.widgets.ticks import linear_ticks, log_ticks
 
 RANGES = [(0.0999, 0.398), (0.1078, 0.401), (0.02, 0.031), (0.5, 17.0), (1e-3, 3.0), (0.1, 0.12), (-5.3, 17.0),
           (0.0, 1.0), (23.0, 2400.0)]

@@ -7,20 +7,20 @@ import time
 
 from textual.widgets import DataTable, Select, Static
 
-from engine.autoencoder.jobs.cluster.record import ClusterRecord
-from engine.autoencoder.jobs.cluster.events import ClusterStarted
-from engine.autoencoder.jobs.train.events import ClusterScores
-from engine.autoencoder.runs.events import Done, Stopped
-from engine.autoencoder.runs.log import read_events
-from engine.autoencoder.jobs.cluster.kind import CLUSTER
+from bumptui.engine.autoencoder.jobs.cluster.record import ClusterRecord
+from bumptui.engine.autoencoder.jobs.cluster.events import ClusterStarted
+from bumptui.engine.autoencoder.jobs.train.events import ClusterScores
+from bumptui.engine.autoencoder.runs.events import Done, Stopped
+from bumptui.engine.autoencoder.runs.log import read_events
+from bumptui.engine.autoencoder.jobs.cluster.kind import CLUSTER
 from tests.conftest import await_file_unlocked
 from tests.tui.conftest import FIXTURE, text_of, three_model_run, wait_until, watching
-from tui.app import BumptuiApp
-from tui.screens.clusters import ClustersPane
-from tui.screens.latent import LatentPane
-from tui.widgets.contingency import ContingencyHeatmap
-from tui.widgets.run_charts import LatentScatter
-from tui.widgets.wait_line import WaitLine
+from bumptui.tui.app import BumptuiApp
+from bumptui.tui.screens.clusters import ClustersPane
+from bumptui.tui.screens.latent import LatentPane
+from bumptui.tui.widgets.contingency import ContingencyHeatmap
+from bumptui.tui.widgets.run_charts import LatentScatter
+from bumptui.tui.widgets.wait_line import WaitLine
 
 
 def rows(pane):
@@ -114,7 +114,7 @@ async def test_cluster_from_the_pane_then_stop_and_resume_idec(sharpen_copy):
 
 
 async def test_umap_is_computed_in_a_worker_while_the_pane_answers_keys(sharpen_copy, monkeypatch):
-    from engine.autoencoder.jobs.train import projection
+    from bumptui.engine.autoencoder.jobs.train import projection
 
     release, real = threading.Event(), projection.project
 

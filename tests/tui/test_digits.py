@@ -7,7 +7,7 @@ import pytest
 from textual.widgets import Static
 
 from tests.tui.conftest import text_of, three_model_run, watching
-from tui.widgets.digits import HALF, SIDE, DigitGrid, layout, resample
+from bumptui.tui.widgets.digits import HALF, SIDE, DigitGrid, layout, resample
 
 
 def screen_lines(grid: DigitGrid) -> list[str]:
@@ -123,7 +123,7 @@ async def test_the_train_forms_run_name_shows_whole_at_80_columns(tmp_path):
 
 @pytest.mark.parametrize("size", [(60, 20), (80, 24)])
 async def test_the_cluster_by_digit_table_fits_the_pane_without_wrapping(tmp_path, size):
-    from tui.widgets.contingency import ContingencyHeatmap
+    from bumptui.tui.widgets.contingency import ContingencyHeatmap
 
     app = watching(three_model_run(tmp_path))
     async with app.run_test(size=size) as pilot:

@@ -3,18 +3,18 @@
 import pytest
 from textual.widgets import DataTable, Input, Static
 
-from engine.bump.escape import critical_height
-from engine.bump.landscape import BumpLandscape
-from engine.bump.optimizers import OptimizerConfig
-from engine.bump.trajectory import Trajectory
+from bumptui.engine.bump.escape import critical_height
+from bumptui.engine.bump.landscape import BumpLandscape
+from bumptui.engine.bump.optimizers import OptimizerConfig
+from bumptui.engine.bump.trajectory import Trajectory
 from tests.tui.conftest import lab
-from tui.dialogs.critical_height import CriticalHeightScreen
-from tui.screens.escape_map import EscapeMapScreen
-from tui.dialogs.help import HelpScreen
-from tui.dialogs.parameters import ParametersDialog
-from tui.widgets.escape_heatmap import ESCAPED, HERE, TRAPPED, EscapeHeatmap
-from tui.widgets.landscape_chart import LandscapeChart
-from tui.widgets.step_table import StepTable
+from bumptui.tui.dialogs.critical_height import CriticalHeightScreen
+from bumptui.tui.screens.escape_map import EscapeMapScreen
+from bumptui.tui.dialogs.help import HelpScreen
+from bumptui.tui.dialogs.parameters import ParametersDialog
+from bumptui.tui.widgets.escape_heatmap import ESCAPED, HERE, TRAPPED, EscapeHeatmap
+from bumptui.tui.widgets.landscape_chart import LandscapeChart
+from bumptui.tui.widgets.step_table import StepTable
 
 
 def table_column(table: StepTable, key: str) -> list[str]:

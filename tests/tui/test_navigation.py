@@ -5,14 +5,14 @@ import numpy as np
 import pytest
 from textual.widgets import Input, Static
 
-from engine.autoencoder.runs.events import Done, Failed, Stopped
-from tui.app import BumptuiApp
-from tui.dialogs.critical_height import CriticalHeightScreen
-from tui.dialogs.help import HelpScreen
-from tui.panes import PANES
-from tui.screens.latent import LatentPane
-from tui.screens.train import TrainPane
-from tui.widgets.pane_bar import PaneBar
+from bumptui.engine.autoencoder.runs.events import Done, Failed, Stopped
+from bumptui.tui.app import BumptuiApp
+from bumptui.tui.dialogs.critical_height import CriticalHeightScreen
+from bumptui.tui.dialogs.help import HelpScreen
+from bumptui.tui.panes import PANES
+from bumptui.tui.screens.latent import LatentPane
+from bumptui.tui.screens.train import TrainPane
+from bumptui.tui.widgets.pane_bar import PaneBar
 from tests.tui.conftest import FIXTURE, text_of, three_model_run, wait_until, watching
 
 
@@ -117,7 +117,7 @@ async def test_help_says_how_to_close_it_and_speaks_of_the_pane_it_is_over():
 
 
 async def test_resizing_the_terminal_redraws_the_digits_and_the_bar_to_fit(tmp_path):
-    from tui.widgets.digits import DigitGrid
+    from bumptui.tui.widgets.digits import DigitGrid
 
     app = watching(three_model_run(tmp_path))
     async with app.run_test(size=(160, 50)) as pilot:
@@ -137,8 +137,8 @@ async def test_resizing_the_terminal_redraws_the_digits_and_the_bar_to_fit(tmp_p
 
 
 async def test_pixels_are_offered_only_where_the_terminal_draws_them(monkeypatch):
-    from tui.widgets import pixel_digits
-    from tui.widgets.digits import DigitGrid
+    from bumptui.tui.widgets import pixel_digits
+    from bumptui.tui.widgets.digits import DigitGrid
 
     app = watching()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -161,7 +161,7 @@ async def test_opening_a_run_with_a_damaged_config_says_which_field_and_shows_it
     import json
     import shutil
 
-    from tui.screens.runs import RunsPane
+    from bumptui.tui.screens.runs import RunsPane
 
     root = tmp_path / "runs"
     shutil.copytree(FIXTURE, root / "bad")

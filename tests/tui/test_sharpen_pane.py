@@ -5,16 +5,16 @@ import time
 import numpy as np
 from textual.widgets import ContentSwitcher, DataTable, Input, Static
 
-from engine.autoencoder.jobs.sharpen.events import SharpenScores, SharpenStarted
+from bumptui.engine.autoencoder.jobs.sharpen.events import SharpenScores, SharpenStarted
 
-from engine.autoencoder.runs.events import Stopped
-from engine.autoencoder.runs.log import read_events
-from engine.autoencoder.jobs.sharpen.kind import SHARPEN
+from bumptui.engine.autoencoder.runs.events import Stopped
+from bumptui.engine.autoencoder.runs.log import read_events
+from bumptui.engine.autoencoder.jobs.sharpen.kind import SHARPEN
 from tests.conftest import await_file_unlocked
 from tests.tui.conftest import FIXTURE, text_of, wait_until, watching
-from tui.app import BumptuiApp
-from tui.screens.sharpen import SharpenChart, SharpenPane
-from tui.widgets.digits import DigitGrid
+from bumptui.tui.app import BumptuiApp
+from bumptui.tui.screens.sharpen import SharpenChart, SharpenPane
+from bumptui.tui.widgets.digits import DigitGrid
 
 
 def latest_scores(latent):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.app import BumptuiApp
+from bumptui.tui.app import BumptuiApp
 
 SIZES = [(80, 24), (120, 36)]
 SEVEN = ["space"] * 7
@@ -107,13 +107,13 @@ def test_the_box_on_the_overview(snap_compare, size, gpu, tmp_path, monkeypatch)
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_top(snap_compare, size, tmp_path, monkeypatch):
-    import tui.top
+    import bumptui.tui.top as top
     from tests.tui.test_box import FakeBox, live_run
-    from tui.top import TopApp
+    from bumptui.tui.top import TopApp
 
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(tui.top, "SAMPLE_S", 3600)  # the picture's twelve samples, and no more
-    monkeypatch.setattr(tui.top, "JOBS_S", 3600)
+    monkeypatch.setattr(top, "SAMPLE_S", 3600)  # the picture's twelve samples, and no more
+    monkeypatch.setattr(top, "JOBS_S", 3600)
     live_run(Path("runs"), pid=1)
     app = TopApp(runs_root=Path("runs"), box=FakeBox(True))
     app.host, app.clock = "gpu-box", lambda: "12:00:00"

@@ -8,15 +8,15 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Static
 
-from engine.autoencoder.jobs.study.events import TrialMeasured, Verdicts
-from engine.autoencoder.jobs.train.record import RunRecord
-from engine.autoencoder.runs.log import METRICS, read_events
-from engine.autoencoder.runs.lock import LOCK
-from tui.app import BumptuiApp
-from tui.screens.overview import OverviewPane
-from tui.screens.runs import RunsPane
-from tui.screens.study import StudyPane
-from tui.widgets.wait_line import bar
+from bumptui.engine.autoencoder.jobs.study.events import TrialMeasured, Verdicts
+from bumptui.engine.autoencoder.jobs.train.record import RunRecord
+from bumptui.engine.autoencoder.runs.log import METRICS, read_events
+from bumptui.engine.autoencoder.runs.lock import LOCK
+from bumptui.tui.app import BumptuiApp
+from bumptui.tui.screens.overview import OverviewPane
+from bumptui.tui.screens.runs import RunsPane
+from bumptui.tui.screens.study import StudyPane
+from bumptui.tui.widgets.wait_line import bar
 from tests.tui.conftest import text_of, wait_until
 
 STUDY = Path(__file__).resolve().parent.parent / "fixtures" / "runs" / "tiny-study"

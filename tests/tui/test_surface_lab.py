@@ -5,19 +5,19 @@ in the 1-D lab."""
 import pytest
 from textual.widgets import Input, Static
 
-from engine.bump.optimizers import OptimizerConfig
-from engine.surfaces import SURFACES, SurfaceTrajectory
-from engine.surfaces.schedules import Noise, Schedule
-from engine.surfaces.typed import typed_surface
-from engine.surfaces.walk import CurveTrajectory
-from tui.app import BumptuiApp
-from tui.dialogs.surface_parameters import SurfaceDialog
-from tui.screens.basins import BasinGrid, BasinScreen
-from tui.screens.optimizer_lab import OptimizerLab
-from tui.screens.surface_lab import SurfaceLab
-from tui.widgets.step_table import StepTable
-from tui.widgets.surface_map import SurfaceMap
-from tui.widgets.surface_table import SurfaceTable
+from bumptui.engine.bump.optimizers import OptimizerConfig
+from bumptui.engine.surfaces import SURFACES, SurfaceTrajectory
+from bumptui.engine.surfaces.schedules import Noise, Schedule
+from bumptui.engine.surfaces.typed import typed_surface
+from bumptui.engine.surfaces.walk import CurveTrajectory
+from bumptui.tui.app import BumptuiApp
+from bumptui.tui.dialogs.surface_parameters import SurfaceDialog
+from bumptui.tui.screens.basins import BasinGrid, BasinScreen
+from bumptui.tui.screens.optimizer_lab import OptimizerLab
+from bumptui.tui.screens.surface_lab import SurfaceLab
+from bumptui.tui.widgets.step_table import StepTable
+from bumptui.tui.widgets.surface_map import SurfaceMap
+from bumptui.tui.widgets.surface_table import SurfaceTable
 
 
 def cell(v: float) -> str:

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Log, Static
 
-from engine.autoencoder.runs.log import ConsoleTail
+from bumptui.engine.autoencoder.runs.log import ConsoleTail
 
 POLL_S = 0.5
 MAX_LINES = 20_000

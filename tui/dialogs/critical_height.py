@@ -8,9 +8,9 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from engine.bump.escape import critical_height
-from engine.numbers import num
-from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig
+from bumptui.engine.bump.escape import critical_height
+from bumptui.engine.numbers import num
+from bumptui.engine.bump.optimizers import OPTIMIZERS, OptimizerConfig
 
 TRY_OFFSET = 0.005
 

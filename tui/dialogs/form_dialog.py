@@ -7,7 +7,7 @@ from textual import on
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from engine.errors import UserError
+from bumptui.engine.errors import UserError
 
 
 class FormDialog(ModalScreen):

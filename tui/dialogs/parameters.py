@@ -9,10 +9,10 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
-from engine.numbers import num
-from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig, ParameterError
-from engine.bump.trajectory import validate_landscape
-from tui.dialogs.form_dialog import FormDialog
+from bumptui.engine.numbers import num
+from bumptui.engine.bump.optimizers import OPTIMIZERS, OptimizerConfig, ParameterError
+from bumptui.engine.bump.trajectory import validate_landscape
+from bumptui.tui.dialogs.form_dialog import FormDialog
 
 NUMBER_FIELDS = {
     "bump_height": "h, bump height",
@@ -95,6 +95,6 @@ class ParametersDialog(FormDialog):
             return None
         if current is not None and text == current.expression:
             return current
-        from engine.surfaces.presets import resolve
+        from bumptui.engine.surfaces.presets import resolve
 
         return resolve(text)

@@ -12,13 +12,13 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
-from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig
-from engine.errors import UserError
-from engine.numbers import num
-from engine.surfaces import Surface
-from engine.surfaces.schedules import Noise, Schedule
-from tui.dialogs.form_dialog import FormDialog
-from tui.screens.surface_lab import ORDER, SurfaceSetup
+from bumptui.engine.bump.optimizers import OPTIMIZERS, OptimizerConfig
+from bumptui.engine.errors import UserError
+from bumptui.engine.numbers import num
+from bumptui.engine.surfaces import Surface
+from bumptui.engine.surfaces.schedules import Noise, Schedule
+from bumptui.tui.dialogs.form_dialog import FormDialog
+from bumptui.tui.screens.surface_lab import ORDER, SurfaceSetup
 
 HYPER = {"lr": "α", "beta1": "β1", "beta2": "β2", "eps": "ε", "weight_decay": "wd"}
 
@@ -48,7 +48,7 @@ class SurfaceDialog(FormDialog):
         the landscape chosen; one the user changed is kept."""
 
     def compose(self) -> ComposeResult:
-        from engine.surfaces.presets import names
+        from bumptui.engine.surfaces.presets import names
 
         s = self.surface
         choices = names()
@@ -92,8 +92,8 @@ class SurfaceDialog(FormDialog):
 
     def read(self) -> SurfaceSetup:
         """The form as a setup, or UserError with one sentence about the first thing wrong."""
-        from engine.bump.optimizers import ParameterError
-        from engine.surfaces.presets import resolve, save
+        from bumptui.engine.bump.optimizers import ParameterError
+        from bumptui.engine.surfaces.presets import resolve, save
 
         try:
             start = tuple(float(v) for v in self._text("start").replace(",", " ").split())
@@ -142,7 +142,7 @@ class SurfaceDialog(FormDialog):
     @on(Select.Changed, "#name")
     def _named(self, event: Select.Changed) -> None:
         """Picking a named landscape clears a typed one, and shows the picked one's start."""
-        from engine.surfaces.presets import resolve
+        from bumptui.engine.surfaces.presets import resolve
 
         if str(event.value) == self.surface.name and self.surface.expression:
             return
@@ -157,7 +157,7 @@ class SurfaceDialog(FormDialog):
     @on(Input.Changed, "#expression")
     def _typed(self, event: Input.Changed) -> None:
         """Typing a landscape: the start and learning rates the form filled in become a typed one's."""
-        from engine.surfaces.typed import DEFAULT_LRS, DEFAULT_START
+        from bumptui.engine.surfaces.typed import DEFAULT_LRS, DEFAULT_START
 
         if event.value.strip() and event.value.strip() != self.surface.expression:
             dims = 2

@@ -12,13 +12,13 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Static
 
-from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig
-from engine.numbers import num
-from engine.surfaces import Surface
-from engine.surfaces.basins import DIVERGED, NOT_SETTLED, BasinMap, basin_map
-from engine.surfaces.schedules import Noise, Schedule
-from tui.widgets.pane_bar import PaneBar
-from tui.widgets.surface_map import LABEL_WIDTH, MINIMUM, START
+from bumptui.engine.bump.optimizers import OPTIMIZERS, OptimizerConfig
+from bumptui.engine.numbers import num
+from bumptui.engine.surfaces import Surface
+from bumptui.engine.surfaces.basins import DIVERGED, NOT_SETTLED, BasinMap, basin_map
+from bumptui.engine.surfaces.schedules import Noise, Schedule
+from bumptui.tui.widgets.pane_bar import PaneBar
+from bumptui.tui.widgets.surface_map import LABEL_WIDTH, MINIMUM, START
 
 PALETTE = ("#ff9f1c", "#2ec4b6", "#ff4d8d", "#b5e48c", "#e0aaff", "#ffd60a", "#4cc9f0", "#f4a261")
 UNSETTLED, GONE = "·", "!"

@@ -14,15 +14,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, DataTable, Footer, Static
 
-from engine.autoencoder.jobs.cluster.config import METHODS, PIXEL_FEATURES, ClusterConfig, ClusterError, method_name
-from engine.autoencoder.jobs.cluster.record import ClusterRecord
-from engine.autoencoder.jobs.train.record import RunRecord
-from tui.forms import form_row, form_texts
-from tui.messages import RunView
-from tui.screens.run_pane import NO_RUN, RunPane
-from tui.widgets.contingency import ContingencyHeatmap
-from tui.widgets.pane_bar import PaneBar
-from tui.widgets.wait_line import EtaClock, WaitLine, bar, eta_text
+from bumptui.engine.autoencoder.jobs.cluster.config import METHODS, PIXEL_FEATURES, ClusterConfig, ClusterError, method_name
+from bumptui.engine.autoencoder.jobs.cluster.record import ClusterRecord
+from bumptui.engine.autoencoder.jobs.train.record import RunRecord
+from bumptui.tui.forms import form_row, form_texts
+from bumptui.tui.messages import RunView
+from bumptui.tui.screens.run_pane import NO_RUN, RunPane
+from bumptui.tui.widgets.contingency import ContingencyHeatmap
+from bumptui.tui.widgets.pane_bar import PaneBar
+from bumptui.tui.widgets.wait_line import EtaClock, WaitLine, bar, eta_text
 
 FORM = ("methods", "epochs")
 """The form's settings, on one line."""

@@ -8,11 +8,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from engine.bump.escape import escape_map
-from engine.numbers import num
-from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig
-from tui.widgets.escape_heatmap import ESCAPED, HERE, TRAPPED, EscapeHeatmap
-from tui.widgets.pane_bar import PaneBar
+from bumptui.engine.bump.escape import escape_map
+from bumptui.engine.numbers import num
+from bumptui.engine.bump.optimizers import OPTIMIZERS, OptimizerConfig
+from bumptui.tui.widgets.escape_heatmap import ESCAPED, HERE, TRAPPED, EscapeHeatmap
+from bumptui.tui.widgets.pane_bar import PaneBar
 
 AXES = {"lr": "α, learning rate", "beta1": "β1"}
 SYMBOLS = {"lr": "α", "beta1": "β1"}

@@ -15,13 +15,13 @@ from textual.binding import Binding
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
-from engine.autoencoder.jobs.train.record import RunRecord
-from engine.autoencoder.jobs.train.kind import checkpoint_path
-from tui.messages import RunView
-from tui.screens.run_pane import NO_RUN, EpochPane
-from tui.widgets.pane_bar import PaneBar
-from tui.widgets.run_charts import LatentScatter
-from tui.widgets.wait_line import WaitLine
+from bumptui.engine.autoencoder.jobs.train.record import RunRecord
+from bumptui.engine.autoencoder.jobs.train.kind import checkpoint_path
+from bumptui.tui.messages import RunView
+from bumptui.tui.screens.run_pane import NO_RUN, EpochPane
+from bumptui.tui.widgets.pane_bar import PaneBar
+from bumptui.tui.widgets.run_charts import LatentScatter
+from bumptui.tui.widgets.wait_line import WaitLine
 
 PROJECTIONS = ("pca", "umap")
 
@@ -130,8 +130,8 @@ class LatentPane(EpochPane):
                        f"by {how}, drawn as their digit, {colour}.")
 
     def _compute(self, key: tuple):
-        from engine.autoencoder.jobs.train.projection import project
-        from engine.errors import UserError
+        from bumptui.engine.autoencoder.jobs.train.projection import project
+        from bumptui.engine.errors import UserError
 
         run_dir, latent, mtime = key
         if mtime is None:

@@ -11,15 +11,15 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from engine.bump.landscape import BumpLandscape
-from engine.bump.narrate import describe
-from engine.numbers import num
-from engine.bump.optimizers import OPTIMIZERS, OptimizerConfig
-from engine.bump.trajectory import Trajectory
-from tui.widgets.landscape_chart import LandscapeChart, PathOnChart
-from tui.widgets.step_table import StepTable
-from tui.screens.stepping import Stepping
-from tui.widgets.pane_bar import PaneBar
+from bumptui.engine.bump.landscape import BumpLandscape
+from bumptui.engine.bump.narrate import describe
+from bumptui.engine.numbers import num
+from bumptui.engine.bump.optimizers import OPTIMIZERS, OptimizerConfig
+from bumptui.engine.bump.trajectory import Trajectory
+from bumptui.tui.widgets.landscape_chart import LandscapeChart, PathOnChart
+from bumptui.tui.widgets.step_table import StepTable
+from bumptui.tui.screens.stepping import Stepping
+from bumptui.tui.widgets.pane_bar import PaneBar
 
 NAMES = list(OPTIMIZERS)
 HEIGHT_STEP = 0.05
@@ -100,7 +100,7 @@ class OptimizerLab(Stepping, Screen):
         t = self.trajectories[0].t if (keep_step and self.trajectories) else 0
         configs = [self.config] + ([replace(self.config, name=self.partner)] if self.lockstep else [])
         if self.curve is not None:
-            from engine.surfaces.walk import CurveTrajectory
+            from bumptui.engine.surfaces.walk import CurveTrajectory
 
             self.trajectories = [CurveTrajectory(self.curve, c) for c in configs]
         else:
@@ -121,7 +121,7 @@ class OptimizerLab(Stepping, Screen):
             + ("  [reverse] playing [/]" if self.playing else "")
         )
         if self.curve is not None:
-            from engine.surfaces.narrate import describe_walk
+            from bumptui.engine.surfaces.narrate import describe_walk
 
             story = "\n".join(describe_walk(t) for t in self.trajectories)
         else:
@@ -157,7 +157,7 @@ class OptimizerLab(Stepping, Screen):
     def use_landscape(self, surface) -> None:
         """Walk on a typed landscape: a curve in x here, a surface in x and y in the 2-D lab; None: the bump."""
         if surface is not None and surface.dims == 2:
-            from tui.screens.surface_lab import SurfaceLab
+            from bumptui.tui.screens.surface_lab import SurfaceLab
 
             self.app.push_screen(SurfaceLab(surface))
             return
@@ -208,7 +208,7 @@ class OptimizerLab(Stepping, Screen):
         self.apply(replace(self.config, lr=lr), self.bump_height, self.distance, self.partner)
 
     def action_edit(self) -> None:
-        from tui.dialogs.parameters import LabParameters, ParametersDialog
+        from bumptui.tui.dialogs.parameters import LabParameters, ParametersDialog
 
         def done(result: LabParameters | None) -> None:
             if result is None:
@@ -223,7 +223,7 @@ class OptimizerLab(Stepping, Screen):
     def action_critical(self) -> None:
         if not self.on_the_bump("The critical height"):
             return
-        from tui.dialogs.critical_height import CriticalHeightScreen
+        from bumptui.tui.dialogs.critical_height import CriticalHeightScreen
 
         def done(h: float | None) -> None:
             if h is not None:
@@ -234,14 +234,14 @@ class OptimizerLab(Stepping, Screen):
     def action_escape_map(self) -> None:
         if not self.on_the_bump("The escape map"):
             return
-        from tui.screens.escape_map import EscapeMapScreen
+        from bumptui.tui.screens.escape_map import EscapeMapScreen
 
         self.app.push_screen(EscapeMapScreen(self.config, self.distance, self.bump_height))
 
     def action_two_d(self) -> None:
         """The 2-D lab, on the bump as a ridge across a valley (this lab's h), GD, Momentum and Adam racing."""
-        from engine.surfaces import bump_valley
-        from tui.screens.surface_lab import SurfaceLab
+        from bumptui.engine.surfaces import bump_valley
+        from bumptui.tui.screens.surface_lab import SurfaceLab
 
         self.playing = False
         self.app.push_screen(SurfaceLab(bump_valley(self.bump_height)))

@@ -12,14 +12,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static
 
-from engine.autoencoder.jobs.train.record import RunRecord
-from engine.autoencoder.runs.log import last_lines
-from tui.messages import RunView
-from tui.screens.run_pane import NO_RUN, RunPane
-from tui.widgets.pane_bar import PaneBar
-from tui.widgets.run_charts import LossChart
-from tui.widgets.system_block import SystemChart, samples_to_show, system_lines
-from tui.widgets.wait_line import EtaClock, WaitLine, bar, eta_text, sparkline
+from bumptui.engine.autoencoder.jobs.train.record import RunRecord
+from bumptui.engine.autoencoder.runs.log import last_lines
+from bumptui.tui.messages import RunView
+from bumptui.tui.screens.run_pane import NO_RUN, RunPane
+from bumptui.tui.widgets.pane_bar import PaneBar
+from bumptui.tui.widgets.run_charts import LossChart
+from bumptui.tui.widgets.system_block import SystemChart, samples_to_show, system_lines
+from bumptui.tui.widgets.wait_line import EtaClock, WaitLine, bar, eta_text, sparkline
 
 BAR_WIDTH = 20
 SPARK_WIDTH = 16
@@ -71,7 +71,7 @@ LAST_WORDS = 4
 
 def consoles(view: RunView) -> list[tuple[str, Path]]:
     """(what, path) of each console log the run's jobs have, the live one first, then the newest."""
-    from engine.autoencoder.jobs import registry
+    from bumptui.engine.autoencoder.jobs import registry
 
     found = []
     for name, record in view.records.items():
@@ -85,7 +85,7 @@ def consoles(view: RunView) -> list[tuple[str, Path]]:
 
 def last_words(view: RunView) -> list[str]:
     """The last console lines of a job of the run that died or failed (the newest such), if it has a console."""
-    from engine.autoencoder.jobs import registry
+    from bumptui.engine.autoencoder.jobs import registry
 
     ended = [(name, r) for name, r in view.records.items() if r is not None and r.started is not None
              and view.status(r) in ("dead", "failed")]
@@ -122,7 +122,7 @@ class OverviewPane(RunPane):
 
     def action_console(self) -> None:
         """The run's consoles (what its detached jobs printed), the live or latest first."""
-        from tui.dialogs.console import ConsoleScreen
+        from bumptui.tui.dialogs.console import ConsoleScreen
 
         self.app.push_screen(ConsoleScreen(consoles(self.view)))
 

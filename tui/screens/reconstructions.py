@@ -7,14 +7,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static
 
-from engine.autoencoder.runs.events import decode_images
-from engine.autoencoder.jobs.train.record import RunRecord
-from tui.messages import RunView
-from tui.screens.run_pane import NO_RUN, EpochPane
-from tui.widgets import pixel_digits
-from tui.widgets.digits import DigitGrid, DigitRow
-from tui.widgets.pixel_digits import picture
-from tui.widgets.pane_bar import PaneBar
+from bumptui.engine.autoencoder.runs.events import decode_images
+from bumptui.engine.autoencoder.jobs.train.record import RunRecord
+from bumptui.tui.messages import RunView
+from bumptui.tui.screens.run_pane import NO_RUN, EpochPane
+from bumptui.tui.widgets import pixel_digits
+from bumptui.tui.widgets.digits import DigitGrid, DigitRow
+from bumptui.tui.widgets.pixel_digits import picture
+from bumptui.tui.widgets.pane_bar import PaneBar
 
 WRONG = "red"
 

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 
-from tui.messages import RunView
+from bumptui.tui.messages import RunView
 
 NO_RUN = "No run yet: start one on the Train pane (2), or open one on the Runs pane (6)."
 

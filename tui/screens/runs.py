@@ -13,12 +13,12 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
-from engine.autoencoder.jobs.train.record import RunRecord
-from engine.autoencoder.runs.log import METRICS
-from engine.autoencoder.runs.rundir import CONFIG, RunError
-from tui.messages import RunView
-from tui.screens.run_pane import RunPane
-from tui.widgets.pane_bar import PaneBar
+from bumptui.engine.autoencoder.jobs.train.record import RunRecord
+from bumptui.engine.autoencoder.runs.log import METRICS
+from bumptui.engine.autoencoder.runs.rundir import CONFIG, RunError
+from bumptui.tui.messages import RunView
+from bumptui.tui.screens.run_pane import RunPane
+from bumptui.tui.widgets.pane_bar import PaneBar
 
 
 def list_runs(root: Path) -> list[Path]:
@@ -85,7 +85,7 @@ class RunsPane(RunPane):
     def _record(self, path: Path):
         stamp = log_stamp(path)
         if path not in self._read or self._read[path][0] != stamp:
-            from engine.autoencoder.jobs import registry
+            from bumptui.engine.autoencoder.jobs import registry
 
             try:
                 kind = registry.kind_of(path)

@@ -14,17 +14,17 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, ContentSwitcher, DataTable, Footer, Static
 
-from engine.autoencoder.jobs.sharpen.config import SharpenConfig, SharpenError, lambda_text
-from engine.autoencoder.jobs.sharpen.record import SharpenRecord
-from engine.autoencoder.runs.events import decode_images
-from engine.autoencoder.sharpening.comparison import MODEL_NAMES, comparison_rows
-from tui.forms import form_row, form_texts
-from tui.messages import RunView
-from tui.screens.run_pane import NO_RUN, RunPane
-from tui.widgets.digits import DigitGrid, DigitRow
-from tui.widgets.sharpen_chart import SharpenChart
-from tui.widgets.wait_line import EtaClock, WaitLine, bar, eta_text
-from tui.widgets.pane_bar import PaneBar
+from bumptui.engine.autoencoder.jobs.sharpen.config import SharpenConfig, SharpenError, lambda_text
+from bumptui.engine.autoencoder.jobs.sharpen.record import SharpenRecord
+from bumptui.engine.autoencoder.runs.events import decode_images
+from bumptui.engine.autoencoder.sharpening.comparison import MODEL_NAMES, comparison_rows
+from bumptui.tui.forms import form_row, form_texts
+from bumptui.tui.messages import RunView
+from bumptui.tui.screens.run_pane import NO_RUN, RunPane
+from bumptui.tui.widgets.digits import DigitGrid, DigitRow
+from bumptui.tui.widgets.sharpen_chart import SharpenChart
+from bumptui.tui.widgets.wait_line import EtaClock, WaitLine, bar, eta_text
+from bumptui.tui.widgets.pane_bar import PaneBar
 
 NOT_SHARPENED = "Not sharpened yet: ctrl+s sharpens every model of this run (both strategies and the L1-only control)."
 

@@ -19,16 +19,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
-from engine.autoencoder.evidence import (CONTRADICTED, INCONCLUSIVE, SUPPORTED, VERDICT_WORDS,
+from bumptui.engine.autoencoder.evidence import (CONTRADICTED, INCONCLUSIVE, SUPPORTED, VERDICT_WORDS,
                                          chance_of_a_false_verdict)
-from engine.autoencoder.jobs.study.record import StudyRecord
-from engine.autoencoder.jobs.study.trials import Trial
-from engine.autoencoder.runs.log import RunError
-from engine.numbers import signed
-from tui.messages import RunView, in_app
-from tui.screens.run_pane import RunPane
-from tui.widgets.pane_bar import PaneBar
-from tui.widgets.wait_line import WaitLine, bar
+from bumptui.engine.autoencoder.jobs.study.record import StudyRecord
+from bumptui.engine.autoencoder.jobs.study.trials import Trial
+from bumptui.engine.autoencoder.runs.log import RunError
+from bumptui.engine.numbers import signed
+from bumptui.tui.messages import RunView, in_app
+from bumptui.tui.screens.run_pane import RunPane
+from bumptui.tui.widgets.pane_bar import PaneBar
+from bumptui.tui.widgets.wait_line import WaitLine, bar
 
 NO_STUDY = ("No study yet: run one with `bumptui study --detach` and follow it with `bumptui watch runs/<study>`, "
             "or open one on the Runs pane (6).")
@@ -189,8 +189,8 @@ class StudyPane(RunPane):
         if study is None or not table.row_count:
             return
         seed = int(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        from engine.autoencoder.jobs.study.kind import seed_dir
-        from engine.autoencoder.runs.rundir import CONFIG
+        from bumptui.engine.autoencoder.jobs.study.kind import seed_dir
+        from bumptui.engine.autoencoder.runs.rundir import CONFIG
 
         run_dir = seed_dir(study.run_dir, seed)
         if not (run_dir / CONFIG).exists():
@@ -200,7 +200,7 @@ class StudyPane(RunPane):
 
 
 def _stages(config: dict) -> list[str]:
-    from engine.autoencoder.jobs.study.config import StudyConfig
+    from bumptui.engine.autoencoder.jobs.study.config import StudyConfig
 
     return StudyConfig.from_dict(config).stages()
 

@@ -11,14 +11,14 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from engine.bump.optimizers import OptimizerConfig
-from engine.numbers import num
-from engine.surfaces import Surface, SurfaceTrajectory
-from engine.surfaces.schedules import Noise, Schedule
-from tui.screens.stepping import Stepping
-from tui.widgets.pane_bar import PaneBar
-from tui.widgets.surface_map import MINIMUM, PathOnMap, SurfaceMap
-from tui.widgets.surface_table import SurfaceTable
+from bumptui.engine.bump.optimizers import OptimizerConfig
+from bumptui.engine.numbers import num
+from bumptui.engine.surfaces import Surface, SurfaceTrajectory
+from bumptui.engine.surfaces.schedules import Noise, Schedule
+from bumptui.tui.screens.stepping import Stepping
+from bumptui.tui.widgets.pane_bar import PaneBar
+from bumptui.tui.widgets.surface_map import MINIMUM, PathOnMap, SurfaceMap
+from bumptui.tui.widgets.surface_table import SurfaceTable
 
 LETTERS = {"gd": "g", "momentum": "m", "nesterov": "n", "rmsprop": "r", "adam": "a", "adamw": "w"}
 COLORS = {"gd": "#ff9f1c", "momentum": "#2ec4b6", "nesterov": "#b5e48c", "rmsprop": "#e0aaff",
@@ -236,8 +236,8 @@ class SurfaceLab(Stepping, Screen):
         self.refresh_view()
 
     def action_next_landscape(self) -> None:
-        from engine.errors import UserError
-        from engine.surfaces.presets import names, resolve
+        from bumptui.engine.errors import UserError
+        from bumptui.engine.surfaces.presets import names, resolve
 
         choices = names()
         current = self.surface.name if self.surface.name in choices else choices[-1]
@@ -251,7 +251,7 @@ class SurfaceLab(Stepping, Screen):
                                 self.schedule, self.noise))
 
     def action_edit(self) -> None:
-        from tui.dialogs.surface_parameters import SurfaceDialog
+        from bumptui.tui.dialogs.surface_parameters import SurfaceDialog
 
         def done(result: SurfaceSetup | None) -> None:
             if result is not None:
@@ -260,6 +260,6 @@ class SurfaceLab(Stepping, Screen):
         self.app.push_screen(SurfaceDialog(self.surface, self.racers, self.schedule, self.noise), done)
 
     def action_basins(self) -> None:
-        from tui.screens.basins import BasinScreen
+        from bumptui.tui.screens.basins import BasinScreen
 
         self.app.push_screen(BasinScreen(self.surface, self.racers, self.focus, self.schedule, self.noise))

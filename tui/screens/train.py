@@ -10,15 +10,15 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Footer, Input, Label, ProgressBar, Static
 
-from engine.autoencoder.jobs.train.config import ARCHITECTURES, TrainConfig, TrainingError
-from engine.autoencoder.jobs.train.record import RunRecord
-from engine.autoencoder.runs.rundir import new_run_name
-from tui.forms import fill_form, form_row, form_texts
-from tui.messages import RunView
-from tui.screens.run_pane import RunPane
-from tui.widgets.run_charts import LossChart
-from tui.widgets.pane_bar import PaneBar
-from tui.widgets.wait_line import EtaClock, WaitLine, eta_text
+from bumptui.engine.autoencoder.jobs.train.config import ARCHITECTURES, TrainConfig, TrainingError
+from bumptui.engine.autoencoder.jobs.train.record import RunRecord
+from bumptui.engine.autoencoder.runs.rundir import new_run_name
+from bumptui.tui.forms import fill_form, form_row, form_texts
+from bumptui.tui.messages import RunView
+from bumptui.tui.screens.run_pane import RunPane
+from bumptui.tui.widgets.run_charts import LossChart
+from bumptui.tui.widgets.pane_bar import PaneBar
+from bumptui.tui.widgets.wait_line import EtaClock, WaitLine, eta_text
 
 NO_RUN_HERE = "No run yet: fill in the form and press ctrl+s (or Start), or open a recorded run on the Runs pane (6)."
 
@@ -92,7 +92,7 @@ class TrainPane(RunPane):
     def _check_design(self, text: str) -> None:
         import time
 
-        from engine.errors import UserError
+        from bumptui.engine.errors import UserError
 
         time.sleep(0.4)  # typing goes on: only the text that stays is checked
         if self.query_one("#arch", Input).value.strip() != text:
@@ -102,7 +102,7 @@ class TrainPane(RunPane):
         except TrainingError:
             latents = (2,)
         try:
-            from engine.autoencoder.designs import admit
+            from bumptui.engine.autoencoder.designs import admit
 
             digest = admit(text, latents)
             verdict = f"design {text}: imports, builds at latent {', '.join(map(str, latents))} and passes the probe " \

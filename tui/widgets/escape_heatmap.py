@@ -6,8 +6,8 @@ import numpy as np
 from rich.text import Text
 from textual.widget import Widget
 
-from engine.bump.escape import EscapeMap
-from engine.numbers import num
+from bumptui.engine.bump.escape import EscapeMap
+from bumptui.engine.numbers import num
 
 ESCAPED, TRAPPED, HERE = "█", "·", "◆"
 

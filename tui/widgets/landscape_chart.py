@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from textual_plotext import PlotextPlot
 
-from engine.bump.landscape import BumpLandscape
-from engine.numbers import num
+from bumptui.engine.bump.landscape import BumpLandscape
+from bumptui.engine.numbers import num
 
 PATH_COLORS = ("orange", "cyan")
 PATH_MARKERS = (("•", "◆"), ("·", "■"))

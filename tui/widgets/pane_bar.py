@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widget import Widget
 
-from tui.panes import PANES, pane_key
+from bumptui.tui.panes import PANES, pane_key
 
 
 HELP = " ? Help"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.autoencoder.images import digit_rows
+from bumptui.engine.autoencoder.images import digit_rows
 
 protocol: str | None = None
 """What this terminal draws pixels with, once `detect` has asked: "tgp" or "sixel"; None: no pixels."""

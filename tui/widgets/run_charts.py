@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from textual_plotext import PlotextPlot
 
-from engine.autoencoder.jobs.train.record import RunRecord
-from tui.widgets.ticks import RoundTicks
+from bumptui.engine.autoencoder.jobs.train.record import RunRecord
+from bumptui.tui.widgets.ticks import RoundTicks
 
 LATENT_COLORS = ["orange", "cyan", "magenta", "green", "yellow", "red"]
 TEST_MARKERS = ["◆", "●", "▲", "■", "★", "✚"]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from textual_plotext import PlotextPlot
 
-from engine.autoencoder.jobs.sharpen.record import SharpenRecord
-from engine.autoencoder.sharpening.comparison import model_name
-from tui.widgets.run_charts import LATENT_COLORS
-from tui.widgets.ticks import RoundTicks
+from bumptui.engine.autoencoder.jobs.sharpen.record import SharpenRecord
+from bumptui.engine.autoencoder.sharpening.comparison import model_name
+from bumptui.tui.widgets.run_charts import LATENT_COLORS
+from bumptui.tui.widgets.ticks import RoundTicks
 
 
 class SharpenChart(RoundTicks, PlotextPlot):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable
 
-from engine.bump.trajectory import StepRecord
+from bumptui.engine.bump.trajectory import StepRecord
 
 COLUMNS = {"t": "t", "x": "x", "g": "g", "m": "m", "v": "v", "m_hat": "m̂", "v_hat": "v̂", "dx": "Δx", "f": "F(x)"}
 """Left to right."""

@@ -17,8 +17,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
-from engine.numbers import num
-from engine.surfaces import Surface
+from bumptui.engine.numbers import num
+from bumptui.engine.surfaces import Surface
 
 BANDS = ("#0b2545", "#13315c", "#1b4965", "#2a6f97", "#468faf", "#61a5c2", "#89c2d9", "#a9d6e5", "#cae9ff")
 """Background shades from the lowest band of the view to the highest."""

@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widgets import Static
 
-from engine.surfaces import SurfaceTrajectory
+from bumptui.engine.surfaces import SurfaceTrajectory
 
 COLUMNS = {"value": "point", "g": "g", "m": "m", "v": "v", "m_hat": "m̂", "v_hat": "v̂", "step": "step"}
 KEEP_FIRST = ("value", "g", "m_hat", "v_hat", "step", "m", "v")

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from textual_plotext import PlotextPlot
 
-from tui.widgets.run_charts import LATENT_COLORS as CHART_COLORS
-from tui.widgets.ticks import RoundTicks
-from tui.widgets.wait_line import SPARKS
+from bumptui.tui.widgets.run_charts import LATENT_COLORS as CHART_COLORS
+from bumptui.tui.widgets.ticks import RoundTicks
+from bumptui.tui.widgets.wait_line import SPARKS
 
 SPARK_WIDTH = 8
 NO_GPU = "no GPU in use"

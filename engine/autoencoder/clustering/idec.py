@@ -23,8 +23,8 @@ import torch
 from torch import nn
 from torch.nn.functional import l1_loss
 
-from engine.autoencoder.data import shuffled_batches
-from engine.autoencoder.models import as_float, in_chunks
+from bumptui.engine.autoencoder.data import shuffled_batches
+from bumptui.engine.autoencoder.models import as_float, in_chunks
 
 
 def soft_assignment(z: torch.Tensor, centres: torch.Tensor) -> torch.Tensor:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.cluster import KMeans
 
-from engine.autoencoder.clustering.scores import N_CLUSTERS, Agreement, agreement
+from bumptui.engine.autoencoder.clustering.scores import N_CLUSTERS, Agreement, agreement
 
 KMEANS_INITS = 4
 """k-means restarts; the best of them by inertia is kept."""

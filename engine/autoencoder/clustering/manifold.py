@@ -22,13 +22,13 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.autoencoder.clustering.scores import N_CLUSTERS
+from bumptui.engine.autoencoder.clustering.scores import N_CLUSTERS
+from bumptui.engine.folders import cache_dir
 
 
 def numba_cache_dir() -> Path:
     """Where numba keeps umap-learn's compiled functions: $XDG_CACHE_HOME/bumptui/numba (~/.cache)."""
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "bumptui" / "numba"
+    return cache_dir() / "numba"
 
 
 def _umap():

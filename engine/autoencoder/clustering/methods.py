@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from engine.autoencoder.clustering.kmeans import kmeans
-from engine.autoencoder.clustering.manifold import cluster_embedding, umap_embedding
+from bumptui.engine.autoencoder.clustering.kmeans import kmeans
+from bumptui.engine.autoencoder.clustering.manifold import cluster_embedding, umap_embedding
 
 
 def cluster_labels(method: str, features: np.ndarray, seed: int, config,

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.autoencoder.jobs.registry import kind_of, kinds
-from engine.autoencoder.runs.log import MetricsTail, RunError
-from engine.autoencoder.runs.rundir import METRICS, ConfigDamaged
+from bumptui.engine.autoencoder.jobs.registry import kind_of, kinds
+from bumptui.engine.autoencoder.runs.log import MetricsTail, RunError
+from bumptui.engine.autoencoder.runs.rundir import METRICS, ConfigDamaged
 
 
 def kind_from_log(run_dir):

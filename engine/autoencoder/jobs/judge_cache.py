@@ -1,14 +1,21 @@
-"""The judge, trained once and cached beside the runs (runs/judge.pt): what training and sharpening
-score reconstructions with."""
+"""The judge, trained once and kept in the user's cache folder ($XDG_CACHE_HOME/bumptui/judge.pt,
+~/.cache when that is not set): what training and sharpening score reconstructions with, the same
+for every run on the machine. A judge trained on a subset is kept apart (judge-subset<N>.pt)."""
 
 from __future__ import annotations
 
 import threading
 from pathlib import Path
 
-from engine.autoencoder.judge import judge_predictions, train_judge
-from engine.autoencoder.models import DigitJudge, as_float
-from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
+from bumptui.engine.autoencoder.judge import judge_predictions, train_judge
+from bumptui.engine.autoencoder.models import DigitJudge, as_float
+from bumptui.engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
+from bumptui.engine.folders import cache_dir
+
+
+def judge_path(subset: int | None) -> Path:
+    """One judge for full MNIST, one per subset size."""
+    return cache_dir() / ("judge.pt" if subset is None else f"judge-subset{subset}.pt")
 
 
 def ensure_judge(path: Path, data, device, epochs: int, seed: int, cancel: threading.Event):

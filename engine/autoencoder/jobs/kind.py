@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from engine.autoencoder.settings import Settings
+from bumptui.engine.autoencoder.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ class JobKind(ABC):
 
     def read_config(self, run_dir: Path) -> Settings:
         """The job's recorded config, every field checked: RunError naming the first bad one."""
-        from engine.autoencoder.runs.rundir import read_settings
+        from bumptui.engine.autoencoder.runs.rundir import read_settings
 
         return read_settings(self.folder(run_dir), self.config)
 
@@ -63,8 +63,8 @@ class JobKind(ABC):
         the recorded config (every field checked, its log found sound) with the epochs asked for;
         otherwise `config` as given. RunError `nothing` when there is nothing to resume, `already`
         when a job is recorded there and --resume was not asked. Nothing is written."""
-        from engine.autoencoder.runs.log import RunError, check_log
-        from engine.autoencoder.runs.rundir import has_record
+        from bumptui.engine.autoencoder.runs.log import RunError, check_log
+        from bumptui.engine.autoencoder.runs.rundir import has_record
 
         folder = self.folder(run_dir)
         if resume:
@@ -119,6 +119,6 @@ class JobKind(ABC):
     def start(self, plan: Plan, callback: Callable[[object], None] | None = None,
               cancel: threading.Event | None = None, data_dir=None) -> dict | None:
         """Run a checked plan under the run's lock, recording it: see Runner."""
-        from engine.autoencoder.jobs.runner import Runner
+        from bumptui.engine.autoencoder.jobs.runner import Runner
 
         return Runner(self, plan, callback, cancel or threading.Event(), data_dir).run()

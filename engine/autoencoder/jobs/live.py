@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.autoencoder.jobs import registry
-from engine.autoencoder.runs.lock import LOCK, RunLock
-from engine.autoencoder.runs.log import RunError
+from bumptui.engine.autoencoder.jobs import registry
+from bumptui.engine.autoencoder.runs.lock import LOCK, RunLock
+from bumptui.engine.autoencoder.runs.log import RunError
 
 DEPTH = 3
 """runs/<run>/lock, runs/<study>/<trial>/lock: how deep under the runs folder locks are looked for."""

@@ -24,15 +24,15 @@ class Entry:
 
 
 KINDS: dict[str, Entry] = {
-    "train": Entry("engine.autoencoder.jobs.train.kind:TRAIN",
-                   "train the MNIST autoencoders headless, into a run directory", "cli.train"),
-    "sharpen": Entry("engine.autoencoder.jobs.sharpen.kind:SHARPEN",
-                     "retrain a run's autoencoders with L1 + dis_net's loss (into RUN_DIR/sharpen)", "cli.sharpen"),
-    "cluster": Entry("engine.autoencoder.jobs.cluster.kind:CLUSTER",
-                     "cluster a run's codes by k-means, UMAP (N2D) and IDEC (into RUN_DIR/cluster)", "cli.cluster"),
-    "study": Entry("engine.autoencoder.jobs.study.kind:STUDY",
+    "train": Entry("bumptui.engine.autoencoder.jobs.train.kind:TRAIN",
+                   "train the MNIST autoencoders headless, into a run directory", "bumptui.cli.train"),
+    "sharpen": Entry("bumptui.engine.autoencoder.jobs.sharpen.kind:SHARPEN",
+                     "retrain a run's autoencoders with L1 + dis_net's loss (into RUN_DIR/sharpen)", "bumptui.cli.sharpen"),
+    "cluster": Entry("bumptui.engine.autoencoder.jobs.cluster.kind:CLUSTER",
+                     "cluster a run's codes by k-means, UMAP (N2D) and IDEC (into RUN_DIR/cluster)", "bumptui.cli.cluster"),
+    "study": Entry("bumptui.engine.autoencoder.jobs.study.kind:STUDY",
                    "rerun the whole study over many seeds on Ray and judge its claims with confidence intervals",
-                   "cli.study"),
+                   "bumptui.cli.study"),
 }
 
 
@@ -75,7 +75,7 @@ def kind_of(run_dir):
     """The kind that made run_dir (a training run, a study, ...): the first kind with a directory of
     its own whose config reads the one stored there; when none does, the training's sentence of what
     is wrong with it (RunError)."""
-    from engine.errors import UserError
+    from bumptui.engine.errors import UserError
 
     first = None
     for k in kinds():

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from engine.autoencoder.jobs.kind import JobKind, Plan
-from engine.autoencoder.runs import events as ev
-from engine.autoencoder.runs.lock import RunLock
-from engine.autoencoder.runs.log import METRICS, MetricsWriter
-from engine.autoencoder.runs.rundir import CHECKPOINTS, write_config
-from engine.autoencoder.runs.system import Sampler
-from engine.errors import UserError
+from bumptui.engine.autoencoder.jobs.kind import JobKind, Plan
+from bumptui.engine.autoencoder.runs import events as ev
+from bumptui.engine.autoencoder.runs.lock import RunLock
+from bumptui.engine.autoencoder.runs.log import METRICS, MetricsWriter
+from bumptui.engine.autoencoder.runs.rundir import CHECKPOINTS, write_config
+from bumptui.engine.autoencoder.runs.system import Sampler
+from bumptui.engine.errors import UserError
 
 
 @dataclass
@@ -85,7 +85,7 @@ class Runner:
     def restore(self, units, path_of: Callable, checkpoint_kind: str, epochs: int, done_words: str) -> None:
         """Restore each unit (a model, a strategy's pair) from its checkpoint where there is one;
         the kind's error when one has already done more than `epochs`."""
-        from engine.autoencoder.runs.checkpoint import load_checkpoint, misfit
+        from bumptui.engine.autoencoder.runs.checkpoint import load_checkpoint, misfit
 
         for unit in units:
             path = path_of(unit)
@@ -117,7 +117,7 @@ class Runner:
 
 def mnist_on_device(run_config, data_dir=None):
     """(the torch device a training run's config asks for, MNIST on it, at the run's subset)."""
-    from engine.autoencoder.data import DeviceData
+    from bumptui.engine.autoencoder.data import DeviceData
 
     device = run_config.torch_device()
     return device, DeviceData.load(device, run_config.subset, data_dir)

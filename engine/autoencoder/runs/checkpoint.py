@@ -6,8 +6,8 @@ import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from engine.autoencoder.runs.log import why_failed
-from engine.autoencoder.runs.rundir import RunError
+from bumptui.engine.autoencoder.runs.log import why_failed
+from bumptui.engine.autoencoder.runs.rundir import RunError
 
 
 def save_atomic(obj, path: Path, intact: str = "") -> None:

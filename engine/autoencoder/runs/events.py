@@ -15,7 +15,7 @@ from dataclasses import MISSING, asdict, dataclass, field, fields
 
 import numpy as np
 
-from engine.autoencoder.mnist import SIDE
+from bumptui.engine.autoencoder.mnist import SIDE
 
 EVENTS: dict[str, type] = {}
 """Every event type by its name, as a log line names it."""

@@ -7,7 +7,7 @@ import os
 import socket
 from pathlib import Path
 
-from engine.autoencoder.runs.log import Damaged, RunError, parse_json
+from bumptui.engine.autoencoder.runs.log import Damaged, RunError, parse_json
 
 LOCK = "lock"
 

@@ -9,8 +9,8 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from engine.autoencoder.runs.events import from_record, to_record
-from engine.errors import UserError
+from bumptui.engine.autoencoder.runs.events import from_record, to_record
+from bumptui.engine.errors import UserError
 
 METRICS = "metrics.jsonl"
 CHUNK = 1 << 17

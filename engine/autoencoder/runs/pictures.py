@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.autoencoder.runs.checkpoint import write_atomic
+from bumptui.engine.autoencoder.runs.checkpoint import write_atomic
 
 FOLDER = "pictures"
 

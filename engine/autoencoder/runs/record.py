@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
-from engine.autoencoder.runs import events as ev
-from engine.autoencoder.runs.lock import RunLock
-from engine.autoencoder.runs.log import METRICS, MetricsTail, RunError, head_and_tail
-from engine.errors import UserError
+from bumptui.engine.autoencoder.runs import events as ev
+from bumptui.engine.autoencoder.runs.lock import RunLock
+from bumptui.engine.autoencoder.runs.log import METRICS, MetricsTail, RunError, head_and_tail
+from bumptui.engine.errors import UserError
 
 STATUS = {ev.Done: "finished", ev.Failed: "failed", ev.Stopped: "stopped"}
 GLANCE_BYTES = 32 * 1024

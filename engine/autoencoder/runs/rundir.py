@@ -3,7 +3,6 @@ its config.json, an append-only metrics.jsonl and its checkpoints, and one lock 
 
     runs/<name>/config.json, metrics.jsonl, checkpoints/, lock      the training run
     runs/<name>/<folder>/config.json, metrics.jsonl, checkpoints/   a job inside it (sharpen/, cluster/)
-    runs/judge.pt, runs/judge-subset<N>.pt                          the judge, cached beside the runs
 
 Each kind names its own folder and checkpoints (jobs/<kind>/kind.py).
 """
@@ -15,7 +14,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from engine.autoencoder.runs.log import METRICS, Damaged, MetricsTail, RunError, damaged_name, parse_json, why_failed
+from bumptui.engine.autoencoder.runs.log import METRICS, Damaged, MetricsTail, RunError, damaged_name, parse_json, why_failed
 
 CONFIG = "config.json"
 MAX_CONFIG = 1 << 20
@@ -26,12 +25,6 @@ CHECKPOINTS = "checkpoints"
 def new_run_name(prefix: str = "ae") -> str:
     """A fresh run directory name from the time, as runs/ lists them: ae-20261129-171500."""
     return datetime.now().strftime(f"{prefix}-%Y%m%d-%H%M%S")
-
-
-def judge_path(run_dir: Path, subset: int | None) -> Path:
-    """The judge is cached next to the runs: one for full MNIST, one per subset size."""
-    name = "judge.pt" if subset is None else f"judge-subset{subset}.pt"
-    return Path(run_dir).parent / name
 
 
 def has_record(folder: Path) -> bool:
@@ -76,7 +69,7 @@ def rebuild_config(run_dir: Path, damage: RunError) -> str:
     """config.json written again from the last settings the run's log recorded (its latest start), the
     damaged one kept beside it; what was done, in a line. `damage` (the reason it was unreadable) when
     the log records none."""
-    from engine.autoencoder.runs.events import JobStarted
+    from bumptui.engine.autoencoder.runs.events import JobStarted
 
     started = None
     for event in MetricsTail(Path(run_dir) / METRICS).events():

@@ -18,7 +18,7 @@ import threading
 import time
 from typing import Callable
 
-from engine.autoencoder.runs.events import SystemSample
+from bumptui.engine.autoencoder.runs.events import SystemSample
 
 SAMPLE_EVERY_S = 5.0
 """Seconds between samples; the first comes after one second."""

@@ -10,8 +10,8 @@ import torch
 import torch.nn.functional as F
 from torchvision.transforms.v2.functional import gaussian_blur
 
-from engine.autoencoder.sharpening import BLUR_KERNEL, BLUR_SIGMA
-from engine.autoencoder.models import as_images
+from bumptui.engine.autoencoder.sharpening import BLUR_KERNEL, BLUR_SIGMA
+from bumptui.engine.autoencoder.models import as_images
 
 SIGMA_LEVELS = 8
 """Per-image sigmas are drawn from this many evenly spaced values, one torchvision call each."""

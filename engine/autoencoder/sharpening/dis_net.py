@@ -11,10 +11,10 @@ import threading
 import torch
 from torch import nn
 
-from engine.autoencoder.sharpening import BLUR_KERNEL, BLUR_SIGMA, DCGAN_BETAS
-from engine.autoencoder.data import Cancelled, shuffled_batches
-from engine.autoencoder.models import adam, as_float, as_images, in_chunks
-from engine.autoencoder.sharpening.blur import blur
+from bumptui.engine.autoencoder.sharpening import BLUR_KERNEL, BLUR_SIGMA, DCGAN_BETAS
+from bumptui.engine.autoencoder.data import Cancelled, shuffled_batches
+from bumptui.engine.autoencoder.models import adam, as_float, as_images, in_chunks
+from bumptui.engine.autoencoder.sharpening.blur import blur
 
 
 class DisNet(nn.Module):

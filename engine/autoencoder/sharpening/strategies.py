@@ -20,10 +20,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from engine.autoencoder.sharpening import BLUR_KERNEL, BLUR_SIGMA
-from engine.autoencoder.data import Cancelled, shuffled_batches
-from engine.autoencoder.models import as_float, as_uint8_digits, in_chunks, l1_loss
-from engine.autoencoder.sharpening.dis_net import real_vs_blurred_batch
+from bumptui.engine.autoencoder.sharpening import BLUR_KERNEL, BLUR_SIGMA
+from bumptui.engine.autoencoder.data import Cancelled, shuffled_batches
+from bumptui.engine.autoencoder.models import as_float, as_uint8_digits, in_chunks, l1_loss
+from bumptui.engine.autoencoder.sharpening.dis_net import real_vs_blurred_batch
 
 STRATEGY_STEPS = {0: ("generator",), 1: ("blur", "fake", "generator"), 2: ("blur", "generator")}
 """The steps of each strategy, in order, for every batch. Strategy 0 is the control: G goes on with
@@ -187,9 +187,9 @@ class Evaluation:
 def evaluate(model: nn.Module, test_x: torch.Tensor, labels, dis, judge, shown=None) -> Evaluation:
     """One model's reconstructions of uint8 test_x (n, 784), scored by dis_net and the judge, with the
     reconstructions of the test digits at indices `shown` (default: none)."""
-    from engine.autoencoder.sharpening.dis_net import clear_scores
-    from engine.autoencoder.judge import judge_predictions
-    from engine.autoencoder.sharpening.blur import sobel_magnitude
+    from bumptui.engine.autoencoder.sharpening.dis_net import clear_scores
+    from bumptui.engine.autoencoder.judge import judge_predictions
+    from bumptui.engine.autoencoder.sharpening.blur import sobel_magnitude
 
     originals = as_float(test_x)
     labels = np.asarray(labels)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from engine.autoencoder.settings import PRECISIONS, SettingError, Settings, check_models, setting
+from bumptui.engine.autoencoder.settings import PRECISIONS, SettingError, Settings, check_models, setting
 
 METHODS = ("kmeans", "umap", "idec")
 """kmeans: k-means on the codes; umap: the N2D recipe (UMAP of the codes, then a clusterer);

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.autoencoder.runs.events import JobStarted, event
+from bumptui.engine.autoencoder.runs.events import JobStarted, event
 
 
 @event

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.autoencoder.jobs.cluster.config import ClusterConfig
-from engine.autoencoder.jobs.cluster.record import ClusterRecord
-from engine.autoencoder.jobs.kind import Plan
-from engine.autoencoder.jobs.train.kind import InsideTrainedRun
-from engine.autoencoder.runs.rundir import CHECKPOINTS
+from bumptui.engine.autoencoder.jobs.cluster.config import ClusterConfig
+from bumptui.engine.autoencoder.jobs.cluster.record import ClusterRecord
+from bumptui.engine.autoencoder.jobs.kind import Plan
+from bumptui.engine.autoencoder.jobs.train.kind import InsideTrainedRun
+from bumptui.engine.autoencoder.runs.rundir import CHECKPOINTS
 
 
 def idec_path(run_dir: Path, latent: int) -> Path:
@@ -26,7 +26,7 @@ class ClusterKind(InsideTrainedRun):
     watch_hint = ", then key 4"
 
     def run(self, plan: Plan, loaded, job) -> dict | None:
-        from engine.autoencoder.jobs.cluster.run import cluster
+        from bumptui.engine.autoencoder.jobs.cluster.run import cluster
 
         return cluster(plan, *loaded, job)
 

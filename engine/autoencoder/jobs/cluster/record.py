@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from engine.autoencoder.jobs.cluster import events as ev
-from engine.autoencoder.jobs.cluster.config import METHODS, PIXEL_FEATURES, ClusterConfig
-from engine.autoencoder.runs.record import Record, epochs_done
+from bumptui.engine.autoencoder.jobs.cluster import events as ev
+from bumptui.engine.autoencoder.jobs.cluster.config import METHODS, PIXEL_FEATURES, ClusterConfig
+from bumptui.engine.autoencoder.runs.record import Record, epochs_done
 
 SCORES = ("purity", "nmi", "ari", "acc")
 

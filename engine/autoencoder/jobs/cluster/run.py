@@ -20,23 +20,23 @@ import time
 import numpy as np
 import torch
 
-from engine.autoencoder.clustering.idec import Idec, idec_epoch
-from engine.autoencoder.clustering.kmeans import kmeans
-from engine.autoencoder.clustering.manifold import pca
-from engine.autoencoder.clustering.methods import cluster_labels
-from engine.autoencoder.clustering.scores import N_CLUSTERS, agreement
-from engine.autoencoder.data import Cancelled, NonFiniteLoss, log_every, steps_per_epoch
-from engine.autoencoder.jobs.cluster import events as ev
-from engine.autoencoder.jobs.cluster.config import PCA_COMPONENTS, PIXEL_FEATURES, ClusterConfig
-from engine.autoencoder.jobs.cluster.kind import CLUSTER, idec_path
-from engine.autoencoder.jobs.cluster.record import ClusterRecord
-from engine.autoencoder.jobs.kind import Plan
-from engine.autoencoder.jobs.train.config import TrainConfig
-from engine.autoencoder.jobs.train.kind import trained_model
-from engine.autoencoder.models import adam, as_float, in_chunks, load_adam, make_autoencoder, model_seed
-from engine.autoencoder.runs.checkpoint import Checkpoint, save_checkpoint
-from engine.autoencoder.runs.events import Done, Stopped, Failed
-from engine.autoencoder.training import encode_and_score
+from bumptui.engine.autoencoder.clustering.idec import Idec, idec_epoch
+from bumptui.engine.autoencoder.clustering.kmeans import kmeans
+from bumptui.engine.autoencoder.clustering.manifold import pca
+from bumptui.engine.autoencoder.clustering.methods import cluster_labels
+from bumptui.engine.autoencoder.clustering.scores import N_CLUSTERS, agreement
+from bumptui.engine.autoencoder.data import Cancelled, NonFiniteLoss, log_every, steps_per_epoch
+from bumptui.engine.autoencoder.jobs.cluster import events as ev
+from bumptui.engine.autoencoder.jobs.cluster.config import PCA_COMPONENTS, PIXEL_FEATURES, ClusterConfig
+from bumptui.engine.autoencoder.jobs.cluster.kind import CLUSTER, idec_path
+from bumptui.engine.autoencoder.jobs.cluster.record import ClusterRecord
+from bumptui.engine.autoencoder.jobs.kind import Plan
+from bumptui.engine.autoencoder.jobs.train.config import TrainConfig
+from bumptui.engine.autoencoder.jobs.train.kind import trained_model
+from bumptui.engine.autoencoder.models import adam, as_float, in_chunks, load_adam, make_autoencoder, model_seed
+from bumptui.engine.autoencoder.runs.checkpoint import Checkpoint, save_checkpoint
+from bumptui.engine.autoencoder.runs.events import Done, Stopped, Failed
+from bumptui.engine.autoencoder.training import encode_and_score
 
 run_cluster = CLUSTER.execute
 """Cluster a run's models (or a checked Plan) as a script would: see JobKind.execute."""

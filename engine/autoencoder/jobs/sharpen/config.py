@@ -6,9 +6,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from engine.autoencoder import names_a_design
-from engine.autoencoder.settings import PRECISIONS, SettingError, Settings, check_models, setting
-from engine.autoencoder.sharpening import BLUR_KERNEL, BLUR_SIGMA
+from bumptui.engine.autoencoder import names_a_design
+from bumptui.engine.autoencoder.settings import PRECISIONS, SettingError, Settings, check_models, setting
+from bumptui.engine.autoencoder.sharpening import BLUR_KERNEL, BLUR_SIGMA
 STRATEGIES = (1, 2)
 """1: D learns blurred and reconstructed digits as fake; 2: D learns blurred digits only."""
 INITS = ("plain", "scratch")

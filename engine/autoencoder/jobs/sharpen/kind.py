@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from engine.autoencoder.jobs.kind import Plan
-from engine.autoencoder.jobs.sharpen.config import SharpenConfig
-from engine.autoencoder.jobs.sharpen.record import SharpenRecord
-from engine.autoencoder.jobs.train.kind import InsideTrainedRun
-from engine.autoencoder.runs.rundir import CHECKPOINTS
+from bumptui.engine.autoencoder.jobs.kind import Plan
+from bumptui.engine.autoencoder.jobs.sharpen.config import SharpenConfig
+from bumptui.engine.autoencoder.jobs.sharpen.record import SharpenRecord
+from bumptui.engine.autoencoder.jobs.train.kind import InsideTrainedRun
+from bumptui.engine.autoencoder.runs.rundir import CHECKPOINTS
 
 
 def pair_path(run_dir: Path, key) -> Path:
@@ -39,7 +39,7 @@ class SharpenKind(InsideTrainedRun):
             return plan
         from dataclasses import replace
 
-        from engine.autoencoder import designs
+        from bumptui.engine.autoencoder import designs
 
         if resume:
             note = designs.use(self.folder(run_dir), spec, plan.config.dis_sha256, methods=())
@@ -48,14 +48,14 @@ class SharpenKind(InsideTrainedRun):
 
     def load(self, plan: Plan, data_dir=None):
         if plan.config.dis_net != "dcgan" and not plan.resume:  # the sharpening keeps its dis_net's source
-            from engine.autoencoder import designs
+            from bumptui.engine.autoencoder import designs
 
             designs.keep(self.folder(plan.run_dir), plan.config.dis_net)
             designs.use(self.folder(plan.run_dir), plan.config.dis_net, plan.config.dis_sha256, methods=())
         return super().load(plan, data_dir)
 
     def run(self, plan: Plan, loaded, job) -> dict | None:
-        from engine.autoencoder.jobs.sharpen.run import sharpen
+        from bumptui.engine.autoencoder.jobs.sharpen.run import sharpen
 
         return sharpen(plan, *loaded, job)
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from engine.autoencoder.jobs.sharpen import events as ev
-from engine.autoencoder.jobs.sharpen.config import SharpenConfig
-from engine.autoencoder.runs.record import Record, epochs_done
-from engine.autoencoder.sharpening.comparison import CONTROL, PLAIN, model_name
+from bumptui.engine.autoencoder.jobs.sharpen import events as ev
+from bumptui.engine.autoencoder.jobs.sharpen.config import SharpenConfig
+from bumptui.engine.autoencoder.runs.record import Record, epochs_done
+from bumptui.engine.autoencoder.sharpening.comparison import CONTROL, PLAIN, model_name
 
 SHARPEN = "sharpen"
 SCORE_FIELDS = ("test_l1", "clear_score", "sharpness", "judge_acc")
@@ -67,7 +67,7 @@ class SharpenRecord(Record):
     def latest_pictures(self, latent: int, model: str) -> ev.SharpenScores | None:
         """The latest scores with the shown digits in them, read from their picture file now; None when
         there are none yet, or the file is missing."""
-        from engine.autoencoder.runs import pictures
+        from bumptui.engine.autoencoder.runs import pictures
 
         latest = self.latest(latent, model)
         return pictures.load(self.folder(self.run_dir), latest) if latest is not None else None

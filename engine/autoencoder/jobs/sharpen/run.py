@@ -21,26 +21,25 @@ import math
 import numpy as np
 import torch
 
-from engine.autoencoder.data import NonFiniteLoss, log_every, shown_digits, steps_per_epoch
-from engine.autoencoder.jobs.judge_cache import ensure_judge
-from engine.autoencoder.jobs.kind import Plan
-from engine.autoencoder.jobs.sharpen import events as ev
-from engine.autoencoder.jobs.sharpen.config import SharpenConfig
-from engine.autoencoder.jobs.sharpen.kind import SHARPEN, pair_path, scorer_path
-from engine.autoencoder.jobs.sharpen.record import LOSS_FIELDS
-from engine.autoencoder.jobs.train.config import TrainConfig
-from engine.autoencoder.jobs.train.kind import trained_model
-from engine.autoencoder.mnist import SIDE
-from engine.autoencoder.models import adam, as_float, load_adam, make_autoencoder, model_seed
-from engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
-from engine.autoencoder.runs import pictures
-from engine.autoencoder.runs.events import Done, Failed, Stopped
-from engine.autoencoder.runs.rundir import judge_path
-from engine.autoencoder.sharpening import DCGAN_BETAS
-from engine.autoencoder.sharpening.comparison import CONTROL, PLAIN, PairKey, model_name
-from engine.autoencoder.designs import make_dis
-from engine.autoencoder.sharpening.dis_net import DisNet, dis_accuracy, train_dis_net
-from engine.autoencoder.sharpening.strategies import Pair, StepLosses, evaluate, sharpen_epoch
+from bumptui.engine.autoencoder.data import NonFiniteLoss, log_every, shown_digits, steps_per_epoch
+from bumptui.engine.autoencoder.jobs.judge_cache import ensure_judge, judge_path
+from bumptui.engine.autoencoder.jobs.kind import Plan
+from bumptui.engine.autoencoder.jobs.sharpen import events as ev
+from bumptui.engine.autoencoder.jobs.sharpen.config import SharpenConfig
+from bumptui.engine.autoencoder.jobs.sharpen.kind import SHARPEN, pair_path, scorer_path
+from bumptui.engine.autoencoder.jobs.sharpen.record import LOSS_FIELDS
+from bumptui.engine.autoencoder.jobs.train.config import TrainConfig
+from bumptui.engine.autoencoder.jobs.train.kind import trained_model
+from bumptui.engine.autoencoder.mnist import SIDE
+from bumptui.engine.autoencoder.models import adam, as_float, load_adam, make_autoencoder, model_seed
+from bumptui.engine.autoencoder.runs.checkpoint import Checkpoint, load_checkpoint, save_checkpoint
+from bumptui.engine.autoencoder.runs import pictures
+from bumptui.engine.autoencoder.runs.events import Done, Failed, Stopped
+from bumptui.engine.autoencoder.sharpening import DCGAN_BETAS
+from bumptui.engine.autoencoder.sharpening.comparison import CONTROL, PLAIN, PairKey, model_name
+from bumptui.engine.autoencoder.designs import make_dis
+from bumptui.engine.autoencoder.sharpening.dis_net import DisNet, dis_accuracy, train_dis_net
+from bumptui.engine.autoencoder.sharpening.strategies import Pair, StepLosses, evaluate, sharpen_epoch
 
 run_sharpen = SHARPEN.execute
 """Sharpen a run's models (or a checked Plan) as a script would: see JobKind.execute."""
@@ -150,7 +149,7 @@ def sharpen(plan: Plan, device, data, job) -> dict | None:
     emit(ev.SharpenStarted(str(run_dir), config.as_dict(), str(device), {str(p.key): p.epoch for p in pairs},
                            job.stale_pid, {str(d): int(plain[d].counters["epoch"]) for d in latents}))
     with job.reported("Sharpening"):
-        judge, _, _ = ensure_judge(judge_path(run_dir, train.subset), data, device, train.judge_epochs, train.seed,
+        judge, _, _ = ensure_judge(judge_path(train.subset), data, device, train.judge_epochs, train.seed,
                                    cancel)
         scorer = scorer if cached or judge is None else _trained_scorer(plan, data, pairs, cancel)
         if judge is None or scorer is None:

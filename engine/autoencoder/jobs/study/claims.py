@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.autoencoder.evidence import (CONTRADICTED, INCONCLUSIVE, Interval, combined, direction_verdict,
+from bumptui.engine.autoencoder.evidence import (CONTRADICTED, INCONCLUSIVE, Interval, combined, direction_verdict,
                                          within_verdict)
 
 SIMILAR_L1 = 0.05
@@ -89,9 +89,9 @@ def _own(latents: list[int], strategies: list[int]) -> list[Claim]:
 def measure(run_dir: Path) -> dict[str, float]:
     """One seed's measurements, read from its run directory's records (training, clustering,
     sharpening), as the claims name them."""
-    from engine.autoencoder.jobs.cluster.record import ClusterRecord
-    from engine.autoencoder.jobs.sharpen.record import SharpenRecord
-    from engine.autoencoder.jobs.train.record import RunRecord
+    from bumptui.engine.autoencoder.jobs.cluster.record import ClusterRecord
+    from bumptui.engine.autoencoder.jobs.sharpen.record import SharpenRecord
+    from bumptui.engine.autoencoder.jobs.train.record import RunRecord
 
     run, seen = RunRecord.read(run_dir), {}
     for d, model in run.summary()["models"].items():

@@ -8,11 +8,11 @@ import math
 import os
 from dataclasses import dataclass
 
-from engine.autoencoder.jobs.cluster.config import METHODS
-from engine.autoencoder.jobs.sharpen.config import STRATEGIES
-from engine.autoencoder import names_a_design
-from engine.autoencoder.jobs.train.config import ARCHITECTURES, TrainConfig
-from engine.autoencoder.settings import DEVICES, PRECISIONS, SettingError, Settings, setting
+from bumptui.engine.autoencoder.jobs.cluster.config import METHODS
+from bumptui.engine.autoencoder.jobs.sharpen.config import STRATEGIES
+from bumptui.engine.autoencoder import names_a_design
+from bumptui.engine.autoencoder.jobs.train.config import ARCHITECTURES, TrainConfig
+from bumptui.engine.autoencoder.settings import DEVICES, PRECISIONS, SettingError, Settings, setting
 
 STUDY_METHODS = ("kmeans", "umap")
 """The clusterings a study runs on each seed (IDEC fine-tunes, which a study of the claims does not need)."""

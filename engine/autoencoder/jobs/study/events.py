@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import field
 
-from engine.autoencoder.runs.events import JobStarted, event
+from bumptui.engine.autoencoder.runs.events import JobStarted, event
 
 
 @event

@@ -6,12 +6,12 @@ from __future__ import annotations
 import socket
 from pathlib import Path
 
-from engine.autoencoder.jobs.kind import JobKind, Plan
-from engine.autoencoder.jobs.study.config import StudyConfig
-from engine.autoencoder.jobs.study.record import StudyRecord
-from engine.autoencoder.runs.lock import RunLock
-from engine.autoencoder.runs.log import RunError
-from engine.autoencoder.runs.rundir import read_config
+from bumptui.engine.autoencoder.jobs.kind import JobKind, Plan
+from bumptui.engine.autoencoder.jobs.study.config import StudyConfig
+from bumptui.engine.autoencoder.jobs.study.record import StudyRecord
+from bumptui.engine.autoencoder.runs.lock import RunLock
+from bumptui.engine.autoencoder.runs.log import RunError
+from bumptui.engine.autoencoder.runs.rundir import read_config
 
 
 CONNECT_TIMEOUT_S = 3.0
@@ -66,14 +66,14 @@ class StudyKind(JobKind):
         if config.address is not None:
             reachable(config.address)
         if config.gpus_per_trial and config.address is None:
-            from engine.autoencoder.settings import cuda_count
+            from bumptui.engine.autoencoder.settings import cuda_count
 
             if not cuda_count():
                 raise RunError("--gpus-per-trial asks for a GPU but this machine has none; leave it at 0.")
         return Plan(run_dir, config, resume)
 
     def run(self, plan: Plan, loaded, job) -> dict | None:
-        from engine.autoencoder.jobs.study.run import study
+        from bumptui.engine.autoencoder.jobs.study.run import study
 
         return study(plan, job)
 
@@ -86,14 +86,14 @@ def admitted(config: StudyConfig) -> StudyConfig:
     breaks the contract) and its file named by an absolute path."""
     from dataclasses import replace
 
-    from engine.autoencoder.jobs.train.config import ARCHITECTURES
+    from bumptui.engine.autoencoder.jobs.train.config import ARCHITECTURES
 
     changes = {}
     for name in ("arch", "against"):
         value = getattr(config, name)
         if value is None or value in ARCHITECTURES:
             continue
-        from engine.autoencoder import designs
+        from bumptui.engine.autoencoder import designs
 
         spec = designs.parse(value)
         designs.admit(value, config.latent_dims)

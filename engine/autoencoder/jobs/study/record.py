@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from engine.autoencoder.jobs.study import events as ev
-from engine.autoencoder.jobs.study.config import StudyConfig
-from engine.autoencoder.runs.record import Record
+from bumptui.engine.autoencoder.jobs.study import events as ev
+from bumptui.engine.autoencoder.jobs.study.config import StudyConfig
+from bumptui.engine.autoencoder.runs.record import Record
 
 
 @dataclass
@@ -48,8 +48,8 @@ class StudyRecord(Record):
             return list(self.verdicts.seeds), self.verdicts.claims, True
         if self.started is None or len(self.measured) < 2:  # one seed gives no interval
             return [], {}, False
-        from engine.autoencoder.evidence import CONFIDENCE
-        from engine.autoencoder.jobs.study.claims import claims, judge
+        from bumptui.engine.autoencoder.evidence import CONFIDENCE
+        from bumptui.engine.autoencoder.jobs.study.claims import claims, judge
 
         config, seeds = self.started.config, sorted(self.measured)
         measured = [self.measured[s] for s in seeds]
@@ -60,7 +60,7 @@ class StudyRecord(Record):
     def summary(self) -> dict:
         """What `bumptui study --json` prints: the seeds judged, those that failed and why, each claim's
         verdict and the report's files."""
-        from engine.autoencoder.evidence import CONFIDENCE, chance_of_a_false_verdict
+        from bumptui.engine.autoencoder.evidence import CONFIDENCE, chance_of_a_false_verdict
 
         claims = self.verdicts.claims if self.verdicts else {}
         return {"study_dir": str(self.run_dir), "status": self.status(),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.autoencoder.evidence import Interval
+from bumptui.engine.autoencoder.evidence import Interval
 
 REPORT = "report"
 
@@ -103,8 +103,8 @@ def sharpening(measured: list[dict], latents: list[int], strategies: list[int], 
 
 def digits(run, path: Path) -> bool:
     """The first seed's test digits above each latent size's latest reconstructions of them."""
-    from engine.autoencoder.images import save_digit_rows
-    from engine.autoencoder.runs.events import decode_images
+    from bumptui.engine.autoencoder.images import save_digit_rows
+    from bumptui.engine.autoencoder.runs.events import decode_images
 
     latest = [run.reconstruction(d, max(run.reconstructions[d])) for d in run.latents if run.reconstructions[d]]
     latest = [r for r in latest if r is not None]
@@ -128,8 +128,8 @@ def verdict_table(claims: dict) -> list[str]:
 def write_report(study_dir: Path, seeds: list[int], measured: list[dict], claims: dict, latents: list[int],
                  strategies: list[int], chance: float) -> dict[str, str]:
     """Write REPORT.md and its figures; {what: path} of each file written."""
-    from engine.autoencoder.jobs.study.kind import seed_dir
-    from engine.autoencoder.jobs.train.record import RunRecord
+    from bumptui.engine.autoencoder.jobs.study.kind import seed_dir
+    from bumptui.engine.autoencoder.jobs.train.record import RunRecord
 
     out = folder(study_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -15,15 +15,15 @@ import secrets
 from contextlib import contextmanager
 from pathlib import Path
 
-from engine.autoencoder.evidence import CONFIDENCE, chance_of_a_false_verdict
-from engine.autoencoder.jobs.kind import Plan
-from engine.autoencoder.jobs.study import events as ev
-from engine.autoencoder.jobs.study.claims import AGAINST, claims, judge, measure
-from engine.autoencoder.jobs.study.config import StudyConfig
-from engine.autoencoder.jobs.study.kind import reachable, seed_dir
-from engine.autoencoder.jobs.study.record import StudyRecord
-from engine.autoencoder.jobs.study.report import write_report
-from engine.autoencoder.runs.events import Done, Stopped
+from bumptui.engine.autoencoder.evidence import CONFIDENCE, chance_of_a_false_verdict
+from bumptui.engine.autoencoder.jobs.kind import Plan
+from bumptui.engine.autoencoder.jobs.study import events as ev
+from bumptui.engine.autoencoder.jobs.study.claims import AGAINST, claims, judge, measure
+from bumptui.engine.autoencoder.jobs.study.config import StudyConfig
+from bumptui.engine.autoencoder.jobs.study.kind import reachable, seed_dir
+from bumptui.engine.autoencoder.jobs.study.record import StudyRecord
+from bumptui.engine.autoencoder.jobs.study.report import write_report
+from bumptui.engine.autoencoder.runs.events import Done, Stopped
 
 class TrialFailed(Exception):
     """A stage of a trial stopped or failed; the message is its run's own word."""
@@ -34,10 +34,10 @@ def run_trial(study_dir: str, seed: int, config: dict, threads: int, data_dir=No
     finished), then what it measured. Runs in a Ray worker."""
     import torch
 
-    from engine.autoencoder.jobs.cluster.config import ClusterConfig
-    from engine.autoencoder.jobs import registry
-    from engine.autoencoder.jobs.sharpen.config import SharpenConfig
-    from engine.autoencoder.runs.rundir import has_record
+    from bumptui.engine.autoencoder.jobs.cluster.config import ClusterConfig
+    from bumptui.engine.autoencoder.jobs import registry
+    from bumptui.engine.autoencoder.jobs.sharpen.config import SharpenConfig
+    from bumptui.engine.autoencoder.runs.rundir import has_record
 
     torch.set_num_threads(threads)
     study = StudyConfig.from_dict(config)

@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from engine.autoencoder.jobs.study.kind import seed_dir
-from engine.autoencoder.runs.events import Done
-from engine.autoencoder.runs.log import MetricsTail
+from bumptui.engine.autoencoder.jobs.study.kind import seed_dir
+from bumptui.engine.autoencoder.runs.events import Done
+from bumptui.engine.autoencoder.runs.log import MetricsTail
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class Trial:
     """One seed's run directory, its stages' logs read as they grow."""
 
     def __init__(self, study_dir: Path, seed: int, stages: list[str]):
-        from engine.autoencoder.jobs import registry
+        from bumptui.engine.autoencoder.jobs import registry
 
         self.run_dir = seed_dir(study_dir, seed)
         self.kinds = [registry.kind(name) for name in stages]

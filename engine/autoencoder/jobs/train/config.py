@@ -7,8 +7,8 @@ import math
 import re
 from dataclasses import dataclass
 
-from engine.autoencoder import PIXELS, names_a_design
-from engine.autoencoder.settings import DEVICES, PRECISIONS, SettingError, Settings, cuda_count, setting
+from bumptui.engine.autoencoder import PIXELS, names_a_design
+from bumptui.engine.autoencoder.settings import DEVICES, PRECISIONS, SettingError, Settings, cuda_count, setting
 
 ARCHITECTURES = ("dec", "mlp", "conv")
 """The built-in autoencoders (models.AUTOENCODERS), the default first."""

@@ -7,12 +7,12 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from engine.autoencoder.jobs.kind import JobKind, Plan
-from engine.autoencoder.jobs.train.config import ARCHITECTURES, TrainConfig
-from engine.autoencoder.jobs.train.record import RunRecord
-from engine.autoencoder.runs.lock import RunLock
-from engine.autoencoder.runs.log import RunError, damage_in
-from engine.autoencoder.runs.rundir import CHECKPOINTS, read_settings
+from bumptui.engine.autoencoder.jobs.kind import JobKind, Plan
+from bumptui.engine.autoencoder.jobs.train.config import ARCHITECTURES, TrainConfig
+from bumptui.engine.autoencoder.jobs.train.record import RunRecord
+from bumptui.engine.autoencoder.runs.lock import RunLock
+from bumptui.engine.autoencoder.runs.log import RunError, damage_in
+from bumptui.engine.autoencoder.runs.rundir import CHECKPOINTS, read_settings
 
 
 def checkpoint_path(run_dir: Path, latent: int) -> Path:
@@ -24,8 +24,8 @@ def trained_model(run_dir: Path, train: TrainConfig, latent: int):
     """(the newest checkpoint of the run's latent-`latent` autoencoder, the model built from it on the
     CPU); RunError naming the file when it cannot be read, holds another latent size, or holds another
     architecture's weights (one copied from a run of dec into a run of mlp)."""
-    from engine.autoencoder.models import make_autoencoder
-    from engine.autoencoder.runs.checkpoint import load_checkpoint, load_weights
+    from bumptui.engine.autoencoder.models import make_autoencoder
+    from bumptui.engine.autoencoder.runs.checkpoint import load_checkpoint, load_weights
 
     path = checkpoint_path(run_dir, latent)
     checkpoint = load_checkpoint(path, "autoencoder", {"latent_dim": latent})
@@ -63,7 +63,7 @@ class TrainKind(JobKind):
         config = replace(config, lr=config.rate)  # the run records the step size it trains with
         notes = ()
         if config.arch not in ARCHITECTURES:  # a user's design: checked now, from its file or the run's copy
-            from engine.autoencoder import designs
+            from bumptui.engine.autoencoder import designs
 
             if resume:
                 note = designs.use(run_dir, config.arch, config.design_sha256)
@@ -73,10 +73,10 @@ class TrainKind(JobKind):
         return Plan(run_dir, config, resume, notes=notes)
 
     def load(self, plan: Plan, data_dir=None):
-        from engine.autoencoder.jobs.runner import mnist_on_device
+        from bumptui.engine.autoencoder.jobs.runner import mnist_on_device
 
         if plan.config.arch not in ARCHITECTURES and not plan.resume:  # the run keeps the design's source
-            from engine.autoencoder import designs
+            from bumptui.engine.autoencoder import designs
 
             designs.keep(plan.run_dir, plan.config.arch)
             designs.use(plan.run_dir, plan.config.arch, plan.config.design_sha256)  # and trains that copy
@@ -84,7 +84,7 @@ class TrainKind(JobKind):
         return plan.config.resolved(device), (device, data)
 
     def run(self, plan: Plan, loaded, job) -> dict | None:
-        from engine.autoencoder.jobs.train.run import train
+        from bumptui.engine.autoencoder.jobs.train.run import train
 
         return train(plan, *loaded, job)
 
@@ -125,14 +125,14 @@ class InsideTrainedRun(JobKind):
         notes = () if damage is None else (f"{damage} The {self.noun} needs only the checkpoints and goes on; "
                                            f"bumptui repair {run_dir} mends the log.",)
         if train.arch not in ARCHITECTURES:  # a user's design, from the run's recorded copy
-            from engine.autoencoder import designs
+            from bumptui.engine.autoencoder import designs
 
             note = designs.use(run_dir, train.arch, train.design_sha256)
             notes += (note,) if note else ()
         return Plan(run_dir, config, resume, train, notes)
 
     def load(self, plan: Plan, data_dir=None):
-        from engine.autoencoder.jobs.runner import mnist_on_device
+        from bumptui.engine.autoencoder.jobs.runner import mnist_on_device
 
         device, data = mnist_on_device(plan.run_config, data_dir)
         return plan.config.resolved(device), (device, data)

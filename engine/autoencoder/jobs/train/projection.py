@@ -35,12 +35,12 @@ def project(run_dir: Path, latent: int, data_dir=None) -> Projection:
     """The model's codes of the fixed test sample, projected both ways and clustered both ways."""
     import torch
 
-    from engine.autoencoder.clustering.kmeans import kmeans
-    from engine.autoencoder.clustering.manifold import cluster_embedding, umap_embedding
-    from engine.autoencoder.data import DeviceData
-    from engine.autoencoder.designs import is_builtin, use
-    from engine.autoencoder.jobs.train.kind import read_train_config, trained_model
-    from engine.autoencoder.training import SNAPSHOT_SIZE, encode_and_score, project_2d
+    from bumptui.engine.autoencoder.clustering.kmeans import kmeans
+    from bumptui.engine.autoencoder.clustering.manifold import cluster_embedding, umap_embedding
+    from bumptui.engine.autoencoder.data import DeviceData
+    from bumptui.engine.autoencoder.designs import is_builtin, use
+    from bumptui.engine.autoencoder.jobs.train.kind import read_train_config, trained_model
+    from bumptui.engine.autoencoder.training import SNAPSHOT_SIZE, encode_and_score, project_2d
 
     train = read_train_config(run_dir)
     if not is_builtin(train.arch):  # the user asked for this view of a run of their design: its recorded copy

@@ -8,9 +8,9 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from engine.autoencoder.jobs.train import events as ev
-from engine.autoencoder.jobs.train.config import TrainConfig
-from engine.autoencoder.runs.record import Progress, Record, Series, rewound
+from bumptui.engine.autoencoder.jobs.train import events as ev
+from bumptui.engine.autoencoder.jobs.train.config import TrainConfig
+from bumptui.engine.autoencoder.runs.record import Progress, Record, Series, rewound
 
 
 class EpochTable(Mapping):
@@ -97,7 +97,7 @@ class RunRecord(Record):
         return self._pictures(self.reconstructions[latent].get(epoch))
 
     def _pictures(self, event):
-        from engine.autoencoder.runs import pictures
+        from bumptui.engine.autoencoder.runs import pictures
 
         if event is None or not event.file:
             return event

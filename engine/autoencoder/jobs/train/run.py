@@ -9,22 +9,21 @@ import time
 import numpy as np
 import torch
 
-from engine.autoencoder.clustering.kmeans import kmeans_agreement
-from engine.autoencoder.data import DeviceData, NonFiniteLoss, shown_digits
-from engine.autoencoder.jobs.judge_cache import ensure_judge
-from engine.autoencoder.jobs.kind import Plan
-from engine.autoencoder.jobs.train import events as ev
-from engine.autoencoder.jobs.train.pictures import keeps_pictures
-from engine.autoencoder.jobs.train.config import TrainConfig
-from engine.autoencoder.jobs.train.kind import TRAIN, checkpoint_path
-from engine.autoencoder.judge import judge_predictions
-from engine.autoencoder.mnist import SIDE
-from engine.autoencoder.models import as_float, as_uint8_digits, load_adam, make_autoencoder, model_seed
-from engine.autoencoder.runs import pictures
-from engine.autoencoder.runs.checkpoint import Checkpoint, save_checkpoint
-from engine.autoencoder.runs.events import Done, Failed, Notice, Stopped
-from engine.autoencoder.runs.rundir import judge_path
-from engine.autoencoder.training import SNAPSHOT_SIZE, TrainStep, encode_and_score, project_2d, train_epoch
+from bumptui.engine.autoencoder.clustering.kmeans import kmeans_agreement
+from bumptui.engine.autoencoder.data import DeviceData, NonFiniteLoss, shown_digits
+from bumptui.engine.autoencoder.jobs.judge_cache import ensure_judge, judge_path
+from bumptui.engine.autoencoder.jobs.kind import Plan
+from bumptui.engine.autoencoder.jobs.train import events as ev
+from bumptui.engine.autoencoder.jobs.train.pictures import keeps_pictures
+from bumptui.engine.autoencoder.jobs.train.config import TrainConfig
+from bumptui.engine.autoencoder.jobs.train.kind import TRAIN, checkpoint_path
+from bumptui.engine.autoencoder.judge import judge_predictions
+from bumptui.engine.autoencoder.mnist import SIDE
+from bumptui.engine.autoencoder.models import as_float, as_uint8_digits, load_adam, make_autoencoder, model_seed
+from bumptui.engine.autoencoder.runs import pictures
+from bumptui.engine.autoencoder.runs.checkpoint import Checkpoint, save_checkpoint
+from bumptui.engine.autoencoder.runs.events import Done, Failed, Notice, Stopped
+from bumptui.engine.autoencoder.training import SNAPSHOT_SIZE, TrainStep, encode_and_score, project_2d, train_epoch
 
 run_training = TRAIN.execute
 """Train a run directory (or a checked Plan) as a script would: see JobKind.execute."""
@@ -70,7 +69,7 @@ def train(plan: Plan, device, data: DeviceData, job) -> dict | None:
     emit(ev.RunStarted(str(run_dir), config.as_dict(), str(device), {str(m.latent): m.epoch for m in models},
                        job.stale_pid))
     with job.reported("Training"):
-        judge_file = judge_path(run_dir, config.subset)
+        judge_file = judge_path(config.subset)
         judge, judge_acc, cached = ensure_judge(judge_file, data, device, config.judge_epochs, config.seed, cancel)
         if judge is None:
             emit(Stopped("stopped while training the judge"))

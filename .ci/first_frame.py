@@ -1,5 +1,5 @@
 """The installed console script's first frame, headless: `bumptui` on an 80x24 pseudo-terminal
-until the optimizer lab's footer ("Critical h") is on it, then ctrl+q; exit 1 if it never
+until the optimizer lab's story ("Press space ...") is on it, then ctrl+q; exit 1 if it never
 shows or the app does not quit. Standard library only: run it with any Python.
 
     python first_frame.py PATH/TO/bin/bumptui
@@ -15,7 +15,7 @@ import termios
 import threading
 import time
 
-MARKER = b"Critical h"
+MARKER = b"Press space"
 
 
 def main(script: str) -> int:

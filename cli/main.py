@@ -13,7 +13,6 @@ import sys
 from importlib import import_module
 from pathlib import Path
 
-from bumptui.engine.autoencoder.jobs import registry
 from bumptui.engine.errors import UserError
 
 PIXELS = "digits in real pixels where the terminal draws them (kitty, sixel, iTerm2; key x on Digits)"
@@ -38,6 +37,8 @@ WHERE = ("Where things go: runs in ./runs (--run-dir names another folder); save
 def commands() -> dict[str, tuple[str, str]]:
     """Each command: the module that builds and runs it, and its line in `bumptui --help`; every
     registered kind of job is one."""
+    from bumptui.engine.autoencoder.jobs import registry
+
     return {**BUMP, **{name: ("bumptui.cli.jobs", entry.help) for name, entry in registry.KINDS.items()}, **RUNS}
 
 
@@ -86,6 +87,8 @@ def build_parser(argv: list[str]) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
     name = chosen(argv)
     if name not in commands() and (name is not None or {"-h", "--help"} & set(argv)):
+        from bumptui.engine.autoencoder.jobs import registry
+
         registry.add_installed()  # a kind an installed package adds
     for command, (module, help) in commands().items():
         if command == name:
@@ -130,13 +133,21 @@ def cmd_watch(args, argv) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if not argv:  # `bumptui` as typed opens the app: building the parser of every command would
+        # cost its first frame ~8 ms (BENCHMARKS.md)
+        return carried_out(cmd_app, argparse.Namespace(command=None, pixels=False, landscape=None), argv)
     args = build_parser(argv).parse_args(argv)
+    if args.command is None:
+        return carried_out(cmd_app, args, argv)
+    if args.command == "watch":
+        return carried_out(cmd_watch, args, argv)
+    return carried_out(import_module(commands()[args.command][0]).COMMANDS[args.command], args, argv)
+
+
+def carried_out(command, args, argv: list[str]) -> int:
+    """A command's exit code; a user's mistake is one sentence on stderr and exit 2."""
     try:
-        if args.command is None:
-            return cmd_app(args, argv)
-        if args.command == "watch":
-            return cmd_watch(args, argv)
-        return import_module(commands()[args.command][0]).COMMANDS[args.command](args, argv)
+        return command(args, argv)
     except UserError as err:
         print(f"bumptui: {err}", file=sys.stderr)  # a user's mistake, told in one sentence
         return 2

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from bumptui.tui.widgets.system_block import SystemChart, gb, gpu_figures, level_spark
+from bumptui.tui.widgets.key_bar import KeyBar
 
 SAMPLE_S = 1.0
 JOBS_S = 2.0
@@ -52,7 +53,7 @@ class TopApp(App):
         table.add_columns("run", "job", "pid", "device", "progress", "images/s")
         yield table
         yield SystemChart(id="chart")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.set_interval(SAMPLE_S, self.sample)

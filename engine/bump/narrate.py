@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bumptui.engine.bump.escape import bisect_wall_path, escape_step, wall_path
 from bumptui.engine.bump.landscape import near
 from bumptui.engine.bump.trajectory import Trajectory
 from bumptui.engine.numbers import num
@@ -41,6 +40,9 @@ def describe(traj: Trajectory, max_steps: int = 1000) -> str:
 
 
 def _fate(traj: Trajectory, max_steps: int) -> str:
+    # the escape search loads with the first turn back, not with the lab's first frame
+    from bumptui.engine.bump.escape import bisect_wall_path, escape_step, wall_path
+
     xs = wall_path(traj.config, traj.landscape.distance, max_steps)
     at = escape_step(xs, traj.landscape.distance, traj.landscape.bump_height)
     if at is not None:

@@ -9,9 +9,10 @@ from pathlib import Path
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Log, Static
+from textual.widgets import Log, Static
 
 from bumptui.engine.autoencoder.runs.log import ConsoleTail
+from bumptui.tui.widgets.key_bar import KeyBar
 
 POLL_S = 0.5
 MAX_LINES = 20_000
@@ -39,7 +40,7 @@ class ConsoleScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="title")
         yield Log(max_lines=MAX_LINES, id="console", auto_scroll=True)
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._open()

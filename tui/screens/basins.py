@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from bumptui.engine.bump.optimizers import OPTIMIZERS, OptimizerConfig
 from bumptui.engine.numbers import num
@@ -19,6 +19,7 @@ from bumptui.engine.surfaces.basins import DIVERGED, NOT_SETTLED, BasinMap, basi
 from bumptui.engine.surfaces.schedules import Noise, Schedule
 from bumptui.tui.widgets.pane_bar import PaneBar
 from bumptui.tui.widgets.surface_map import LABEL_WIDTH, MINIMUM, START
+from bumptui.tui.widgets.key_bar import KeyBar
 
 PALETTE = ("#ff9f1c", "#2ec4b6", "#ff4d8d", "#b5e48c", "#e0aaff", "#ffd60a", "#4cc9f0", "#f4a261")
 UNSETTLED, GONE = "·", "!"
@@ -108,7 +109,7 @@ class BasinScreen(Screen):
         yield PaneBar(self.PANE)
         yield Static(id="legend")
         yield BasinGrid()
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar(show_command_palette=False)
 
     def on_resize(self) -> None:
         self.draw()

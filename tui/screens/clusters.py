@@ -12,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Static
+from textual.widgets import Button, DataTable, Static
 
 from bumptui.engine.autoencoder.jobs.cluster.config import METHODS, PIXEL_FEATURES, ClusterConfig, ClusterError, method_name
 from bumptui.engine.autoencoder.jobs.cluster.record import ClusterRecord
@@ -23,6 +23,7 @@ from bumptui.tui.screens.run_pane import NO_RUN, RunPane
 from bumptui.tui.widgets.contingency import ContingencyHeatmap
 from bumptui.tui.widgets.pane_bar import PaneBar
 from bumptui.tui.widgets.wait_line import EtaClock, WaitLine, bar, eta_text
+from bumptui.tui.widgets.key_bar import KeyBar
 
 FORM = ("methods", "epochs")
 """The form's settings, on one line."""
@@ -67,7 +68,7 @@ class ClustersPane(RunPane):
         yield Static(id="progress")
         with VerticalScroll():
             yield ContingencyHeatmap(id="heatmap")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:

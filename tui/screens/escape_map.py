@@ -6,13 +6,14 @@ import numpy as np
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from bumptui.engine.bump.escape import escape_map
 from bumptui.engine.numbers import num
 from bumptui.engine.bump.optimizers import OPTIMIZERS, OptimizerConfig
 from bumptui.tui.widgets.escape_heatmap import ESCAPED, HERE, TRAPPED, EscapeHeatmap
 from bumptui.tui.widgets.pane_bar import PaneBar
+from bumptui.tui.widgets.key_bar import KeyBar
 
 AXES = {"lr": "α, learning rate", "beta1": "β1"}
 SYMBOLS = {"lr": "α", "beta1": "β1"}
@@ -35,7 +36,7 @@ class EscapeMapScreen(Screen):
         yield PaneBar(self.PANE)
         yield Static(id="legend")
         yield EscapeHeatmap()
-        yield Footer()
+        yield KeyBar()
 
     def on_resize(self) -> None:
         self.draw()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
 from bumptui.engine.autoencoder.jobs.train.record import RunRecord
@@ -22,6 +22,7 @@ from bumptui.tui.screens.run_pane import NO_RUN, EpochPane
 from bumptui.tui.widgets.pane_bar import PaneBar
 from bumptui.tui.widgets.run_charts import LatentScatter
 from bumptui.tui.widgets.wait_line import WaitLine
+from bumptui.tui.widgets.key_bar import KeyBar
 
 PROJECTIONS = ("pca", "umap")
 
@@ -57,7 +58,7 @@ class LatentPane(EpochPane):
         yield Static(NO_RUN, id="caption")
         yield WaitLine(id="wait")
         yield LatentScatter(id="scatter")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def model(self, record: RunRecord) -> int | None:
         latents = record.latents

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from bumptui.engine.bump.landscape import BumpLandscape
 from bumptui.engine.bump.narrate import describe
@@ -20,6 +20,7 @@ from bumptui.tui.widgets.landscape_chart import LandscapeChart, PathOnChart
 from bumptui.tui.widgets.step_table import StepTable
 from bumptui.tui.screens.stepping import Stepping
 from bumptui.tui.widgets.pane_bar import PaneBar
+from bumptui.tui.widgets.key_bar import KeyBar
 
 NAMES = list(OPTIMIZERS)
 HEIGHT_STEP = 0.05
@@ -31,7 +32,36 @@ class OptimizerLab(Stepping, Screen):
     """Holds the lab's parameters and one or two trajectories; widgets only display them."""
 
     PANE = "optimizer"
-    CSS_PATH = "optimizer_lab.tcss"
+    # Its styles here rather than in a .tcss beside it, as the other panes have them: a screen's
+    # CSS_PATH makes Textual parse every stylesheet again when it opens, a tenth of the app's first
+    # frame when this is the first screen (BENCHMARKS.md).
+    DEFAULT_CSS = """
+    OptimizerLab #params {
+        height: 1;
+        background: $panel;
+        padding: 0 1;
+    }
+    OptimizerLab #chart {
+        height: 1fr;
+        min-height: 8;
+    }
+    OptimizerLab #story {
+        height: auto;
+        max-height: 4;
+        padding: 0 1;
+        color: $text-accent;
+    }
+    OptimizerLab #tables {
+        height: 1fr;
+        min-height: 6;
+    }
+    OptimizerLab StepTable {
+        width: 1fr;
+        height: 1fr;
+        border-top: solid $primary;
+        border-title-align: left;
+    }
+    """
     ABOUT = (
         "The loss falls with slope -1 from o (x = 0) to a local minimum at x = L, rises over a bump "
         "h tall and 2h wide, then falls to a deeper global minimum. Gradients are +1 or -1 (0 at a kink). "
@@ -77,17 +107,18 @@ class OptimizerLab(Stepping, Screen):
         """A typed 1-D landscape (a Surface in x) the lab walks on instead of the bump; None for the bump."""
 
     def compose(self) -> ComposeResult:
-        yield PaneBar(self.PANE)
-        yield Static(id="params")
-        yield LandscapeChart(id="chart")
-        yield Static(id="story")
-        with Horizontal(id="tables"):
-            yield StepTable(id="table-0")
-            yield StepTable(id="table-1")
-        yield Footer(compact=True, show_command_palette=False)
-
-    def on_mount(self) -> None:
+        # The widgets are filled before they are mounted, so that the first frame shows the lab's
+        # numbers rather than a frame of empty widgets and then another.
+        self.params, self.story, self.chart = Static(id="params"), Static(id="story"), LandscapeChart(id="chart")
+        self.tables = (StepTable(id="table-0"), StepTable(id="table-1"))
         self.rebuild(keep_step=False)
+        yield PaneBar(self.PANE)
+        yield self.params
+        yield self.chart
+        yield self.story
+        with Horizontal(id="tables"):
+            yield from self.tables
+        yield KeyBar(show_command_palette=False)
 
     # --- the state -------------------------------------------------------------------------
 
@@ -115,7 +146,7 @@ class OptimizerLab(Stepping, Screen):
         names = " vs ".join(t.label for t in self.trajectories)
         shape = (f"F(x) = {self.curve.expression}" if self.curve is not None
                  else f"h={num(land.bump_height)}  L={num(land.distance)}")
-        self.query_one("#params", Static).update(
+        self.params.update(
             f"[b]{names}[/b]  {shape}  α={num(c.lr)}  "
             f"β1={num(c.beta1)}  β2={num(c.beta2)}  ε={num(c.eps)}  t={self.trajectories[0].t}"
             + ("  [reverse] playing [/]" if self.playing else "")
@@ -128,12 +159,12 @@ class OptimizerLab(Stepping, Screen):
             story = "\n".join(describe(t) for t in self.trajectories)
         if self.trajectories[0].t == 0:
             story += "  Press space to step, ? for every key."
-        self.query_one("#story", Static).update(story)
-        self.query_one(LandscapeChart).show(
+        self.story.update(story)
+        self.chart.show(
             land,
             tuple(PathOnChart(t.label, tuple(t.xs()), tuple(r.f for r in t.records)) for t in self.trajectories),
         )
-        for i, table in enumerate(self.query(StepTable)):
+        for i, table in enumerate(self.tables):
             table.display = i < len(self.trajectories)
             if table.display:
                 traj = self.trajectories[i]

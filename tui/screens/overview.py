@@ -10,7 +10,7 @@ from pathlib import Path
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from bumptui.engine.autoencoder.jobs.train.record import RunRecord
 from bumptui.engine.autoencoder.runs.log import last_lines
@@ -20,6 +20,7 @@ from bumptui.tui.widgets.pane_bar import PaneBar
 from bumptui.tui.widgets.run_charts import LossChart
 from bumptui.tui.widgets.system_block import SystemChart, samples_to_show, system_lines
 from bumptui.tui.widgets.wait_line import EtaClock, WaitLine, bar, eta_text, sparkline
+from bumptui.tui.widgets.key_bar import KeyBar
 
 BAR_WIDTH = 20
 SPARK_WIDTH = 16
@@ -118,7 +119,7 @@ class OverviewPane(RunPane):
         yield Static(id="models")
         yield LossChart(id="loss")
         yield SystemChart(hint="s toggles", id="box")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def action_console(self) -> None:
         """The run's consoles (what its detached jobs printed), the live or latest first."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from bumptui.engine.autoencoder.runs.events import decode_images
 from bumptui.engine.autoencoder.jobs.train.record import RunRecord
@@ -15,6 +15,7 @@ from bumptui.tui.widgets import pixel_digits
 from bumptui.tui.widgets.digits import DigitGrid, DigitRow
 from bumptui.tui.widgets.pixel_digits import picture
 from bumptui.tui.widgets.pane_bar import PaneBar
+from bumptui.tui.widgets.key_bar import KeyBar
 
 WRONG = "red"
 
@@ -45,7 +46,7 @@ class ReconstructionsPane(EpochPane):
         yield PaneBar(self.PANE)
         yield Static(NO_RUN, id="caption")
         yield DigitGrid(id="digits")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def recorded_epochs(self, record: RunRecord) -> list[int]:
         return sorted({e for d in record.latents for e in record.reconstructions[d]})

@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from bumptui.engine.autoencoder.jobs.train.record import RunRecord
 from bumptui.engine.autoencoder.runs.log import METRICS
@@ -19,6 +19,7 @@ from bumptui.engine.autoencoder.runs.rundir import CONFIG, RunError
 from bumptui.tui.messages import RunView
 from bumptui.tui.screens.run_pane import RunPane
 from bumptui.tui.widgets.pane_bar import PaneBar
+from bumptui.tui.widgets.key_bar import KeyBar
 
 
 def list_runs(root: Path) -> list[Path]:
@@ -65,7 +66,7 @@ class RunsPane(RunPane):
         table = DataTable(id="runs", cursor_type="row", zebra_stripes=True)
         table.add_columns("run", "state", "epochs", "latents", "test L1", "k-means acc")
         yield table
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def draw(self, view: RunView) -> None:
         runs = list_runs(view.runs_root)

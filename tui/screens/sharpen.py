@@ -12,7 +12,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, ContentSwitcher, DataTable, Footer, Static
+from textual.widgets import Button, ContentSwitcher, DataTable, Static
 
 from bumptui.engine.autoencoder.jobs.sharpen.config import SharpenConfig, SharpenError, lambda_text
 from bumptui.engine.autoencoder.jobs.sharpen.record import SharpenRecord
@@ -25,6 +25,7 @@ from bumptui.tui.widgets.digits import DigitGrid, DigitRow
 from bumptui.tui.widgets.sharpen_chart import SharpenChart
 from bumptui.tui.widgets.wait_line import EtaClock, WaitLine, bar, eta_text
 from bumptui.tui.widgets.pane_bar import PaneBar
+from bumptui.tui.widgets.key_bar import KeyBar
 
 NOT_SHARPENED = "Not sharpened yet: ctrl+s sharpens every model of this run (both strategies and the L1-only control)."
 
@@ -79,7 +80,7 @@ class SharpenPane(RunPane):
         with ContentSwitcher(initial="curves", id="views"):
             yield SharpenChart(id="curves")
             yield DigitGrid(id="digits")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:

@@ -17,7 +17,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from bumptui.engine.autoencoder.evidence import (CONTRADICTED, INCONCLUSIVE, SUPPORTED, VERDICT_WORDS,
                                          chance_of_a_false_verdict)
@@ -29,6 +29,7 @@ from bumptui.tui.messages import RunView, in_app
 from bumptui.tui.screens.run_pane import RunPane
 from bumptui.tui.widgets.pane_bar import PaneBar
 from bumptui.tui.widgets.wait_line import WaitLine, bar
+from bumptui.tui.widgets.key_bar import KeyBar
 
 NO_STUDY = ("No study yet: run one with `bumptui study --detach` and follow it with `bumptui watch runs/<study>`, "
             "or open one on the Runs pane (6).")
@@ -80,7 +81,7 @@ class StudyPane(RunPane):
         claims.add_columns("claim", "verdict", "difference", "95% interval", "n", "to settle", "measured as")
         yield claims
         yield Static(id="words")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.set_interval(POLL_S, self._poll)

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from bumptui.engine.bump.optimizers import OptimizerConfig
 from bumptui.engine.numbers import num
@@ -19,6 +19,7 @@ from bumptui.tui.screens.stepping import Stepping
 from bumptui.tui.widgets.pane_bar import PaneBar
 from bumptui.tui.widgets.surface_map import MINIMUM, PathOnMap, SurfaceMap
 from bumptui.tui.widgets.surface_table import SurfaceTable
+from bumptui.tui.widgets.key_bar import KeyBar
 
 LETTERS = {"gd": "g", "momentum": "m", "nesterov": "n", "rmsprop": "r", "adam": "a", "adamw": "w"}
 COLORS = {"gd": "#ff9f1c", "momentum": "#2ec4b6", "nesterov": "#b5e48c", "rmsprop": "#e0aaff",
@@ -107,7 +108,7 @@ class SurfaceLab(Stepping, Screen):
         yield SurfaceMap()
         yield Static(id="story")
         yield SurfaceTable()
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.rebuild(keep_step=False)

@@ -8,7 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Button, Footer, Input, Label, ProgressBar, Static
+from textual.widgets import Button, Input, Label, ProgressBar, Static
 
 from bumptui.engine.autoencoder.jobs.train.config import ARCHITECTURES, TrainConfig, TrainingError
 from bumptui.engine.autoencoder.jobs.train.record import RunRecord
@@ -19,6 +19,7 @@ from bumptui.tui.screens.run_pane import RunPane
 from bumptui.tui.widgets.run_charts import LossChart
 from bumptui.tui.widgets.pane_bar import PaneBar
 from bumptui.tui.widgets.wait_line import EtaClock, WaitLine, eta_text
+from bumptui.tui.widgets.key_bar import KeyBar
 
 NO_RUN_HERE = "No run yet: fill in the form and press ctrl+s (or Start), or open a recorded run on the Runs pane (6)."
 
@@ -74,7 +75,7 @@ class TrainPane(RunPane):
         yield Static(NO_RUN_HERE, id="status")
         yield WaitLine(id="wait")
         yield LossChart(id="loss")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     @on(Input.Changed, "#arch")
     def _design_typed(self, event: Input.Changed) -> None:

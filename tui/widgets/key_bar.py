@@ -86,7 +86,7 @@ class KeyBar(Widget, can_focus=False):
         palette = self.palette()
         if palette is not None:  # at the right edge, after a thin rule, as Footer docks it
             _, shown, description, _ = palette
-            room = self.size.width - line.cell_len - len(shown) - len(description) - 3
+            room = self.size.width - line.cell_len - len(shown) - len(description) - 3  # and one column free at the right, as Footer left it
             if room >= 0:
                 line.append(" " * room)
                 line.append("▏", self.get_component_rich_style("key-bar--separator"))

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 from dataclasses import asdict
 
+from bumptui.engine import guarded
 from bumptui.engine.autoencoder.runs.events import Done, Failed, JobStarted, Notice, Stopped, SystemSample
 from bumptui.engine.autoencoder.runs.log import METRICS
 
@@ -58,12 +59,13 @@ def detach(kind, run_dir: Path, argv: list[str]) -> int:
     """Start the same command without --detach in a new session, logging to <folder>/<command>.log
     (where the kind records itself), and return once it has started."""
     folder = kind.folder(run_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    Path(run_dir).mkdir(parents=True, exist_ok=True)
+    guarded.folder(run_dir, *folder.relative_to(run_dir).parts)
     child_args = [a for a in argv if a != "--detach"]
     if not kind.inside_run and "--run-dir" not in child_args:
         child_args += ["--run-dir", str(run_dir)]
     log_path = kind.console_log(run_dir)
-    with open(log_path, "ab") as log:
+    with guarded.append(log_path) as log:
         proc = subprocess.Popen([sys.executable, "-m", "bumptui", *child_args], stdin=subprocess.DEVNULL,
                                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
                                 env={**os.environ, "PYTHONUNBUFFERED": "1"})  # its console, line by line

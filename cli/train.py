@@ -129,7 +129,7 @@ def cmd_repair(args, argv) -> int:
     import os
 
     from bumptui.engine.autoencoder.runs import pictures
-    from bumptui.engine.autoencoder.runs.checkpoint import damage_of
+    from bumptui.engine.autoencoder.runs.checkpoint import damage_of, remove_partial
     from bumptui.engine.autoencoder.runs.lock import RunLock
     from bumptui.engine.autoencoder.runs.log import METRICS, damaged_name, read_events, repair_log
     from bumptui.engine.autoencoder.runs.rundir import CHECKPOINTS, RunError, read_config, rebuild_config
@@ -153,6 +153,9 @@ def cmd_repair(args, argv) -> int:
         print(f"{log}: kept the {kept} events before the damaged line {line}; the whole log is saved as {backup}")
     if damaged_config is not None:
         print(rebuild_config(run_dir, damaged_config))
+    for folder in folders:
+        for path in remove_partial(folder / CHECKPOINTS):
+            print(f"{path}: removed, a checkpoint write cut short (the checkpoint beside it is whole)")
     for folder in folders:  # a damaged checkpoint set aside: resuming then trains that model (or pair) again
         for path in sorted((folder / CHECKPOINTS).glob("*.pt")) if (folder / CHECKPOINTS).is_dir() else []:
             why = damage_of(path)

@@ -120,6 +120,24 @@ def sharpen_base(runs_root):
     return run_dir
 
 
+@pytest.fixture(scope="session")
+def recorded(runs_root):
+    """The recorded fixture run (tests/fixtures/runs/tiny-run: its training, sharpening and clustering
+    logs) with checkpoints of its two models, trained here."""
+    import shutil
+
+    from bumptui.engine.autoencoder.jobs.train.config import TrainConfig
+    from bumptui.engine.autoencoder.jobs.train.run import run_training
+
+    trained = runs_root / "damage-checkpoints"
+    run_training(trained, TrainConfig(latent_dims=(2, 16), epochs=1, batch_size=64, subset=300, judge_epochs=1,
+                                      arch="mlp"))  # the fixture's recorded config is an mlp's
+    base = runs_root / "damage-base"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "runs" / "tiny-run", base)
+    shutil.copytree(trained / "checkpoints", base / "checkpoints")
+    return base
+
+
 @pytest.fixture
 def sharpen_copy(sharpen_base, request):
     """A fresh copy of the tiny trained run beside it."""

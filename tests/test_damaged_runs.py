@@ -26,18 +26,6 @@ FILES = ["config.json", "metrics.jsonl", "sharpen/metrics.jsonl", "sharpen/confi
          "checkpoints/latent-2.pt", "checkpoints/latent-16.pt", "lock"]
 
 
-@pytest.fixture(scope="module")
-def recorded(runs_root):
-    """The recorded fixture run (its three logs) with checkpoints of its two models, trained here."""
-    trained = runs_root / "damage-checkpoints"
-    run_training(trained, TrainConfig(latent_dims=(2, 16), epochs=1, batch_size=64, subset=300, judge_epochs=1,
-                                      arch="mlp"))  # the fixture's recorded config is an mlp's
-    base = runs_root / "damage-base"
-    shutil.copytree(FIXTURE, base)
-    shutil.copytree(trained / "checkpoints", base / "checkpoints")
-    return base
-
-
 def own(path) -> None:
     """Break a hard link before changing a file, so that the base stays whole."""
     if path.is_file() and not path.is_symlink():

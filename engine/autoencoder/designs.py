@@ -20,9 +20,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import importlib.util
-import os
 import re
-import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -275,11 +273,11 @@ def admit(arch: str, latent_dims) -> str:
 def keep(folder: Path, arch: str) -> Path:
     """Copy the design's source into the run's folder (atomically); the copy's path."""
     spec = parse(arch)
+    from bumptui.engine import guarded
+
     target = recorded(folder, spec)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.tmp")
-    shutil.copyfile(source_of(spec), tmp)
-    os.replace(tmp, target)
+    guarded.folder(folder, DESIGN_DIR)
+    guarded.replace_with(target, source_of(spec).read_bytes())
     return target
 
 

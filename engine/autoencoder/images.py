@@ -37,9 +37,15 @@ def digit_rows(rows: list[np.ndarray], wrong: list[np.ndarray | None]) -> np.nda
 
 def save_digit_rows(path: Path, rows: list[np.ndarray], wrong: list[np.ndarray | None]) -> None:
     """digit_rows as a PNG file."""
+    import io
+
     from PIL import Image
 
-    Image.fromarray(digit_rows(rows, wrong)).save(path)
+    from bumptui.engine import guarded
+
+    data = io.BytesIO()
+    Image.fromarray(digit_rows(rows, wrong)).save(data, format="PNG")
+    guarded.replace_with(path, data.getbuffer())  # beside the run's files: no link there is written through
 
 
 def save_reconstruction_grid(path: Path, originals: np.ndarray, reconstructions: np.ndarray,

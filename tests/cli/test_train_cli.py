@@ -172,7 +172,7 @@ def test_a_full_disk_while_training_is_one_sentence_and_exit_2(tmp_path, capsys,
     run = runs_root / "disk-full-cli"  # beside the cached judges: the epoch's pictures are the first file written
     run_training(runs_root / "disk-full-judge", TrainConfig(latent_dims=(2,), epochs=1, batch_size=64, subset=300,
                                                             eval_every=9, judge_epochs=1))
-    monkeypatch.setattr(os, "fsync", failing_fsync_of(".tmp"))
+    monkeypatch.setattr(os, "fsync", failing_fsync_of(f".npz.{os.getpid()}.tmp"))  # the first picture of the epoch
     result = in_process(capsys, "train", "--run-dir", str(run), "--latent", "2", "--epochs", "1", "--subset", "300",
                         "--batch-size", "64")
     assert result.returncode == 2 and "Traceback" not in result.stderr

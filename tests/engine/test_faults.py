@@ -79,3 +79,15 @@ def test_repair_keeps_the_events_before_the_damage_and_a_backup_of_all(tmp_path)
     assert read_events(tmp_path) == events[:3]
     assert backup.read_text() == "".join(lines), "the damaged log is kept whole beside it"
     assert repair_log(log) is None, "a sound log is left as it is"
+
+
+def test_a_full_disk_when_the_settings_are_written_is_one_sentence_and_keeps_them(tmp_path, monkeypatch):
+    from bumptui.engine.autoencoder.runs.rundir import write_config
+
+    write_config(tmp_path, {"epochs": 3})
+    monkeypatch.setattr(os, "fsync", failing_fsync_of(".tmp"))
+    with pytest.raises(RunError, match="config.json could not be written: the disk is full; the previous one is intact"):
+        write_config(tmp_path, {"epochs": 4})
+    monkeypatch.setattr(os, "fsync", REAL_FSYNC)
+    assert (tmp_path / "config.json").read_text() == '{\n  "epochs": 3\n}\n'
+    assert [p.name for p in tmp_path.iterdir()] == ["config.json"], "no temp file is left"

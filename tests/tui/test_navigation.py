@@ -184,7 +184,7 @@ async def test_a_full_disk_while_training_from_the_app_is_one_notice_and_the_app
 
     from tests.conftest import failing_fsync_of
 
-    monkeypatch.setattr(os, "fsync", failing_fsync_of(".tmp"))
+    monkeypatch.setattr(os, "fsync", failing_fsync_of(f".npz.{os.getpid()}.tmp"))  # the first picture of the epoch
     app = BumptuiApp(runs_root=runs_root)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("2")

@@ -15,10 +15,12 @@ from typing import Callable
 
 from bumptui.engine.autoencoder.jobs.kind import JobKind, Plan
 from bumptui.engine.autoencoder.runs import events as ev
+from bumptui.engine.autoencoder.runs.checkpoint import remove_partial
 from bumptui.engine.autoencoder.runs.lock import RunLock
 from bumptui.engine.autoencoder.runs.log import METRICS, MetricsWriter
-from bumptui.engine.autoencoder.runs.rundir import CHECKPOINTS, write_config
+from bumptui.engine.autoencoder.runs.rundir import CHECKPOINTS, CONFIG, write_config
 from bumptui.engine.autoencoder.runs.system import Sampler
+from bumptui.engine import guarded
 from bumptui.engine.errors import UserError
 
 
@@ -41,11 +43,16 @@ class Runner:
     the job's start and its ending."""
 
     def run(self) -> dict | None:
-        folder = self.kind.folder(self.plan.run_dir)
-        (folder / CHECKPOINTS).mkdir(parents=True, exist_ok=True)
-        lock = RunLock(Path(self.plan.run_dir)).acquire()
+        run_dir = Path(self.plan.run_dir)
+        folder = self.kind.folder(run_dir)
+        run_dir.mkdir(parents=True, exist_ok=True)  # the folder the user named may be a link (runs/ on a scratch disk);
+        # inside it, the job's folder and its checkpoints/ are real folders, or nothing is written
+        guarded.folder(run_dir, *folder.relative_to(run_dir).parts, CHECKPOINTS)
+        guarded.writable(folder / METRICS), guarded.writable(folder / CONFIG)  # before anything is loaded
+        lock = RunLock(run_dir).acquire()
         self.stale_pid = lock.stale_pid
         try:
+            remove_partial(folder / CHECKPOINTS)  # a write killed half-way (kill -9) left its temp file
             config, loaded = self.kind.load(self.plan, self.data_dir)
             if not self.plan.resume:
                 write_config(folder, config.as_dict())

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from bumptui.engine.autoencoder.runs.log import why_failed
 from bumptui.engine.autoencoder.runs.rundir import RunError
+from bumptui.engine import guarded
 
 
 def save_atomic(obj, path: Path, intact: str = "") -> None:
@@ -26,25 +26,21 @@ def write_atomic(data, path: Path, intact: str = "") -> None:
     leaves either the old file or the new one, never a half-written one, and no temp file. A write
     that fails (a full disk, no permission) is a RunError that names the path and, as `intact`
     says, what is still safe."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException as err:
-        tmp.unlink(missing_ok=True)
-        if isinstance(err, OSError):
-            safe = intact or (f"the previous {path.name} is intact" if path.exists() else "nothing was saved there")
-            raise RunError(f"{path} could not be written: {why_failed(err)}; {safe}. "
-                           "Free space or fix permissions, then resume the run.") from None
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+        guarded.replace_with(path, data)  # no link beside it is written through
+    except OSError as err:
+        safe = intact or (f"the previous {path.name} is intact" if path.exists() else "nothing was saved there")
+        raise RunError(f"{path} could not be written: {why_failed(err)}; {safe}. "
+                       "Free space or fix permissions, then resume the run.") from None
+
+
+def remove_partial(folder: Path) -> list[Path]:
+    """Remove the temp files a checkpoint write killed half-way left in `folder` (write_atomic's
+    .<name>.<pid>.tmp); called with the run's lock held, so no live writer owns one. Those removed."""
+    left = sorted(Path(folder).glob(".*.tmp")) if Path(folder).is_dir() else []
+    for path in left:
+        path.unlink(missing_ok=True)
+    return left
 
 
 @dataclass

@@ -7,9 +7,12 @@ import os
 import socket
 from pathlib import Path
 
+from bumptui.engine import guarded
 from bumptui.engine.autoencoder.runs.log import Damaged, RunError, parse_json
 
 LOCK = "lock"
+MAX_LOCK = 4096
+"""A lock the program writes is a few dozen bytes."""
 
 
 def pid_alive(pid: int) -> bool:
@@ -31,19 +34,25 @@ class RunLock:
         self.held = False
 
     def acquire(self) -> "RunLock":
-        host = socket.gethostname()
-        for _ in range(2):
-            try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
-                pid = self.refuse_if_held().get("pid")
-                self.stale_pid = pid if isinstance(pid, int) else -1
-                self.path.unlink(missing_ok=True)
-                continue
-            with os.fdopen(fd, "w") as f:
-                json.dump({"pid": os.getpid(), "host": host}, f)
-            self.held = True
-            return self
+        # The lock is written whole under a name of this process's own, then linked to its name: it
+        # appears with its owner in it, so a second process never reads an empty lock and takes it
+        # for a dead one's (as it could between creating the file and writing it).
+        mine = self.path.with_name(f".{LOCK}.{os.getpid()}")
+        mine.unlink(missing_ok=True)
+        guarded.write_new(mine, json.dumps({"pid": os.getpid(), "host": socket.gethostname()}).encode())
+        try:
+            for _ in range(2):
+                try:
+                    os.link(mine, self.path)  # fails when the name is taken, by a file or a link
+                except FileExistsError:
+                    pid = self.refuse_if_held().get("pid")
+                    self.stale_pid = pid if isinstance(pid, int) else -1
+                    self.path.unlink(missing_ok=True)
+                    continue
+                self.held = True
+                return self
+        finally:
+            mine.unlink(missing_ok=True)
         raise RunError(f"Run directory {self.path.parent} could not be locked; another process raced for it.")
 
     def refuse_if_held(self) -> dict:
@@ -67,9 +76,9 @@ class RunLock:
     def owner(self) -> dict:
         """Who holds the lock, as written in it: {"pid", "host"}; {} when nobody or unreadable."""
         try:
-            owner = parse_json(self.path.read_bytes() or b"{}", 4096)
+            owner = parse_json(guarded.read(self.path, MAX_LOCK) or b"{}", MAX_LOCK)
             return owner if isinstance(owner, dict) else {}
-        except (OSError, Damaged):
+        except (OSError, Damaged, guarded.Refused):
             return {}  # a lock torn by a crash during its own writing: nobody owns it
 
     def release(self) -> None:

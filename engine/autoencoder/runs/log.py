@@ -9,6 +9,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
+from bumptui.engine import guarded
 from bumptui.engine.autoencoder.runs.events import from_record, to_record
 from bumptui.engine.errors import UserError
 
@@ -71,16 +72,28 @@ def why_failed(err: OSError) -> str:
     return reasons.get(err.errno, err.strerror or str(err))
 
 
+def last_newline(fd: int, end: int) -> int:
+    """The offset just after the last newline before `end` (0 when there is none), read backwards a
+    chunk at a time."""
+    while end > 0:
+        start = max(0, end - CHUNK)
+        found = os.pread(fd, end - start, start).rfind(b"\n")
+        if found >= 0:
+            return start + found + 1
+        end = start
+    return 0
+
+
 class MetricsWriter:
     """Appends events to metrics.jsonl, one whole line each: a line that cannot be written in full is
     cut off again, so the log ends with its last complete line."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self._f = open(path, "ab")
-        data = self.path.read_bytes()
-        if data and not data.endswith(b"\n"):  # a writer that died mid-line: cut its torn line, or it
-            self._f.truncate(data.rfind(b"\n") + 1)  # would sit in the middle of the log
+        self._f = guarded.append(self.path)  # a link or a pipe where the log belongs is refused
+        end = self._f.seek(0, os.SEEK_END)
+        if end and os.pread(self._f.fileno(), 1, end - 1) != b"\n":  # a writer that died mid-line: cut its
+            self._f.truncate(last_newline(self._f.fileno(), end))  # torn line, or it would sit mid-log
 
     def write(self, event) -> None:
         line = (json.dumps(to_record(event), separators=(",", ":")) + "\n").encode("utf-8")
@@ -117,28 +130,44 @@ class MetricsTail:
     def events(self):
         """The complete events written since the last poll, one at a time, read in chunks of CHUNK
         bytes: a reader folding them holds one chunk of the log, never the whole of it."""
-        try:
-            f = open(self.path, "rb")
-        except FileNotFoundError:
+        f = open_log(self.path)
+        if f is None:
             return
-        except OSError as err:  # a folder where the log belongs, no permission, a symlink loop
-            raise RunError(f"{self.path} cannot be read: {why_failed(err)}.") from None
         with f:
             f.seek(self.offset)
-            rest = b""
+            rest = bytearray()  # the line being gathered: never longer than MAX_LINE, so the reading is linear
             while chunk := f.read(CHUNK):
-                data = rest + chunk
-                end = data.rfind(b"\n") + 1
-                for raw in data[:end].split(b"\n")[:-1]:
+                end = chunk.rfind(b"\n") + 1
+                if not end:
+                    rest += chunk
+                    if len(rest) > MAX_LINE:
+                        self._damaged(self.line_no + 1, f"longer than {MAX_LINE:,} bytes, more than the program "
+                                                        "ever writes")
+                    continue
+                for raw in bytes(rest + chunk[:end]).split(b"\n")[:-1]:
                     self.line_no += 1
                     try:
                         event = parse_event(raw)
                     except Damaged as why:
-                        raise LogDamaged(f"{self.path} line {self.line_no} is not a valid event ({why}); the log is "
-                                         "damaged there.", str(why)) from None
+                        self._damaged(self.line_no, str(why))
                     self.offset += len(raw) + 1
                     yield event
-                rest = data[end:]
+                rest = bytearray(chunk[end:])
+
+    def _damaged(self, line: int, why: str):
+        raise LogDamaged(f"{self.path} line {line} is not a valid event ({why}); the log is damaged there.", why) from None
+
+
+def open_log(path: Path):
+    """A log opened to read (None when there is none): a regular file, or one sentence (RunError)."""
+    try:
+        return guarded.open_read(path)
+    except FileNotFoundError:
+        return None
+    except guarded.Refused as refused:
+        raise LogDamaged(str(refused), refused.why) from None
+    except OSError as err:  # no permission, a symlink loop
+        raise RunError(f"{path} cannot be read: {why_failed(err)}.") from None
 
 
 HEAD = 16 * 1024
@@ -148,8 +177,11 @@ HEAD = 16 * 1024
 def head_and_tail(path: Path, tail: int) -> tuple[list, list]:
     """The complete events of the log's first HEAD bytes and of its last `tail` bytes (all of it, as the
     tail, when it is shorter): what a listing of many long runs reads of each, whatever their length."""
+    f = open_log(path)
+    if f is None:
+        return [], []
     try:
-        with open(path, "rb") as f:
+        with f:
             size = f.seek(0, os.SEEK_END)
             f.seek(0)
             if size <= HEAD + tail:
@@ -159,8 +191,6 @@ def head_and_tail(path: Path, tail: int) -> tuple[list, list]:
                 f.seek(size - tail)
                 end = f.read()
                 windows = [head[:head.rfind(b"\n") + 1], end[end.find(b"\n") + 1:]]  # whole lines only
-    except FileNotFoundError:
-        return [], []
     except OSError as err:
         raise RunError(f"{path} cannot be read: {why_failed(err)}.") from None
     try:
@@ -211,10 +241,8 @@ def repair_log(path: Path) -> tuple[int, int, Path] | None:
             if not line.endswith(b"\n"):
                 return None  # only a torn last line: the next writer cuts it
             backup = damaged_name(path)
-            backup.write_bytes(data)
-            tmp = path.with_name(f".{path.name}.repair")
-            tmp.write_bytes(data[:good])
-            os.replace(tmp, path)
+            guarded.write_new(backup, data)
+            guarded.replace_with(path, data[:good])
             return kept, number, backup
         good += len(line)
         kept += 1
@@ -238,7 +266,7 @@ class ConsoleTail:
 
     def lines(self) -> list[str]:
         try:
-            with open(self.path, "rb") as f:
+            with guarded.open_read(self.path) as f:  # a pipe there would never end
                 size = f.seek(0, os.SEEK_END)
                 if self.offset is None or size < self.offset:  # first read, or the file was cut
                     self.offset, self._rest = max(0, size - self.start), b""
@@ -248,7 +276,7 @@ class ConsoleTail:
                 f.seek(self.offset)
                 data = self._rest + f.read()
                 self.offset = size
-        except OSError:
+        except (OSError, guarded.Refused):
             return []
         if skip:  # started mid-line
             data = data[data.find(b"\n") + 1:]

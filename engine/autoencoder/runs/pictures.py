@@ -11,11 +11,14 @@ written before this keep their pictures inline, and read as they did.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
+from bumptui.engine import guarded
+from bumptui.engine.autoencoder import SIDE
 from bumptui.engine.autoencoder.runs.checkpoint import write_atomic
 
 FOLDER = "pictures"
@@ -28,25 +31,55 @@ def relative_path(latent: int, epoch: int, what: str) -> str:
 def save(folder: Path, latent: int, epoch: int, what: str, **arrays: np.ndarray) -> str:
     """Write one picture file atomically; its path relative to the job's folder, for the log line to name."""
     relative = relative_path(latent, epoch, what)
-    path = Path(folder) / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = guarded.folder(folder, *Path(relative).parent.parts) / Path(relative).name
     data = io.BytesIO()
     np.savez_compressed(data, **arrays)
     write_atomic(data.getbuffer(), path, intact="the run's log and checkpoints are intact")
     return relative
 
 
+NAME = re.compile(rf"{FOLDER}/latent-[0-9]{{1,6}}/epoch-[0-9]{{6}}-[A-Za-z0-9_-]{{1,40}}\.npz")
+"""The only picture paths a log line may name: relative_path's, inside the job's folder."""
+MAX_FILE = 16 << 20
+"""A picture file the program writes is well under this (2,000 codes, or a few dozen digits)."""
+ARRAYS = {"xy": (np.float32, 2), "labels": (np.uint8, 1), "originals": (np.uint8, 3), "images": (np.uint8, 3)}
+"""The arrays a picture file may hold: (dtype, number of dimensions)."""
+MAX_ARRAY = 8 << 20
+"""Bytes of one array decompressed: 10,000 digits of 28x28."""
+
+
+def _arrays(path: Path) -> dict[str, np.ndarray]:
+    """The arrays of a picture file, each checked for a name, size, type and shape the program writes
+    before it is decompressed or used (a small file can inflate to gigabytes); ValueError otherwise."""
+    data = guarded.read(path, MAX_FILE)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            name = info.filename.removesuffix(".npy")
+            if name not in ARRAYS or info.file_size > MAX_ARRAY:
+                raise ValueError(f"{info.filename} is not an array the program writes")
+    with np.load(io.BytesIO(data), allow_pickle=False) as f:
+        arrays = {name: f[name] for name in f.files}
+    for name, a in arrays.items():
+        dtype, ndim = ARRAYS[name]
+        if a.dtype != dtype or a.ndim != ndim or (ndim == 3 and a.shape[1:] != (SIDE, SIDE)) or \
+                (name == "xy" and a.shape[1:] != (2,)):
+            raise ValueError(f"{name} is not shaped as the program writes it")
+    return arrays
+
+
 def load(folder: Path, event):
     """The event with its pictures in it: as it is when they are inline (a log from before they moved
     out), else read from the file it names (digits stay uint8 arrays, the rest become lists, as a
-    log line holds them); None when that file is missing or unreadable."""
+    log line holds them); None when that file is missing, unreadable or not one the program writes,
+    or when the line names a path the program never writes (absolute, or outside the job's folder)."""
     if not getattr(event, "file", ""):
         return event
-    try:
-        with np.load(Path(folder) / event.file) as f:
-            arrays = {name: f[name] for name in f.files}
-    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile):  # missing, cut short, not ours
+    if not isinstance(event.file, str) or not NAME.fullmatch(event.file):
         return None
+    try:
+        arrays = _arrays(Path(folder) / event.file)
+    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile, guarded.Refused):  # missing, cut short,
+        return None  # not ours
     from dataclasses import replace
 
     return replace(event, **{name: a if a.ndim == 3 else a.astype(float if a.dtype.kind == "f" else int).tolist()

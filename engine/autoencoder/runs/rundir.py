@@ -14,6 +14,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
+from bumptui.engine import guarded
 from bumptui.engine.autoencoder.runs.log import METRICS, Damaged, MetricsTail, RunError, damaged_name, parse_json, why_failed
 
 CONFIG = "config.json"
@@ -33,9 +34,13 @@ def has_record(folder: Path) -> bool:
 
 
 def write_config(folder: Path, config: dict) -> None:
-    tmp = folder / f".{CONFIG}.tmp"
-    tmp.write_text(json.dumps(config, indent=2) + "\n")
-    os.replace(tmp, folder / CONFIG)
+    path = Path(folder) / CONFIG
+    try:
+        guarded.replace_with(path, (json.dumps(config, indent=2) + "\n").encode())
+    except OSError as err:
+        raise RunError(f"{path} could not be written: {why_failed(err)}; "
+                       f"{'the previous one is intact' if path.exists() else 'nothing was started'}. "
+                       "Free space or fix permissions, then try again.") from None
 
 
 class ConfigDamaged(RunError):
@@ -55,9 +60,11 @@ class ConfigDamaged(RunError):
 def read_config(folder: Path) -> dict:
     path = Path(folder) / CONFIG
     try:
-        return parse_json(path.read_bytes(), MAX_CONFIG)
+        return parse_json(guarded.read(path, MAX_CONFIG), MAX_CONFIG)  # a FIFO or /dev/zero there: refused unread
     except (FileNotFoundError, NotADirectoryError):
         raise RunError(f"{folder} is not a run directory: it has no {CONFIG}.") from None
+    except guarded.Refused as refused:
+        raise ConfigDamaged(str(refused), path, refused.why) from None
     except OSError as err:
         raise RunError(f"{path} cannot be read: {why_failed(err)}.") from None
     except Damaged as why:

@@ -10,9 +10,19 @@ from pathlib import Path
 
 import numpy as np
 
+from bumptui.engine import guarded
 from bumptui.engine.autoencoder.evidence import Interval
 
 REPORT = "report"
+
+
+def save_figure(fig, path: Path) -> None:
+    """A matplotlib figure as a PNG, written as every file in a run is (guarded)."""
+    import io
+
+    data = io.BytesIO()
+    fig.savefig(data, dpi=110, format="png")
+    guarded.replace_with(path, data.getbuffer())
 
 
 def folder(study_dir: Path) -> Path:
@@ -52,7 +62,7 @@ def loss_curves(runs: list, path: Path) -> None:
     ax.set(xlabel="epoch", ylabel="test L1", title=f"Test L1 per epoch: mean and range over {len(runs)} seeds")
     ax.legend()
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    save_figure(fig, path)
     plt.close(fig)
 
 
@@ -75,7 +85,7 @@ def clustering(measured: list[dict], latents: list[int], path: Path) -> None:
     ax.set(ylabel="agreement with the digits", ylim=(0, 1), title="Clusters against digits: mean and 95 % interval")
     ax.legend()
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    save_figure(fig, path)
     plt.close(fig)
 
 
@@ -97,7 +107,7 @@ def sharpening(measured: list[dict], latents: list[int], strategies: list[int], 
         axes[0][0].legend(fontsize="small")
     fig.suptitle("Sharpness against the judge: mean and 95 % interval over seeds")
     fig.tight_layout()
-    fig.savefig(path, dpi=110)
+    save_figure(fig, path)
     plt.close(fig)
 
 
@@ -131,8 +141,7 @@ def write_report(study_dir: Path, seeds: list[int], measured: list[dict], claims
     from bumptui.engine.autoencoder.jobs.study.kind import seed_dir
     from bumptui.engine.autoencoder.jobs.train.record import RunRecord
 
-    out = folder(study_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = guarded.folder(study_dir, folder(study_dir).relative_to(study_dir))
     runs = [RunRecord.read(seed_dir(study_dir, s)) for s in seeds]
     figures = {"loss": out / "test-l1.png", "clusters": out / "clusters.png", "sharpening": out / "sharpening.png",
                "digits": out / "digits.png"}
@@ -150,5 +159,5 @@ def write_report(study_dir: Path, seeds: list[int], measured: list[dict], claims
     if "digits" in figures:
         lines += [f"Seed {seeds[0]}'s test digits (top) and each latent size's reconstructions of them, "
                   f"latent {', '.join(map(str, runs[0].latents))} (misread ones framed red):", "", "![digits](digits.png)", ""]
-    (out / "REPORT.md").write_text("\n".join(lines))
+    guarded.replace_with(out / "REPORT.md", "\n".join(lines).encode())
     return {"report": str(out / "REPORT.md"), **{k: str(v) for k, v in figures.items()}}

@@ -216,6 +216,18 @@ def _read(text: str, hint, s: Setting, noun: str, error: type[SettingError]):
         raise error(f"{noun} must be {words}{empty}, not {text!r}.") from None
 
 
+MAX_SEED = 2**31 - 1
+"""The largest seed a job takes: NumPy and scikit-learn take seeds below 2**32, and a job derives
+more from its own (k-means' seed+1, ..., a model's seed*1000 + latent for torch)."""
+
+
+def check_seed(seed: int, error: type[SettingError]) -> None:
+    """The kind's error when the seed is out of range (before anything is written: k-means would
+    refuse it only after a whole epoch of training)."""
+    if not 0 <= seed <= MAX_SEED:
+        raise error(f"The seed must be from 0 to {MAX_SEED:,}, not {seed}.")
+
+
 def check_models(asked: tuple[int, ...] | None, run_latents: tuple[int, ...], error: type[SettingError]) -> None:
     """The kind's error naming the first latent size asked for (a sharpening's, a clustering's) that
     the run has no model of; None asked, or no run to check against, asks for nothing."""

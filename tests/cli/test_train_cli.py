@@ -180,3 +180,16 @@ def test_a_full_disk_while_training_is_one_sentence_and_exit_2(tmp_path, capsys,
         f"bumptui: {run}/pictures/latent-2/epoch-000001-codes.npz could not be written: the disk is full; the run's "
         "log and checkpoints are intact. Free space or fix permissions, then resume the run.")
     assert isinstance(read_events(run)[-1], Failed), "the log says how the run ended"
+
+
+@pytest.mark.parametrize("seed", ["-1", str(10**29)])
+@pytest.mark.parametrize("command", ["train", "sharpen", "cluster"])
+def test_a_seed_out_of_range_is_one_sentence_before_anything_is_written(sharpen_copy, tmp_path, capsys, seed, command):
+    """k-means takes seeds below 2**32 only: it used to refuse one after a whole epoch, in a traceback."""
+    before = sorted(p.relative_to(sharpen_copy) for p in sharpen_copy.rglob("*"))
+    run = tmp_path / "new" if command == "train" else sharpen_copy
+    args = ["--run-dir", str(run), "--subset", "100", "--epochs", "1"] if command == "train" else [str(run)]
+    one_sentence(in_process(capsys, command, *args, f"--seed={seed}"),
+                 f"The seed must be from 0 to 2,147,483,647, not {seed}.")
+    assert not (tmp_path / "new").exists()
+    assert sorted(p.relative_to(sharpen_copy) for p in sharpen_copy.rglob("*")) == before

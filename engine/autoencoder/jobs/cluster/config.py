@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from bumptui.engine.autoencoder.settings import PRECISIONS, SettingError, Settings, check_models, setting
+from bumptui.engine.autoencoder.settings import PRECISIONS, SettingError, Settings, check_models, check_seed, setting
 
 METHODS = ("kmeans", "umap", "idec")
 """kmeans: k-means on the codes; umap: the N2D recipe (UMAP of the codes, then a clusterer);
@@ -107,6 +107,7 @@ class ClusterConfig(Settings):
             value = getattr(self, name)
             if not low <= value <= high:
                 raise ClusterError(f"{name.replace('_', ' ')} must be from {low} to {high:,}, not {value}.")
+        check_seed(self.seed, ClusterError)
         if not (math.isfinite(self.min_dist) and 0 <= self.min_dist <= 1):
             raise ClusterError(f"UMAP's min dist must be from 0 to 1, not {self.min_dist}.")
         if not (math.isfinite(self.gamma) and 0 <= self.gamma <= 100):

@@ -7,7 +7,7 @@ import math
 from dataclasses import dataclass
 
 from bumptui.engine.autoencoder import names_a_design
-from bumptui.engine.autoencoder.settings import PRECISIONS, SettingError, Settings, check_models, setting
+from bumptui.engine.autoencoder.settings import PRECISIONS, SettingError, Settings, check_models, check_seed, setting
 from bumptui.engine.autoencoder.sharpening import BLUR_KERNEL, BLUR_SIGMA
 STRATEGIES = (1, 2)
 """1: D learns blurred and reconstructed digits as fake; 2: D learns blurred digits only."""
@@ -98,6 +98,7 @@ class SharpenConfig(Settings):
             raise SharpenError(f"Sharpening starts from {' or '.join(INITS)}, not {self.init!r}.")
         if self.precision not in PRECISIONS:
             raise SharpenError(f"The precision must be one of {', '.join(PRECISIONS)}, not {self.precision!r}.")
+        check_seed(self.seed, SharpenError)
         if self.lam is not None and not (math.isfinite(self.lam) and 0 <= self.lam <= 100):
             raise SharpenError(f"lambda must be a number from 0 to 100, not {self.lam}.")
         for name in ("lr", "d_lr"):

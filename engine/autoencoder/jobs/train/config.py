@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from bumptui.engine.autoencoder import PIXELS, names_a_design
-from bumptui.engine.autoencoder.settings import DEVICES, PRECISIONS, SettingError, Settings, cuda_count, setting
+from bumptui.engine.autoencoder.settings import DEVICES, PRECISIONS, SettingError, Settings, check_seed, cuda_count, setting
 
 ARCHITECTURES = ("dec", "mlp", "conv")
 """The built-in autoencoders (models.AUTOENCODERS), the default first."""
@@ -85,6 +85,7 @@ class TrainConfig(Settings):
         for name in ("epochs", "batch_size", "eval_every", "judge_epochs"):
             if getattr(self, name) < 1:
                 raise TrainingError(f"{name.replace('_', ' ')} must be at least 1, not {getattr(self, name)}.")
+        check_seed(self.seed, TrainingError)
         if self.lr is not None and not (math.isfinite(self.lr) and self.lr > 0):
             raise TrainingError(f"The learning rate must be a number greater than 0, not {self.lr}.")
         if self.subset is not None and not 100 <= self.subset <= 60000:

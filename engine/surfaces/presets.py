@@ -78,12 +78,17 @@ def resolve(name_or_expression: str, start: tuple[float, ...] | None = None) -> 
     """A landscape by its name (built in, or saved), or typed: the text read as an expression."""
     from dataclasses import replace
 
-    from bumptui.engine.surfaces.typed import typed_surface
+    from bumptui.engine.surfaces.typed import check_start, typed_surface
 
     text = name_or_expression.strip()
     if text in SURFACES:
         surface = SURFACES[text]()
-        return surface if start is None else replace(surface, start=tuple(float(v) for v in start))
+        if start is None:
+            return surface
+        surface = replace(surface, start=tuple(float(v) for v in start))
+        if len(surface.start) == len(surface.variables):  # (a start of another length: said where it is walked)
+            check_start(surface.loss, surface.grad, surface.start)  # as a typed one's: 1e308 overflows, nan is none
+        return surface
     if NAME.fullmatch(text) and text not in ("x", "y"):
         saved = load()
         if text in saved:

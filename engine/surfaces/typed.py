@@ -164,6 +164,23 @@ def _power(a, b, text, sympy):
     return a ** b
 
 
+def check_start(loss, grad, start: tuple[float, ...], variables: tuple[str, ...] = ("x", "y")) -> None:
+    """ExpressionError when the loss or its gradient is not a finite number at the start (a typed
+    landscape's or a built-in one's): a walk from there has nowhere to go."""
+    import numpy as np
+
+    where = ", ".join(f"{v} = {p:g}" for v, p in zip(variables, start))
+    with np.errstate(all="ignore"):
+        try:
+            values = [float(loss(*start)), *map(float, grad(*start))]
+        except (ZeroDivisionError, OverflowError, ValueError, TypeError):
+            values = [math.nan]
+    if not all(math.isfinite(v) for v in values):
+        what = "it" if not math.isfinite(values[0]) else "its gradient"
+        raise ExpressionError(f"At the start ({where}) {what} is not a finite number; choose another start "
+                              f"or another landscape.")
+
+
 def typed_surface(text: str, start: tuple[float, ...] | None = None, name: str | None = None) -> Surface:
     """The Surface of a typed landscape: its loss, its gradient by SymPy's differentiation, a start.
 
@@ -199,16 +216,7 @@ def typed_surface(text: str, start: tuple[float, ...] | None = None, name: str |
     if len(start) != dims:
         raise ExpressionError(f"The landscape {parsed.text!r} names {', '.join(parsed.variables)}, so its start "
                               f"has {dims} coordinate{'s' * (dims > 1)}, not {len(start)}.")
-    where = ", ".join(f"{v} = {p:g}" for v, p in zip(parsed.variables, start))
-    with np.errstate(all="ignore"):
-        try:
-            values = [loss(*start), *grad(*start)]
-        except (ZeroDivisionError, OverflowError, ValueError, TypeError):
-            values = [math.nan]
-    if not all(isinstance(v, float) and math.isfinite(v) for v in values):
-        what = "it" if not math.isfinite(values[0]) else "its gradient"
-        raise ExpressionError(f"At the start ({where}) {what} is not a finite number; choose another start "
-                              f"or another landscape.")
+    check_start(loss, grad, start, parsed.variables)
     x0, x1, y0, y1 = DEFAULT_VIEW
     cx, cy = start[0], start[1] if dims > 1 else 0.0
     view = (min(x0, cx - 1), max(x1, cx + 1), min(y0, cy - 1), max(y1, cy + 1))

@@ -300,3 +300,17 @@ def test_parse_says_which_coordinates_a_landscape_names():
     assert parse("x**2").variables == ("x",)
     assert parse("x*y").variables == ("x", "y")
     assert parse("x + 0*y").variables == ("x",), "a y multiplied by 0 is not a coordinate"
+
+
+@pytest.mark.parametrize("start", [(1e308, 1e308), (math.nan, 0.0), (math.inf, 1.0)])
+@pytest.mark.parametrize("name", ["rosenbrock", "beale", "quadratic"])
+def test_a_built_in_landscape_refuses_a_start_where_nothing_is_finite_as_a_typed_one_does(name, start, capsys):
+    """`trajectory --start 1e308 1e308` on Rosenbrock was an OverflowError traceback, `nan 0` 20 rows of nan."""
+    from bumptui.engine.surfaces.presets import resolve
+    from tests.conftest import in_process, one_sentence
+
+    with pytest.raises(ExpressionError, match="is not a finite number; choose another start"):
+        resolve(name, start)
+    one_sentence(in_process(capsys, "trajectory", "--landscape", name, "--start", *map(str, start)),
+                 "is not a finite number")
+    assert resolve(name, (0.5, 0.5)).start == (0.5, 0.5), "a finite start is taken as it is"

@@ -59,8 +59,7 @@ def detach(kind, run_dir: Path, argv: list[str]) -> int:
     """Start the same command without --detach in a new session, logging to <folder>/<command>.log
     (where the kind records itself), and return once it has started."""
     folder = kind.folder(run_dir)
-    Path(run_dir).mkdir(parents=True, exist_ok=True)
-    guarded.folder(run_dir, *folder.relative_to(run_dir).parts)
+    guarded.folder(run_dir, folder.relative_to(run_dir))
     child_args = [a for a in argv if a != "--detach"]
     if not kind.inside_run and "--run-dir" not in child_args:
         child_args += ["--run-dir", str(run_dir)]

@@ -32,12 +32,17 @@ class Refused(UserError):
         self.why = why or message
 
 
-def _why(err: OSError) -> str:
+def why_failed(err: OSError) -> str:
+    """What a failed read or write means to a person: a full disk, a used-up quota, no permission."""
     reasons = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
                errno.EACCES: "permission is denied", errno.EPERM: "permission is denied",
-               errno.EROFS: "the file system is read-only", errno.ELOOP: "it is a link",
-               errno.ENXIO: "it is a pipe or a device"}
+               errno.EROFS: "the file system is read-only"}
     return reasons.get(err.errno, err.strerror or str(err))
+
+
+def _not_regular(path: Path) -> Refused:
+    return Refused(f"{path} is not a regular file (a folder, a pipe or a device); move it away, then try again.",
+                   "not a regular file: a folder, a pipe or a device")
 
 
 def _link_refused(path: Path, top: Path) -> Refused:
@@ -49,9 +54,11 @@ def _link_refused(path: Path, top: Path) -> Refused:
                    "Move the link away, then try again.")
 
 
-def folder(top: Path, *parts: str) -> Path:
-    """top/parts..., each folder below `top` made when missing and checked to be a real folder."""
+def folder(top: Path, *parts: str | Path) -> Path:
+    """top/parts..., `top` (the folder the user named, which may be a link) and each folder below it
+    made when missing, those below it checked to be real folders."""
     top = Path(top)
+    top.mkdir(parents=True, exist_ok=True)
     here = top
     inside = Path(*parts) if parts else Path()
     if inside.is_absolute() or ".." in inside.parts:
@@ -63,7 +70,7 @@ def folder(top: Path, *parts: str) -> Path:
         except FileExistsError:
             pass
         except OSError as err:
-            raise Refused(f"{here} cannot be made: {_why(err)}.") from None
+            raise Refused(f"{here} cannot be made: {why_failed(err)}.") from None
         mode = os.lstat(here).st_mode
         if stat.S_ISLNK(mode):
             raise _link_refused(here, top)
@@ -73,16 +80,17 @@ def folder(top: Path, *parts: str) -> Path:
 
 
 def _open(path: Path, flags: int, mode: int = 0o644) -> int:
-    """os.open that follows no link at the last step and never blocks on a FIFO; a regular file only."""
+    """os.open that never blocks on a FIFO, of a regular file only; with O_NOFOLLOW (every write), a
+    link at the last step is Refused."""
     try:
-        fd = os.open(path, flags | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, mode)
+        fd = os.open(path, flags | os.O_NONBLOCK | os.O_CLOEXEC, mode)
     except OSError as err:
-        if err.errno == errno.ELOOP:
+        if err.errno == errno.ELOOP and flags & os.O_NOFOLLOW:
             raise _link_refused(Path(path), Path(path).parent) from None
         raise
     if not stat.S_ISREG(os.fstat(fd).st_mode):
         os.close(fd)
-        raise Refused(f"{path} is not a regular file (a folder, a pipe or a device); move it away, then try again.")
+        raise _not_regular(path)
     os.set_blocking(fd, True)
     return fd
 
@@ -97,20 +105,20 @@ def writable(path: Path) -> Path:
     if stat.S_ISLNK(mode):
         raise _link_refused(Path(path), Path(path).parent)
     if not stat.S_ISREG(mode):
-        raise Refused(f"{path} is not a regular file (a folder, a pipe or a device); move it away, then try again.")
+        raise _not_regular(path)
     return Path(path)
 
 
 def append(path: Path):
     """The file opened to append to (and to read back its tail), made when missing: a binary file object."""
-    fd = _open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT)
+    fd = _open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW)
     return os.fdopen(fd, "rb+")
 
 
 def write_new(path: Path, data) -> None:
     """Write a file that must not exist yet (a temp file): O_EXCL, so neither a file nor a link there is
     written through."""
-    fd = _open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+    fd = _open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW)
     with os.fdopen(fd, "wb") as f:
         f.write(data)
         f.flush()
@@ -143,19 +151,12 @@ def replace_with(path: Path, data) -> None:
 
 
 def _open_to_read(path: Path) -> int:
-    """A descriptor of a regular file opened to read, without waiting on a FIFO on the way."""
+    """A descriptor of a regular file opened to read (links followed: reading through one writes
+    nothing); a file where a folder of its path belongs reads as missing."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError as err:
-        if err.errno in (errno.ENOENT, errno.ENOTDIR):
-            raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path)) from None
-        raise
-    if not stat.S_ISREG(os.fstat(fd).st_mode):
-        os.close(fd)
-        raise Refused(f"{path} is not a regular file (a folder, a pipe or a device); move it away.",
-                      "not a regular file: a folder, a pipe or a device")
-    os.set_blocking(fd, True)
-    return fd
+        return _open(path, os.O_RDONLY)
+    except NotADirectoryError:
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path)) from None
 
 
 def open_read(path: Path):

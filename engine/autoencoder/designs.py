@@ -31,6 +31,7 @@ from torch import nn
 from bumptui.engine.autoencoder import DESIGN_SPEC
 from bumptui.engine.autoencoder.mnist import PIXELS, SIDE
 from bumptui.engine.autoencoder.models import AUTOENCODERS, as_images
+from bumptui.engine import guarded
 from bumptui.engine.errors import UserError
 
 SPEC = re.compile(DESIGN_SPEC)  # its groups: where, name
@@ -273,8 +274,6 @@ def admit(arch: str, latent_dims) -> str:
 def keep(folder: Path, arch: str) -> Path:
     """Copy the design's source into the run's folder (atomically); the copy's path."""
     spec = parse(arch)
-    from bumptui.engine import guarded
-
     target = recorded(folder, spec)
     guarded.folder(folder, DESIGN_DIR)
     guarded.replace_with(target, source_of(spec).read_bytes())

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
+from bumptui.engine import guarded
+
 UPSCALE = 2
 """Each digit pixel becomes UPSCALE x UPSCALE pixels."""
 PADDING = 2
@@ -40,8 +42,6 @@ def save_digit_rows(path: Path, rows: list[np.ndarray], wrong: list[np.ndarray |
     import io
 
     from PIL import Image
-
-    from bumptui.engine import guarded
 
     data = io.BytesIO()
     Image.fromarray(digit_rows(rows, wrong)).save(data, format="PNG")

@@ -1,23 +1,23 @@
 """MNIST from the original IDX files, checked against their published SHA-256 sums.
 
 The files ship inside the package (assets/mnist/ in the repository, bumptui/assets/mnist/ once
-installed), found through importlib.resources wherever the package lies. A data directory may hold the four files (gzip-compressed or
-not) or be a torchvision-style root with them in MNIST/raw/. Nothing here touches the network.
+installed), found through importlib.resources wherever the package lies. A data directory may hold
+the four files (gzip-compressed or not) or be a torchvision-style root with them in MNIST/raw/.
+Nothing here touches the network.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
-from importlib import resources
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
 from bumptui.engine.autoencoder import PIXELS, SIDE  # noqa: F401 (this module's names for them, as before)
 from bumptui.engine.errors import UserError
-
 
 
 def shipped_mnist() -> Path:

@@ -45,10 +45,11 @@ class Runner:
     def run(self) -> dict | None:
         run_dir = Path(self.plan.run_dir)
         folder = self.kind.folder(run_dir)
-        run_dir.mkdir(parents=True, exist_ok=True)  # the folder the user named may be a link (runs/ on a scratch disk);
-        # inside it, the job's folder and its checkpoints/ are real folders, or nothing is written
-        guarded.folder(run_dir, *folder.relative_to(run_dir).parts, CHECKPOINTS)
-        guarded.writable(folder / METRICS), guarded.writable(folder / CONFIG)  # before anything is loaded
+        # the folder the user named may be a link (runs/ on a scratch disk); inside it, the job's folder
+        # and its checkpoints/ are real folders, and its log and config are no link, before anything is loaded
+        guarded.folder(run_dir, folder.relative_to(run_dir), CHECKPOINTS)
+        guarded.writable(folder / METRICS)
+        guarded.writable(folder / CONFIG)
         lock = RunLock(run_dir).acquire()
         self.stale_pid = lock.stale_pid
         try:

@@ -3,13 +3,13 @@ checked before a run is continued, and repaired by keeping the events before a d
 
 from __future__ import annotations
 
-import errno
 import json
 import os
 from datetime import datetime
 from pathlib import Path
 
 from bumptui.engine import guarded
+from bumptui.engine.guarded import why_failed  # noqa: F401 (this module's name for it, as before)
 from bumptui.engine.autoencoder.runs.events import from_record, to_record
 from bumptui.engine.errors import UserError
 
@@ -62,14 +62,6 @@ def parse_event(raw: bytes | str):
         return from_record(parse_json(raw))
     except (KeyError, TypeError, AttributeError):
         raise Damaged("not an event the program writes") from None
-
-
-def why_failed(err: OSError) -> str:
-    """What a failed read or write means to a person: a full disk, a used-up quota, no permission."""
-    reasons = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
-               errno.EACCES: "permission is denied", errno.EPERM: "permission is denied",
-               errno.EROFS: "the file system is read-only"}
-    return reasons.get(err.errno, err.strerror or str(err))
 
 
 def last_newline(fd: int, end: int) -> int:
@@ -155,7 +147,8 @@ class MetricsTail:
                 rest = bytearray(chunk[end:])
 
     def _damaged(self, line: int, why: str):
-        raise LogDamaged(f"{self.path} line {line} is not a valid event ({why}); the log is damaged there.", why) from None
+        raise LogDamaged(f"{self.path} line {line} is not a valid event ({why}); the log is damaged there.",
+                         why) from None
 
 
 def open_log(path: Path):

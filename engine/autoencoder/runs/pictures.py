@@ -31,7 +31,7 @@ def relative_path(latent: int, epoch: int, what: str) -> str:
 def save(folder: Path, latent: int, epoch: int, what: str, **arrays: np.ndarray) -> str:
     """Write one picture file atomically; its path relative to the job's folder, for the log line to name."""
     relative = relative_path(latent, epoch, what)
-    path = guarded.folder(folder, *Path(relative).parent.parts) / Path(relative).name
+    path = guarded.folder(folder, Path(relative).parent) / Path(relative).name
     data = io.BytesIO()
     np.savez_compressed(data, **arrays)
     write_atomic(data.getbuffer(), path, intact="the run's log and checkpoints are intact")

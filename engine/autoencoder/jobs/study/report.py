@@ -141,7 +141,7 @@ def write_report(study_dir: Path, seeds: list[int], measured: list[dict], claims
     from bumptui.engine.autoencoder.jobs.study.kind import seed_dir
     from bumptui.engine.autoencoder.jobs.train.record import RunRecord
 
-    out = guarded.folder(study_dir, folder(study_dir).relative_to(study_dir))
+    out = guarded.folder(study_dir, REPORT)
     runs = [RunRecord.read(seed_dir(study_dir, s)) for s in seeds]
     figures = {"loss": out / "test-l1.png", "clusters": out / "clusters.png", "sharpening": out / "sharpening.png",
                "digits": out / "digits.png"}

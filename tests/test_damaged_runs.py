@@ -34,7 +34,12 @@ def own(path) -> None:
         path.write_bytes(data)
 
 
-def damage(run, how: str, name: str, where: float, other: str) -> None:
+VALUES = [0, -1, 2**31, 10**30, -1e308, float("nan"), float("inf"), "x", None, [], {}, [[1]], [[0.5] * 3], True,
+          [12], [[1] * 10] * 3 + [[1] * 9]]
+"""Values a hostile or buggy writer puts in a well-formed log line's field."""
+
+
+def damage(run, how: str, name: str, where: float, other: str, pick: int = 0) -> None:
     path = run / name
     if path.is_symlink():
         path.unlink()
@@ -59,7 +64,7 @@ def damage(run, how: str, name: str, where: float, other: str) -> None:
     elif how == "wrong type":
         try:
             value = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):
             value = None
         if isinstance(value, dict) and value:
             key = sorted(value)[int(where * (len(value) - 1))]
@@ -67,6 +72,19 @@ def damage(run, how: str, name: str, where: float, other: str) -> None:
             path.write_text(json.dumps(value))
         else:
             path.write_text('["not", "a", "config"]')
+    elif how == "value":  # a line that parses, with one field's value changed
+        lines = data.splitlines(keepends=True)
+        if name.endswith(".jsonl") and lines:
+            at = int(where * (len(lines) - 1))
+            try:
+                record = json.loads(lines[at])
+            except (ValueError, RecursionError):  # an earlier damage
+                record = None
+            if isinstance(record, dict) and len(record) > 1:
+                key = sorted(k for k in record if k != "event")[pick % (len(record) - 1)]
+                record[key] = VALUES[pick // 7 % len(VALUES)]
+                lines[at] = json.dumps(record).encode() + b"\n"
+                path.write_bytes(b"".join(lines))
     elif how == "swap":
         other_path = run / other
         own(other_path)
@@ -87,16 +105,24 @@ def damage(run, how: str, name: str, where: float, other: str) -> None:
 
 
 DAMAGES = ["truncate", "flip", "deep", "giant", "nul", "utf8", "wrong type", "swap", "other kind", "empty",
-           "directory", "symlink loop"]
+           "directory", "symlink loop", "value", "value", "value"]
+
+
+def refused(result) -> None:
+    """A refusal in one sentence, after at most a note on each other damage the command met first."""
+    *notes, last = result.stderr.strip().splitlines() or [""]
+    assert result.returncode == 2 and last.startswith("bumptui: ") and "Traceback" not in result.stderr, result.stderr
+    assert all(n.startswith("bumptui: note: ") for n in notes) and len(notes) <= 2, result.stderr
 
 
 def readers(run, capsys) -> None:
     """Every reader of a run directory, each ending in its result or one sentence."""
-    for args in (["report", str(run), "--json"], ["compare", str(run)], ["cluster", str(run), "--report"]):
+    for args in (["report", str(run), "--json"], ["compare", str(run)], ["cluster", str(run), "--report"],
+                 ["export", str(run), "--tensorboard", str(run.parent / f"tb-{len(os.listdir(run.parent))}")]):
         result = in_process(capsys, *args)
         assert result.returncode in (0, 2), (args, result.stderr)
         if result.returncode == 2:
-            one_sentence(result, "")
+            refused(result)
     for kind in (registry.kind(name) for name in ("train", "sharpen", "cluster")):
         try:
             kind.prepare(run, None, resume=True)
@@ -110,7 +136,7 @@ def readers(run, capsys) -> None:
     result = in_process(capsys, "repair", str(run))
     assert result.returncode in (0, 2), result.stderr
     if result.returncode == 2:
-        one_sentence(result, "")
+        refused(result)
 
 
 FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
@@ -120,13 +146,13 @@ FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "20"))
 @settings(max_examples=FUZZ_EXAMPLES, deadline=None, derandomize=FUZZ_EXAMPLES == 20,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.sampled_from(DAMAGES), st.sampled_from(FILES), st.floats(0, 1),
-                          st.sampled_from(FILES)), min_size=1, max_size=2))
+                          st.sampled_from(FILES), st.integers(0, 10_000)), min_size=1, max_size=2))
 def test_no_damage_to_a_run_directory_ends_in_anything_but_a_result_or_one_sentence(recorded, tmp_path_factory,
                                                                                    capsys, damages):
     run = tmp_path_factory.mktemp("damaged") / "run"
     shutil.copytree(recorded, run, copy_function=os.link)
-    for how, name, where, other in damages:
-        damage(run, how, name, where, other)
+    for how, name, where, other, pick in damages:
+        damage(run, how, name, where, other, pick)
     readers(run, capsys)
 
 
@@ -297,3 +323,45 @@ def test_a_checkpoint_of_another_architecture_is_refused_in_one_sentence_by_ever
         assert result.returncode != 0 and words in result.stderr, (command, result.stderr)
         assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert (run / "checkpoints/latent-16.pt").read_bytes() == (dec / "checkpoints/latent-16.pt").read_bytes()
+
+
+@pytest.mark.parametrize("field, value, words", [
+    ("steps_per_epoch", 0, "its steps_per_epoch is 0: below 1"),
+    ("loss", float("nan"), "its loss is nan: not a finite number"),
+    ("step", 99, "its step is 99, past its epoch's"),
+    ("latent", "2", "its latent is '2': not a whole number"),
+])
+def test_a_line_that_parses_but_holds_impossible_values_is_damage_named_and_mended(recorded, tmp_path, capsys, field,
+                                                                                     value, words):
+    run = tmp_path / "run"
+    shutil.copytree(recorded, run)
+    lines = (run / "metrics.jsonl").read_bytes().splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if b'"StepLoss"' in line)
+    record = {**json.loads(lines[at]), field: value}
+    (run / "metrics.jsonl").write_bytes(b"".join(lines[:at]) + json.dumps(record).encode() + b"\n"
+                                        + b"".join(lines[at + 1:]))
+    named = f"{run}/metrics.jsonl line {at + 1} is not a valid event ({words}"
+    for args in (["report", str(run)], ["export", str(run), "--tensorboard", str(tmp_path / "tb")],
+                 ["train", "--resume", "--run-dir", str(run), "--epochs", "3"]):
+        one_sentence(in_process(capsys, *args), named)
+    repaired = in_process(capsys, "repair", str(run))
+    assert f"kept the {at} events before the damaged line {at + 1}" in repaired.stdout, repaired.stdout
+    assert in_process(capsys, "report", str(run), "--json").returncode == 0
+
+
+async def test_the_app_watching_a_run_with_an_impossible_value_stays_up_and_names_it(recorded, tmp_path):
+    from bumptui.tui.app import BumptuiApp
+
+    run = tmp_path / "runs" / "run"
+    shutil.copytree(recorded, run)
+    with open(run / "metrics.jsonl", "a") as f:
+        f.write(json.dumps({"event": "StepLoss", "latent": 2, "epoch": 1, "step": 1, "steps_per_epoch": 0,
+                            "loss": 0.2}) + "\n")
+    app = BumptuiApp(watch=run, runs_root=run.parent)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause(0.5)
+        assert any("its steps_per_epoch is 0: below 1" in n for n in app.notices), app.notices
+        for key in "2345":
+            await pilot.press(key)
+            await pilot.pause(0.1)
+        assert app.is_running

@@ -199,6 +199,20 @@ def test_a_picture_the_program_wrote_still_loads(tmp_path):
     assert np.allclose(loaded.xy, xy) and loaded.labels == labels.tolist()
 
 
+@pytest.mark.parametrize("xy, labels", [
+    ([[0.5, 1.0], [float("nan"), 0.0]], [1, 2]),  # a code that is not a number
+    ([[0.5, 1.0], [2.0, 0.0]], [1, 200]),  # a digit 200
+    ([[0.5, 1.0], [2.0, 0.0]], [1, 2, 3]),  # more labels than codes
+])
+def test_a_picture_with_values_the_program_never_writes_is_not_shown(tmp_path, xy, labels):
+    import numpy as np
+
+    from bumptui.engine.autoencoder.jobs.train.events import LatentSnapshot
+
+    file = pictures.save(tmp_path, 2, 1, "codes", xy=np.array(xy, np.float32), labels=np.array(labels, np.uint8))
+    assert pictures.load(tmp_path, LatentSnapshot(2, 1, projection="pca", file=file)) is None
+
+
 def test_repair_removes_what_a_checkpoint_write_killed_half_way_left(copied, capsys):
     run, _ = copied
     partial = run / "checkpoints" / ".latent-16.pt.4242.tmp"

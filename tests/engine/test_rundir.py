@@ -20,7 +20,7 @@ def sample_events():
     return [
         StepLoss(2, 1, 10, 47, 0.125),
         EpochEnd(2, 1, 0.13, 0.11, 1.5, 2000.0),
-        ClusterScores(None, 0, 0.6, 0.5, 0.4, 0.55, [[1, 2], [3, 4]], False),
+        ClusterScores(None, 0, 0.6, 0.5, 0.4, 0.55, [[i * j % 7 for j in range(10)] for i in range(10)], "none"),
         Stopped("stopped during epoch 2 of the latent-2 model"),
     ]
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bumptui.engine import guarded
 from bumptui.engine.guarded import why_failed  # noqa: F401 (this module's name for it, as before)
-from bumptui.engine.autoencoder.runs.events import from_record, to_record
+from bumptui.engine.autoencoder.runs.events import ValueDamaged, from_record, to_record
 from bumptui.engine.errors import UserError
 
 METRICS = "metrics.jsonl"
@@ -60,6 +60,8 @@ def parse_event(raw: bytes | str):
     """The event one log line holds; Damaged when it holds none."""
     try:
         return from_record(parse_json(raw))
+    except ValueDamaged as why:
+        raise Damaged(str(why)) from None
     except (KeyError, TypeError, AttributeError):
         raise Damaged("not an event the program writes") from None
 

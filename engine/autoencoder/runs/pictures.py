@@ -19,6 +19,7 @@ import numpy as np
 
 from bumptui.engine import guarded
 from bumptui.engine.autoencoder import SIDE
+from bumptui.engine.autoencoder.runs import events
 from bumptui.engine.autoencoder.runs.checkpoint import write_atomic
 
 FOLDER = "pictures"
@@ -82,8 +83,9 @@ def load(folder: Path, event):
         return None  # not ours
     from dataclasses import replace
 
-    return replace(event, **{name: a if a.ndim == 3 else a.astype(float if a.dtype.kind == "f" else int).tolist()
-                             for name, a in arrays.items()})
+    pictured = replace(event, **{name: a if a.ndim == 3 else a.astype(float if a.dtype.kind == "f" else int).tolist()
+                                 for name, a in arrays.items()})
+    return None if events.wrong(pictured) else pictured  # a label 200, a NaN code: not what the program writes
 
 
 def named(events) -> set[str]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import field
 
-from bumptui.engine.autoencoder.runs.events import JobStarted, event
+from typing import Annotated
+
+from bumptui.engine.autoencoder.runs.events import Count, JobStarted, OneOf, event
 
 
 @event
@@ -15,8 +17,8 @@ class StudyStarted(JobStarted):
 
 @event
 class TrialState:
-    seed: int
-    state: str
+    seed: Count
+    state: Annotated[str, OneOf(("pending", "running", "done", "failed"))]
     """pending, running, done or failed."""
     reason: str = ""
     """Why it failed (or was retried)."""
@@ -26,7 +28,7 @@ class TrialState:
 class TrialMeasured:
     """What one finished seed measured (jobs/study/claims.py), as the claims name it."""
 
-    seed: int
+    seed: Count
     measurements: dict
 
 
@@ -34,7 +36,7 @@ class TrialMeasured:
 class Verdicts:
     """The claims judged over the seeds that finished, and the report written of them."""
 
-    seeds: list
+    seeds: list[Count]
     claims: dict
-    figures: dict = field(default_factory=dict)
+    figures: dict[str, str] = field(default_factory=dict)
     """What the report holds -> its path: "report" (REPORT.md), "loss", "clusters", "sharpening", "digits"."""

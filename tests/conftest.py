@@ -27,6 +27,44 @@ def pytest_configure(config):
     os.environ["XDG_CACHE_HOME"], os.environ["XDG_CONFIG_HOME"] = str(home / "cache"), str(home / "config")
 
 
+async def caught_up(pilot) -> None:
+    """Until the app's reader thread has read every log it follows to its end (and listed the runs
+    folder, when a pane asked): what a user sees a moment later."""
+    import asyncio
+
+    reader = getattr(pilot.app, "reader", None)
+    if reader is None or not reader._thread.is_alive():
+        return
+    reader.wake()
+    deadline = time.monotonic() + 30
+    while not reader.caught_up() and time.monotonic() < deadline:
+        await asyncio.sleep(0.005)
+
+
+@pytest.fixture(autouse=True)
+def reads_caught_up_after_each_key(monkeypatch):
+    """The app reads logs in a thread of its own (tui/reader.py); a test looks after each key and each
+    pause, as a user does a moment later: once that thread has caught up."""
+    from textual.pilot import Pilot
+
+    press, pause = Pilot.press, Pilot.pause
+
+    async def pressed(self, *keys):
+        await press(self, *keys)
+        if hasattr(self.app, "reader"):
+            await caught_up(self)
+            await pause(self)
+
+    async def paused(self, delay=None):
+        await pause(self, delay)
+        if hasattr(self.app, "reader"):
+            await caught_up(self)
+            await pause(self)
+
+    monkeypatch.setattr(Pilot, "press", pressed)
+    monkeypatch.setattr(Pilot, "pause", paused)
+
+
 def bumptui(*args, timeout=180):
     """`bumptui ARGS` in a new interpreter, from the checkout, as a user runs it."""
     return subprocess.run([sys.executable, "-m", "bumptui", *args], capture_output=True, text=True,

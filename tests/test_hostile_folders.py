@@ -222,3 +222,33 @@ def test_repair_removes_what_a_checkpoint_write_killed_half_way_left(copied, cap
     assert result.returncode == 0, result.stderr
     assert not partial.exists() and f"{partial}: removed" in result.stdout
     assert (run / "checkpoints" / "latent-16.pt").read_bytes() == whole
+
+
+@pytest.mark.parametrize("special", ["fifo", "sparse", "nan weights"])
+def test_a_checkpoint_that_is_a_pipe_endless_or_blown_up_is_one_sentence(copied, capsys, special):
+    """A checkpoint is read as a regular file of a size the program writes, and its weights must be numbers."""
+    from bumptui.engine.autoencoder.runs.checkpoint import load_checkpoint, save_checkpoint
+
+    run, _ = copied
+    path = run / "checkpoints" / "latent-2.pt"
+    shutil.rmtree(run / "cluster", ignore_errors=True)
+    if special == "nan weights":  # what a training that blew up would have saved
+        checkpoint = load_checkpoint(path, "autoencoder")
+        for weights in checkpoint.models["autoencoder"].values():
+            if weights.is_floating_point():
+                weights.fill_(float("nan"))
+        path.unlink()
+        save_checkpoint(checkpoint, path)
+        words = f"{path} holds weights that are infinite or NaN"
+    else:
+        path.unlink()
+        if special == "fifo":
+            os.mkfifo(path)  # torch.load would wait for a writer for ever
+            words = f"{path} is not a regular file"
+        else:
+            with open(path, "wb") as f:
+                f.truncate(2 << 30)
+            words = "more than bumptui ever writes there"
+    for command in (["cluster", str(run), "--method", "kmeans", "--latent", "2"],
+                    ["train", "--resume", "--run-dir", str(run), "--epochs", "4"]):
+        one_sentence(in_process(capsys, *command), words)

@@ -5,7 +5,7 @@ an ordinary run); the autoencoder panes (Train, Latent, Clusters, Digits, Runs, 
 all show the app's current run: one record per kind of job (its training, its
 sharpening, its clustering, ...) that the app folds events into, whether they come from its own
 worker thread (as JobEvents) or from the metrics.jsonl of a job started elsewhere (tailed a few
-times a second). Panes get that state as one RunView and say what they want with messages (any
+times a second by the app's reader thread, tui/reader.py: this thread never opens a log). Panes get that state as one RunView and say what they want with messages (any
 kind's job starts with RunPane.Start); only the app changes it.
 """
 
@@ -24,12 +24,12 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from typing import TYPE_CHECKING
 from bumptui.tui.messages import CurrentRun, Job, JobEvent, RunView, in_app
 from bumptui.tui.panes import PANES
+from bumptui.tui.reader import Reader
 from bumptui.tui.screens.run_pane import RunPane
 
 if TYPE_CHECKING:  # the run records load with the first run, not the first frame
     from bumptui.engine.autoencoder.jobs.study.record import StudyRecord
     from bumptui.engine.autoencoder.jobs.train.record import RunRecord
-    from bumptui.engine.autoencoder.runs.log import MetricsTail
     from bumptui.engine.autoencoder.runs.record import Record
 
 
@@ -93,8 +93,11 @@ class BumptuiApp(CurrentRun, App):
         """The study the Study pane follows."""
         self.notices: list[str] = []
         """Every notification shown, oldest first."""
-        self._tails: dict[Path, tuple[MetricsTail, Record]] = {}
-        """Each followed metrics.jsonl, and the record its events go to."""
+        self.reader = Reader(self.call_from_thread, self._fold, self._listed, REFRESH_S)
+        """Reads every log the app follows, and the runs folder, in a thread of its own."""
+        self._said_slow: Path | None = None
+        self._asked: list[Record] = []
+        """The records a pane asked the app to follow (a study's trials)."""
         self._dirty = False
         self._drawn_at = 0.0
         self._watch_first = watch
@@ -102,6 +105,7 @@ class BumptuiApp(CurrentRun, App):
         """A typed or named landscape (engine.surfaces.Surface) the optimizer lab opens on."""
 
     def on_mount(self) -> None:
+        self.reader.start()
         self.set_interval(REFRESH_S, self._tick)
         if self._watch_first is not None:
             self._open(self._watch_first)
@@ -138,10 +142,28 @@ class BumptuiApp(CurrentRun, App):
         from bumptui.engine.autoencoder.runs.log import MetricsTail
 
         path = record.metrics_path(record.run_dir)
-        self._tails[path] = (MetricsTail(path), record)
+        self.reader.tails = {**self.reader.tails, path: (MetricsTail(path), record)}
+        self.reader.wake()
 
     def _unfollow(self, *records: Record | None) -> None:
-        self._tails = {k: v for k, v in self._tails.items() if v[1] not in records}
+        self.reader.tails = {k: v for k, v in self.reader.tails.items() if v[1] not in records}
+
+    def _fold(self, record: Record, events: list, error) -> None:
+        """The reader's news of a followed log (on this thread): its new events, and the RunError that
+        stopped its reading (a damaged line), said once."""
+        if not any(followed is record for _, followed in self.reader.tails.values()):
+            return  # no longer shown
+        for event in events:  # folded one at a time: a long log is never held whole
+            record.add(event)
+        self._dirty |= bool(events)
+        if error is not None:
+            self.notify(str(error), severity="error")
+            self._unfollow(record)
+        self.call_later(self._tick)  # drawn as the app's own message: a pane's error is the app's, not the reader's
+
+    def _listed(self, root: Path, listing: list) -> None:
+        if isinstance(self.screen, RunPane) and self.screen.PANE == "runs":
+            self.screen.redraw()
 
     def _show(self, run_dir: Path, follow: bool, read: bool = False) -> None:
         """Make run_dir (a training run) the current run, with every job recorded inside it: read as
@@ -183,18 +205,13 @@ class BumptuiApp(CurrentRun, App):
         self.switch_mode(SHOWN_ON[kind.name])
 
     def _tick(self, force: bool = False) -> None:
-        for path, (tail, record) in list(self._tails.items()):
-            from bumptui.engine.autoencoder.runs.log import RunError
-
-            try:
-                for event in tail.events():  # folded one at a time: a long log is never held whole
-                    record.add(event)
-                    self._dirty = True
-            except RunError as err:
-                self.notify(str(err), severity="error")
-                del self._tails[path]
+        slow = self.reader.slow()
+        if slow is not None and slow != self._said_slow:
+            self.notify(f"Reading {slow} is taking long (a slow or hung disk?); the app goes on, and q quits.",
+                        severity="warning", timeout=10)
+        self._said_slow = slow
         throttled = self.job is not None and time.monotonic() - self._drawn_at < JOB_REDRAW_S
-        if (force or (self._dirty and not throttled)) and isinstance(self.screen, RunPane):
+        if (force or (self._dirty and not throttled)) and isinstance(self.screen, RunPane) and self.screen.is_mounted:
             self.screen.show_run(self.view())
             self._dirty = False
             self._drawn_at = time.monotonic()
@@ -206,6 +223,13 @@ class BumptuiApp(CurrentRun, App):
     @on(RunPane.Open)
     def _open_asked(self, message: RunPane.Open) -> None:
         self._open(message.path)
+
+    @on(RunPane.Follow)
+    def _follow_asked(self, message: RunPane.Follow) -> None:
+        self._unfollow(*self._asked)
+        self._asked = message.records
+        for record in self._asked:
+            self._follow(record)
 
     def on_runs_pane_overlay(self, message) -> None:
         from bumptui.engine.autoencoder.jobs.train.record import RunRecord
@@ -297,4 +321,8 @@ class BumptuiApp(CurrentRun, App):
     async def action_quit(self) -> None:
         if self.job is not None:
             self.workers.cancel_group(self, JOB)  # the batch loop sees it within one batch
+        self.reader.stop()
         self.exit()
+
+    def on_unmount(self) -> None:
+        self.reader.stop()

@@ -121,7 +121,9 @@ def train_epoch(step: TrainStep, train_x, batch_size, generator, cancel: threadi
 
 @torch.no_grad()
 def encode_and_score(model, test_x: torch.Tensor) -> tuple[float, np.ndarray, torch.Tensor]:
-    """Test L1 of the clamped reconstructions, every latent code, and the reconstructions."""
+    """Test L1 of the clamped reconstructions, every latent code, and the reconstructions.
+    NonFiniteLoss when a code is infinite or NaN (weights blown up: the reconstructions, clamped, can
+    still score a finite loss), before anything is scored on them."""
     model.eval()
     total, codes, recons = 0.0, [], []
     for i in range(0, len(test_x), EVAL_BATCH):
@@ -131,7 +133,10 @@ def encode_and_score(model, test_x: torch.Tensor) -> tuple[float, np.ndarray, to
         total += l1_loss(r, x).item() * len(x)
         codes.append(z.float().cpu())
         recons.append(r)
-    return total / len(test_x), torch.cat(codes).numpy(), torch.cat(recons)
+    codes = torch.cat(codes)
+    if not (torch.isfinite(codes).all() and math.isfinite(total)):
+        raise NonFiniteLoss("its codes of the test digits")
+    return total / len(test_x), codes.numpy(), torch.cat(recons)
 
 
 def project_2d(codes: np.ndarray) -> tuple[np.ndarray, str]:

@@ -29,6 +29,7 @@ TINY = ["--subset", "3000", "--batch-size", "32", "--eval-every", "9"]
         (["--epochs", "0"], "epochs must be at least 1"),
         (["--lr", "-1"], "learning rate must be a number greater than 0"),
         (["--lr", "nan"], "learning rate must be a number greater than 0"),
+        (["--lr", "1e30"], "learning rate must be a number greater than 0 and at most 1, not 1e+30"),
         (["--subset", "5"], "subset must be between 100 and 60000"),
         (["--device", "cuda"], "CUDA was asked for but no GPU is available"),
         (["--resume"], "--resume needs --run-dir"),

@@ -1,6 +1,8 @@
 import json
+import socket
 import subprocess
 import sys
+import time
 
 import pytest
 import torch
@@ -93,6 +95,46 @@ def test_a_lock_held_by_a_live_process_refuses_a_second_writer(tmp_path):
     assert lock.stale_pid == holder.pid
     lock.release()
     assert not (tmp_path / "lock").exists()
+
+
+def _take_stale_lock(run_dir, start, held, results) -> None:
+    """In a forked process: wait for the others, try the lock, and hold it a moment if it was had. Reading
+    the lock's owner takes 50 ms here (a slow disk), so that all three read the dead owner before any
+    of them takes the lock over."""
+    read_owner = RunLock.owner
+    RunLock.owner = lambda self: (read_owner(self), time.sleep(0.05))[0]
+    start.wait()
+    try:
+        lock = RunLock(run_dir).acquire()
+    except RunError:
+        results.put("refused")
+        return
+    with held.get_lock():
+        held.value += 1
+        most = held.value
+    time.sleep(0.2)
+    with held.get_lock():
+        held.value -= 1
+    results.put(f"held alongside {most - 1}")
+    lock.release()
+
+
+def test_processes_finding_the_same_stale_lock_at_once_let_exactly_one_take_it(tmp_path):
+    import multiprocessing
+
+    fork = multiprocessing.get_context("fork")
+    for attempt in range(3):
+        run_dir = tmp_path / f"run-{attempt}"
+        run_dir.mkdir()
+        (run_dir / "lock").write_text(json.dumps({"pid": 2**22 + 17, "host": socket.gethostname()}))  # dead
+        start, held, results = fork.Barrier(3), fork.Value("i", 0), fork.Queue()
+        workers = [fork.Process(target=_take_stale_lock, args=(run_dir, start, held, results)) for _ in range(3)]
+        for w in workers:
+            w.start()
+        for w in workers:
+            w.join(30)
+        outcomes = sorted(results.get(timeout=5) for _ in workers)
+        assert outcomes == ["held alongside 0", "refused", "refused"], (attempt, outcomes)
 
 
 def test_checkpoints_in_the_shapes_of_older_runs_still_load(tmp_path):

@@ -143,6 +143,30 @@ def test_a_non_finite_loss_stops_the_run_with_a_message(runs_root, monkeypatch):
     assert len(failed) == 1 and "NaN" in failed[0].message and "latent-2" in failed[0].message
 
 
+def test_codes_that_blow_up_while_the_loss_stays_finite_end_the_run_before_any_score(runs_root, monkeypatch):
+    # Weights blown up can leave the clamped reconstructions' loss finite while the codes are inf: the
+    # run must fail there, not in k-means (a NaN traceback) or with a picture of infinities.
+    import bumptui.engine.autoencoder.jobs.train.run as train_run
+
+    make = train_run.make_autoencoder
+
+    def blowing_up(arch, latent):
+        model = make(arch, latent)
+        encode = model.encode
+        model.encode = lambda x: encode(x) * (float("inf") if not model.training else 1.0)
+        return model
+
+    monkeypatch.setattr(train_run, "make_autoencoder", blowing_up)
+    seen = []
+    assert run_training(runs_root / "inf", replace(TINY, epochs=2), callback=seen.append) is None
+    failed = [e for e in seen if isinstance(e, Failed)]
+    assert [f.message for f in failed] == [
+        "The latent-2 model's numbers became infinite or NaN (its codes of the test digits, epoch 1); lower the "
+        "learning rate and start a new run."]
+    assert not [e for e in seen if isinstance(e, (EpochEnd, LatentSnapshot)) and e.latent == 2], "nothing scored"
+    assert not checkpoint_path(runs_root / "inf", 2).exists(), "no checkpoint of blown-up weights"
+
+
 def test_every_architecture_a_config_accepts_can_be_built():
     from bumptui.engine.autoencoder.models import AUTOENCODERS
     from bumptui.engine.autoencoder.jobs.train.config import ARCHITECTURES

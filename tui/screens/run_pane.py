@@ -51,6 +51,14 @@ class RunPane(Screen):
     class Stop(Message):
         """Stop what the app is running (a training, a sharpening, a clustering, ...)."""
 
+    class Follow(Message):
+        """Follow these records' logs as they grow (the app's reader reads them), in place of the ones
+        the pane asked for before: a study's trials."""
+
+        def __init__(self, records: list) -> None:
+            super().__init__()
+            self.records: list = records
+
     def __init__(self) -> None:
         super().__init__()
         self.view = RunView()

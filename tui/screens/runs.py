@@ -1,7 +1,8 @@
 """The Runs pane: every run under runs/, its state and scores; open one, or overlay it on the loss chart.
 
 Each run is listed from its log's first 16 KB and its last few epochs (Record.glance): its state, epochs and
-latest scores are there, whatever the run's length; a run's log is read whole only when it is opened."""
+latest scores are there, whatever the run's length; a run's log is read whole only when it is opened. The
+app's reader thread does the listing (tui/reader.py): a slow or hostile file never holds this pane."""
 
 from __future__ import annotations
 
@@ -14,27 +15,11 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from bumptui.engine.autoencoder.jobs.train.record import RunRecord
-from bumptui.engine.autoencoder.runs.log import METRICS
-from bumptui.engine.autoencoder.runs.rundir import CONFIG, RunError
+from bumptui.engine.autoencoder.runs.rundir import RunError
 from bumptui.tui.messages import RunView
 from bumptui.tui.screens.run_pane import RunPane
 from bumptui.tui.widgets.pane_bar import PaneBar
 from bumptui.tui.widgets.key_bar import KeyBar
-
-
-def list_runs(root: Path) -> list[Path]:
-    if not root.is_dir():
-        return []
-    return sorted((p for p in root.iterdir() if (p / CONFIG).exists()), key=lambda p: p.stat().st_mtime, reverse=True)
-
-
-def log_stamp(run_dir: Path) -> tuple[int, int] | None:
-    """When and how far the run's log last grew; a run is read again only when this changes."""
-    try:
-        stat = (run_dir / METRICS).stat()
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
 
 
 class RunsPane(RunPane):
@@ -55,9 +40,6 @@ class RunsPane(RunPane):
 
     def __init__(self) -> None:
         super().__init__()
-        self._read: dict[Path, tuple[tuple | None, object]] = {}
-        """Each listed run as last read (its record, or the RunError that says why it cannot be read),
-        with the log stamp it was read at."""
         self._rows: list | None = None
 
     def compose(self) -> ComposeResult:
@@ -69,37 +51,22 @@ class RunsPane(RunPane):
         yield KeyBar()
 
     def draw(self, view: RunView) -> None:
-        runs = list_runs(view.runs_root)
-        rows = [self._row(path, view) for path in runs]
+        listing = self.app.reader.list_runs(view.runs_root)  # read in the app's reader thread
+        rows = [self._row(path, record, view) for path, record in listing or []]
         if rows != self._rows:  # redraw the table only when a run's line changed
             self._rows = rows
             table = self.query_one("#runs", DataTable)
             table.clear()
-            for path, row in zip(runs, rows):
+            for (path, _), row in zip(listing or [], rows):
                 table.add_row(*row, key=str(path))
         shown = view.record.run_dir.name if view.record else "none"
         overlay = view.overlay.run_dir.name if view.overlay else "none"
+        found = "reading the runs in" if listing is None else f"{len(listing)} runs in"
         self.query_one("#where", Static).update(
-            f"{len(runs)} runs in {view.runs_root}/ · showing {shown} · comparing with {overlay} · "
+            f"{found} {view.runs_root}/ · showing {shown} · comparing with {overlay} · "
             "enter opens a run, c overlays it on the loss chart")
 
-    def _record(self, path: Path):
-        stamp = log_stamp(path)
-        if path not in self._read or self._read[path][0] != stamp:
-            from bumptui.engine.autoencoder.jobs import registry
-
-            try:
-                kind = registry.kind_of(path)
-            except RunError:
-                kind = None  # a damaged config: read it as a run, whose log says what it can
-            try:  # a run's first and last events: a folder of long runs lists as fast as short ones
-                self._read[path] = (stamp, (kind.record if kind else RunRecord).glance(path))
-            except RunError as err:
-                self._read[path] = (stamp, err)
-        return self._read[path][1]
-
-    def _row(self, path: Path, view: RunView) -> tuple:
-        record = self._record(path)
+    def _row(self, path: Path, record, view: RunView) -> tuple:
         if isinstance(record, RunError):  # why, in the few words the reader gave, when it gave them
             return (path.name, f"damaged: {getattr(record, 'why', None) or 'its log cannot be read'}", "", "", "", "")
         if not isinstance(record, RunRecord):  # a study: the app has no pane for it yet
@@ -114,7 +81,7 @@ class RunsPane(RunPane):
         return (path.name, view.status(record), f"{epochs}/{total}", " ".join(models), l1, acc)
 
     def action_rescan(self) -> None:
-        self._read.clear()
+        self.app.reader.rescan()
         self._rows = None
         self.redraw()
 

@@ -23,7 +23,6 @@ from bumptui.engine.autoencoder.evidence import (CONTRADICTED, INCONCLUSIVE, SUP
                                          chance_of_a_false_verdict)
 from bumptui.engine.autoencoder.jobs.study.record import StudyRecord
 from bumptui.engine.autoencoder.jobs.study.trials import Trial
-from bumptui.engine.autoencoder.runs.log import RunError
 from bumptui.engine.numbers import signed
 from bumptui.tui.messages import RunView, in_app
 from bumptui.tui.screens.run_pane import RunPane
@@ -35,7 +34,6 @@ NO_STUDY = ("No study yet: run one with `bumptui study --detach` and follow it w
             "or open one on the Runs pane (6).")
 STYLES = {SUPPORTED: "bold green", CONTRADICTED: "bold red", INCONCLUSIVE: ""}
 """Colour on top of the verdict's own words (VERDICT_WORDS), never instead of them."""
-POLL_S = 1.0
 """How often the trials' own logs are read while the study runs."""
 BAR = 10
 
@@ -83,29 +81,16 @@ class StudyPane(RunPane):
         yield Static(id="words")
         yield KeyBar()
 
-    def on_mount(self) -> None:
-        self.set_interval(POLL_S, self._poll)
-
-    def _poll(self) -> None:
-        """While the study runs, its trials' logs grow without the study's: read them here."""
-        study = self.view.study
-        if study is not None and self.view.is_live(study) and self._read_trials(study):
-            self.redraw()
-
-    def _read_trials(self, study: StudyRecord) -> bool:
+    def _read_trials(self, study: StudyRecord) -> None:
+        """Each seed's run grows without the study's log: the app follows their logs (its reader reads
+        them, and says a damaged one once), asked here for every trial the study has named."""
         if study.run_dir != self._study:
             self._study, self.trials = study.run_dir, {}
-        grew = False
-        if study.started is not None:
+        if study.started is not None and set(study.trials) - set(self.trials):
             stages = _stages(study.started.config)
             for seed in study.trials:
-                trial = self.trials.setdefault(seed, Trial(study.run_dir, seed, stages))
-                try:
-                    grew |= trial.poll()
-                except RunError as err:  # a trial's damaged log: said once, that trial no longer read
-                    self.notify(str(err), severity="error")
-                    trial.stop_reading()
-        return grew
+                self.trials.setdefault(seed, Trial(study.run_dir, seed, stages))
+            self.post_message(self.Follow([r for t in self.trials.values() for r in t.records.values()]))
 
     def draw(self, view: RunView) -> None:
         study = view.study

@@ -128,19 +128,33 @@ def load_weights(module, state: dict, path: Path) -> None:
         raise misfit(path, err) from None
 
 
+
+MAX_CHECKPOINT = 1 << 30
+"""1 GB: the largest model the program trains on MNIST, with Adam's state, is a few dozen MB."""
+
+
 def load_checkpoint(path: Path, kind: str, expect: dict | None = None) -> Checkpoint:
     """The checkpoint of this kind at `path`; RunError naming the file if it cannot be read back, or
     if it holds another model than the run says belongs there (`expect`: the config fields it must
     have, such as {"latent_dim": 16}: a checkpoint swapped with another or copied from another run)."""
+    import io
+
     import torch
 
     try:
-        checkpoint = Checkpoint.from_dict(torch.load(path, map_location="cpu", weights_only=True))
+        data = guarded.read(path, MAX_CHECKPOINT)  # a regular file of a size the program writes, or refused unread
+        checkpoint = Checkpoint.from_dict(torch.load(io.BytesIO(data), map_location="cpu", weights_only=True))
     except FileNotFoundError:
         raise RunError(f"{path} is missing.") from None
+    except guarded.Refused as refused:
+        raise RunError(str(refused)) from None
     except Exception as err:  # torch reports a damaged file in several ways: unpickling, zip, EOF
         raise RunError(f"{path} is damaged and cannot be read ({type(err).__name__}); "
                        "move it away to train that model again.") from None
+    if not all(torch.isfinite(t).all() for state in checkpoint.models.values() if isinstance(state, dict)
+               for t in state.values() if isinstance(t, torch.Tensor) and t.is_floating_point()):
+        raise RunError(f"{path} holds weights that are infinite or NaN (a training that blew up, or a damaged "
+                       "file); move it away to train that model again.")
     if checkpoint.kind != kind:
         raise RunError(f"{path} is a {checkpoint.kind} checkpoint where the {kind} checkpoint belongs; move it away.")
     for name, wanted in (expect or {}).items():

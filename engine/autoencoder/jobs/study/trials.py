@@ -1,5 +1,5 @@
 """Each trial of a study as its own run directory tells it: the records of its stages (training,
-clustering, sharpening), followed as their logs grow. What the Study pane shows of a running seed;
+clustering, sharpening), filled as their logs grow. What the Study pane shows of a running seed;
 the study's own log says only when a trial was handed to Ray and how it ended."""
 
 from __future__ import annotations
@@ -9,7 +9,6 @@ from pathlib import Path
 
 from bumptui.engine.autoencoder.jobs.study.kind import seed_dir
 from bumptui.engine.autoencoder.runs.events import Done
-from bumptui.engine.autoencoder.runs.log import MetricsTail
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,7 @@ class Stage:
 
 
 class Trial:
-    """One seed's run directory, its stages' logs read as they grow."""
+    """One seed's run directory: a record per stage, filled by whoever follows their logs (the app's reader)."""
 
     def __init__(self, study_dir: Path, seed: int, stages: list[str]):
         from bumptui.engine.autoencoder.jobs import registry
@@ -39,20 +38,6 @@ class Trial:
         self.run_dir = seed_dir(study_dir, seed)
         self.kinds = [registry.kind(name) for name in stages]
         self.records = {kind.name: kind.record(self.run_dir) for kind in self.kinds}
-        self._tails = {kind.name: MetricsTail(kind.record.metrics_path(self.run_dir)) for kind in self.kinds}
-
-    def poll(self) -> bool:
-        """Read what each stage's log gained; True when it gained anything. A damaged log: RunError."""
-        grew = False
-        for name, tail in self._tails.items():
-            for event in tail.events():
-                self.records[name].add(event)
-                grew = True
-        return grew
-
-    def stop_reading(self) -> None:
-        """Leave its logs alone (one of them is damaged: said once is enough)."""
-        self._tails.clear()
 
     def stage(self) -> Stage | None:
         """The first stage not done yet (the last, when all are); None before its training started."""

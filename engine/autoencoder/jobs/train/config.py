@@ -86,8 +86,8 @@ class TrainConfig(Settings):
             if getattr(self, name) < 1:
                 raise TrainingError(f"{name.replace('_', ' ')} must be at least 1, not {getattr(self, name)}.")
         check_seed(self.seed, TrainingError)
-        if self.lr is not None and not (math.isfinite(self.lr) and self.lr > 0):
-            raise TrainingError(f"The learning rate must be a number greater than 0, not {self.lr}.")
+        if self.lr is not None and not (math.isfinite(self.lr) and 0 < self.lr <= 1):
+            raise TrainingError(f"The learning rate must be a number greater than 0 and at most 1, not {self.lr}.")
         if self.subset is not None and not 100 <= self.subset <= 60000:
             raise TrainingError(f"The subset must be between 100 and 60000 images, not {self.subset}.")
         gpu = re.fullmatch(r"cuda(?::(\d+))?", self.device)

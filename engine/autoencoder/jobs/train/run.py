@@ -85,8 +85,7 @@ def train(plan: Plan, device, data: DeviceData, job) -> dict | None:
                 train_l1 = train_epoch(m.step, data.train_x, config.batch_size, m.generator, cancel,
                                        lambda step, steps, loss: emit(ev.StepLoss(m.latent, epoch, step, steps, loss)))
             except NonFiniteLoss as where:
-                return Failed(f"The loss of the latent-{m.latent} model became infinite or NaN at {where} of "
-                                 f"epoch {epoch}; lower the learning rate and start a new run.")
+                return blown_up(m, where, epoch)
             if train_l1 is None:
                 return Stopped(f"stopped during epoch {epoch} of the latent-{m.latent} model; --resume continues "
                                   f"from epoch {m.epoch + 1}")
@@ -95,7 +94,10 @@ def train(plan: Plan, device, data: DeviceData, job) -> dict | None:
                 emit(Notice(f"latent {m.latent}: its step could not be captured as a CUDA graph "
                             f"({m.step.graph_error}); it trains eagerly, a little slower, with the same numbers"))
             m.epoch = epoch
-            scoring.after_epoch(m, train_l1, time.perf_counter() - start)
+            try:
+                scoring.after_epoch(m, train_l1, time.perf_counter() - start)
+            except NonFiniteLoss as where:  # before any score or picture of the epoch is written
+                return blown_up(m, where, epoch)
             save_checkpoint(m.checkpoint(), checkpoint_path(run_dir, m.latent))
             return None
 
@@ -109,6 +111,13 @@ def train(plan: Plan, device, data: DeviceData, job) -> dict | None:
                    "judge": {"test_acc": judge_acc}}
         emit(Done(summary))
         return summary
+
+
+def blown_up(m, where, epoch: int) -> Failed:
+    """How a training ends whose model's numbers became infinite or NaN: at a step, at the end of an
+    epoch, or in its codes of the test digits (caught there before anything is scored on them)."""
+    return Failed(f"The latent-{m.latent} model's numbers became infinite or NaN ({where}, epoch {epoch}); lower "
+                  "the learning rate and start a new run.")
 
 
 def _scores_event(latent, epoch, agreement, scaling) -> ev.ClusterScores:

@@ -146,6 +146,19 @@ def test_watching_a_run_with_a_user_design_imports_nothing_of_it(runs_root, caps
                     if key == "2":
                         await pilot.pause(1.0)  # the form, filled with the run's design, checks nothing
                 assert app.record is not None and app.record.latents == [2]
+                await pilot.press("3", "c")  # coloured by cluster from the recorded codes: no model built
+                await pilot.pause(0.5)
+                assert "coloured by cluster (k-means on these recorded points)" in str(
+                    app.screen.query_one("#caption").render())
+                await pilot.press("p")  # UMAP builds the model: the design's code would run, so it asks
+                assert type(app.screen).__name__ == "Confirm", app.screen
+                assert "Building it runs the design's code" in str(app.screen.query_one("#question").render())
+                await pilot.press("n")
+                assert type(app.screen).__name__ == "LatentPane" and app.screen.projection == "pca"
+                await pilot.press("2", "ctrl+r")  # resuming builds it too: asked, and refused
+                assert type(app.screen).__name__ == "Confirm"
+                await pilot.press("escape")
+                assert app.job is None
         asyncio.run(main())
         print("\\n".join(sys.modules))
     """)

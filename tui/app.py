@@ -96,6 +96,8 @@ class BumptuiApp(CurrentRun, App):
         self.reader = Reader(self.call_from_thread, self._fold, self._listed, REFRESH_S)
         """Reads every log the app follows, and the runs folder, in a thread of its own."""
         self._said_slow: Path | None = None
+        self.trusted: set[Path] = set()
+        """Runs of a design whose recorded code the user agreed to run in this app (see with_consent)."""
         self._asked: list[Record] = []
         """The records a pane asked the app to follow (a study's trials)."""
         self._dirty = False
@@ -239,6 +241,28 @@ class BumptuiApp(CurrentRun, App):
         self._follow(self.overlay)
         self._tick(force=True)
 
+    def with_consent(self, record: Record, why: str, then) -> None:
+        """then(), at once for a run of a built-in architecture; for a run of a user's design (its code
+        recorded with the run folder, perhaps someone else's), once the user said yes (asked once a run)."""
+        from bumptui.engine.autoencoder import names_a_design
+        from bumptui.tui.dialogs.confirm import Confirm
+
+        config = record.started.config if record.started is not None else {}
+        arch = config.get("arch") if isinstance(config, dict) else None
+        if not isinstance(arch, str) or not names_a_design(arch) or record.run_dir in self.trusted:
+            then()
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.trusted.add(record.run_dir)
+                then()
+
+        self.push_screen(Confirm(
+            f"{why}, and its model is a design: {arch}. Building it runs the design's code as recorded with "
+            f"the run ({record.run_dir}/design/), as `python` on that file would.\n\nRun it? Only if you trust "
+            "where this run folder came from."), answered)
+
     # --- jobs: any kind, one at a time, in one worker thread ----------------------------------
 
     def _busy(self) -> bool:
@@ -251,13 +275,25 @@ class BumptuiApp(CurrentRun, App):
         """Check a pane's request for a job of any kind, then run it in the worker: a training in a
         run directory of its own becomes the current run; a job inside a run works on the current one."""
         from bumptui.engine.autoencoder.jobs import registry
-        from bumptui.engine.errors import UserError
 
         kind = registry.kind(message.kind)
         run_dir = message.run_dir or (self.record.run_dir if self.record is not None else None)
         if run_dir is None:
             self.notify("Open a trained run first (Runs pane, 6).", severity="warning")
             return
+        if self._busy():
+            return
+        record = self.record
+        if (kind.inside_run or message.resume) and record is not None and record.run_dir == run_dir:
+            # it builds the run's models: a run of someone's design runs its code, so the user is asked first
+            self.with_consent(record, f"{kind.doing.capitalize()} builds this run's models",
+                              partial(self._start_job, kind, run_dir, message))
+        else:
+            self._start_job(kind, run_dir, message)
+
+    def _start_job(self, kind, run_dir: Path, message: RunPane.Start) -> None:
+        from bumptui.engine.errors import UserError
+
         if self._busy():
             return
         try:

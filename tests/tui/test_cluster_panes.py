@@ -140,8 +140,10 @@ async def test_umap_is_computed_in_a_worker_while_the_pane_answers_keys(sharpen_
         assert "by UMAP" in caption and "coloured by cluster (a GMM on this UMAP)" in caption
         assert pane.query_one(LatentScatter).points == 400
         assert pane.query_one(WaitLine).waiting_for is None
-        await pilot.press("p")
-        assert "k-means on the codes" in text_of(pane.query_one("#caption", Static))
+        await pilot.press("p")  # the recorded view, coloured from its own points: no model needed
+        assert await wait_until(pilot, lambda: not pane.pending)
+        await pilot.pause(0.1)
+        assert "coloured by cluster (k-means on these recorded points)" in text_of(pane.query_one("#caption", Static))
         await pilot.press("c")
         assert "principal components" in text_of(pane.query_one("#caption", Static)), "back to the recorded view"
 

@@ -1,9 +1,11 @@
 """The Latent pane: a model's codes of fixed test digits in 2-D, epoch by epoch, as the embedding
 projector shows them: by PCA (recorded every epoch) or by UMAP, coloured by digit or by cluster.
 
-UMAP and the clusters come from the run's newest checkpoint, computed in a worker thread (a few
-seconds; the first time in a session numba compiles UMAP, up to a minute), so the pane stays
-responsive and says it is computing meanwhile.
+The recorded view coloured by cluster needs no model: k-means on the recorded points (the codes
+themselves for latent 2). UMAP and its clusters come from the run's newest checkpoint, so they build
+the run's model: for a run of a user's design that runs the design's recorded code, and the pane asks
+first (once per run). Both are computed in a worker thread (UMAP takes a few seconds; the first time
+in a session numba compiles it, up to a minute), so the pane stays responsive and says so meanwhile.
 """
 
 from __future__ import annotations
@@ -25,6 +27,15 @@ from bumptui.tui.widgets.wait_line import WaitLine
 from bumptui.tui.widgets.key_bar import KeyBar
 
 PROJECTIONS = ("pca", "umap")
+
+
+def _kmeans_of(xy) -> object:
+    """Each recorded point's cluster, by k-means (k = 10) on the points themselves."""
+    import numpy as np
+
+    from bumptui.engine.autoencoder.clustering.kmeans import kmeans
+
+    return kmeans(np.asarray(xy, dtype=float)).labels_
 
 
 class LatentPane(EpochPane):
@@ -70,7 +81,7 @@ class LatentPane(EpochPane):
         record = view.record
         scatter, caption = self.query_one(LatentScatter), self.query_one("#caption", Static)
         latent = self.model(record) if record else None
-        if record is not None and latent is not None and (self.projection == "umap" or self.by_cluster):
+        if record is not None and latent is not None and self.projection == "umap":
             self._draw_computed(record.run_dir, latent, scatter, caption)
             return
         self.query_one(WaitLine).wait_for(None)
@@ -82,9 +93,10 @@ class LatentPane(EpochPane):
             return
         epochs = sorted(snapshots)
         epoch = self.epoch if self.epoch in snapshots else epochs[-1]
-        if ("pca", id(snapshots[epoch]), epochs[-1]) == self._drawn:
+        drawn = ("pca", id(snapshots[epoch]), epochs[-1], self.by_cluster)
+        if drawn == self._drawn:
             return
-        self._drawn = ("pca", id(snapshots[epoch]), epochs[-1])
+        self._drawn = drawn
         snap = record.snapshot(latent, epoch)  # its picture file read now, when it is shown
         if snap is None:
             scatter.show(None, None, "")
@@ -92,9 +104,24 @@ class LatentPane(EpochPane):
                            f"is missing; `bumptui repair {record.run_dir}` lists what is).")
             return
         how = "its 2-D code" if snap.projection == "latent" else f"the first two principal components of its {latent}-D code"
-        scatter.show(snap.xy, snap.labels, f"latent {latent}, epoch {epoch}")
+        clusters, colour = None, "each drawn as its digit. p: UMAP · c: colour by cluster"
+        if self.by_cluster:  # from the recorded points: no model is built, nothing of the run is run
+            key = ("recorded", record.run_dir, latent, epoch, id(snapshots[epoch]))
+            clusters = self.computed.get(key)
+            if clusters is None:
+                self._drawn = None
+                self.query_one(WaitLine).wait_for("clustering the recorded points with k-means")
+                if key not in self.pending:
+                    self.pending.add(key)
+                    xy = snap.xy
+                    self.run_worker(lambda: (key, _kmeans_of(xy)), thread=True, group="projection", name=repr(key))
+                return
+            self.query_one(WaitLine).wait_for(None)
+            colour = (f"drawn as their digit, coloured by cluster (k-means on these recorded points): a digit in "
+                      "another's colour is misfiled")
+        scatter.show(snap.xy, snap.labels, f"latent {latent}, epoch {epoch}", clusters)
         caption.update(f"Latent-{latent} model, epoch {epoch} of {epochs[-1]} recorded: {len(snap.labels)} test digits "
-                       f"by {how}, each drawn as its digit. p: UMAP · c: colour by cluster")
+                       f"by {how}, {colour}")
 
     def _draw_computed(self, run_dir: Path, latent: int, scatter: LatentScatter, caption: Static) -> None:
         """The UMAP view, or either view coloured by cluster: from the projection of the newest
@@ -166,6 +193,13 @@ class LatentPane(EpochPane):
             self.redraw()
 
     def action_projection(self) -> None:
+        record = self.view.record
+        if self.projection == "pca" and record is not None:  # UMAP builds the run's model: its design, if it has one
+            self.app.with_consent(record, "UMAP needs this run's model", self._next_projection)
+        else:
+            self._next_projection()
+
+    def _next_projection(self) -> None:
         self.projection = PROJECTIONS[(PROJECTIONS.index(self.projection) + 1) % len(PROJECTIONS)]
         self.redraw()
 

@@ -100,6 +100,7 @@ def cmd_trajectory(args, argv) -> int:
 def walk_on_landscape(args) -> int:
     """`trajectory --landscape`: every step on a named or typed landscape, each moment per coordinate."""
     from bumptui.engine.surfaces import run_walk
+    from bumptui.engine.surfaces.walk import diverged_at
     from bumptui.engine.surfaces.presets import resolve
     from bumptui.engine.surfaces.schedules import Noise, Schedule
 
@@ -107,10 +108,12 @@ def walk_on_landscape(args) -> int:
     surface = resolve(args.landscape, tuple(args.start) if args.start else None)
     config = _config(args, surface.lr(args.optimizer))
     records = run_walk(surface, config, args.steps, schedule=schedule, noise=noise)
+    diverged = diverged_at(records)
     fields = OPTIMIZERS[config.name].state_fields
     names = surface.variables
     if args.json:
         print(json.dumps({"optimizer": config.name, "landscape": surface.name, "expression": surface.expression,
+                          "diverged_at": diverged,
                           "variables": list(names), "start": list(records[0].point),
                           "config": {"lr": config.lr, "beta1": config.beta1, "beta2": config.beta2, "eps": config.eps,
                                      "weight_decay": config.weight_decay},
@@ -122,13 +125,16 @@ def walk_on_landscape(args) -> int:
           f"are given per coordinate ({', '.join(names)}); g is the gradient at the previous point.")
     vectors = ["g", *fields, "step"]
     cols = ["t", *names, "F"] + [f"{k}_{v}" for k in vectors for v in names]
-    print("".join(f"{c:>12}" for c in cols))
-    for r in records:
+    print(" ".join(f"{c:>12}" for c in cols))  # a space between: -1.17508e+56 fills a column
+    for r in records[:None if diverged is None else diverged + 1]:
         row = [str(r.t), *(num(p) for p in r.point), num(r.f)]
         for k in vectors:
             value = r.g if k == "g" else r.step if k == "step" else r.state.get(k)
             row += [""] * len(names) if value is None else [num(v) for v in value]
-        print("".join(f"{c:>12}" for c in row))
+        print(" ".join(f"{c:>12}" for c in row))
+    if diverged is not None:
+        print(f"The walk diverged at step {diverged}: its steps outgrew a float, so the {args.steps - diverged} steps "
+              f"after it (not finite numbers) are not shown; lower --lr.")
     return 0
 
 

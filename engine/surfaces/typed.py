@@ -8,6 +8,12 @@ string, a lambda, a comparison) is refused in one sentence naming it. SymPy diff
 expression, and `lambdify` turns loss and gradient into NumPy functions that take floats or whole
 grids alike.
 
+min and max are not left to SymPy: its derivative of Max(a, b, c, ...) is a Piecewise whose size
+grows exponentially with the arguments (a max of 20 terms took minutes) and which is NaN where two
+arguments tie (the default start of max(x, y)). Each min or max stands in the expression as a symbol
+of its own; it is worked out numerically (NumPy's minimum/maximum), and its gradient is that of the
+argument it picked (the first, on a tie), carried through the rest by the chain rule.
+
 A typed landscape names x alone (a 1-D curve) or x and y (a 2-D surface).
 """
 
@@ -64,6 +70,9 @@ class Parsed:
     text: str
     expr: object
     variables: tuple[str, ...]
+    choices: tuple = ()
+    """(symbol, "min" or "max", its arguments) for each min or max, inner ones first: each symbol
+    stands in `expr` (and in the arguments of the ones after it) for the value it picks."""
 
 
 def parse(text: str) -> Parsed:
@@ -85,22 +94,25 @@ def parse(text: str) -> Parsed:
     import sympy
 
     symbols = {v: sympy.Symbol(v, real=True) for v in VARIABLES}
+    choices: list = []
     try:
-        expr = _translate(tree.body, text, symbols, sympy)
+        expr = _translate(tree.body, text, symbols, sympy, choices)
     except RecursionError:
         raise _refuse(text, "is nested too deeply") from None
-    named = tuple(v for v in VARIABLES if symbols[v] in expr.free_symbols)
+    free = expr.free_symbols.union(*(a.free_symbols for _, _, args in choices for a in args))
+    named = tuple(v for v in VARIABLES if symbols[v] in free)
     if not named:
         raise _refuse(text, "names neither x nor y, so it is flat: there is nothing to descend")
     if named == ("y",):
         raise _refuse(text, "names y but not x; a 1-D landscape is written in x")
-    return Parsed(text, expr, ("x", "y") if "y" in named else ("x",))
+    return Parsed(text, expr, ("x", "y") if "y" in named else ("x",), tuple(choices))
 
 
-def _translate(node, text, symbols, sympy):
-    """One checked node of the tree as SymPy, or ExpressionError naming what is not allowed."""
+def _translate(node, text, symbols, sympy, choices):
+    """One checked node of the tree as SymPy, or ExpressionError naming what is not allowed; a min or
+    max becomes a symbol of its own, entered in `choices`."""
     if isinstance(node, ast.BinOp) and type(node.op) in OPERATORS:
-        a, b = _translate(node.left, text, symbols, sympy), _translate(node.right, text, symbols, sympy)
+        a, b = _translate(node.left, text, symbols, sympy, choices), _translate(node.right, text, symbols, sympy, choices)
         op = type(node.op)
         if op is ast.Pow:
             return _power(a, b, text, sympy)
@@ -111,7 +123,7 @@ def _translate(node, text, symbols, sympy):
         raise _refuse(text, f"uses the operator {type(node.op).__name__}, which a landscape does not "
                       f"({ALLOWED})")
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        a = _translate(node.operand, text, symbols, sympy)
+        a = _translate(node.operand, text, symbols, sympy, choices)
         return -a if isinstance(node.op, ast.USub) else a
     if isinstance(node, ast.Constant):
         value = node.value
@@ -137,11 +149,13 @@ def _translate(node, text, symbols, sympy):
         name = node.func.id
         if node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
             raise _refuse(text, f"gives {name} a named or starred argument; it takes plain ones")
-        args = [_translate(a, text, symbols, sympy) for a in node.args]
+        args = [_translate(a, text, symbols, sympy, choices) for a in node.args]
         if name in ("min", "max"):
             if len(args) < 2:
                 raise _refuse(text, f"gives {name} {len(args)} argument{'s' * (len(args) != 1)}; it takes two or more")
-            return (sympy.Min if name == "min" else sympy.Max)(*args)
+            picked = sympy.Symbol(f"_{name}{len(choices)}", real=True)
+            choices.append((picked, name, tuple(args)))
+            return picked
         if len(args) != 1:
             raise _refuse(text, f"gives {name} {len(args)} arguments; it takes one")
         return {"exp": sympy.exp, "log": sympy.log, "sqrt": sympy.sqrt, "abs": sympy.Abs,
@@ -192,9 +206,37 @@ def typed_surface(text: str, start: tuple[float, ...] | None = None, name: str |
 
     parsed = parse(text)
     symbols = [sympy.Symbol(v, real=True) for v in parsed.variables]
-    grads = [sympy.diff(parsed.expr, s) for s in symbols]
-    loss_fn = sympy.lambdify(symbols, parsed.expr, modules="numpy")
-    grad_fns = [sympy.lambdify(symbols, g, modules="numpy") for g in grads]
+    picks = [picked for picked, _, _ in parsed.choices]
+
+    def numeric(expr, inputs):
+        """expr as a NumPy function of `inputs`, and its partial derivatives by each of them."""
+        return (sympy.lambdify(inputs, expr, modules="numpy"),
+                [sympy.lambdify(inputs, sympy.diff(expr, s), modules="numpy") for s in inputs])
+
+    steps = [(kind, [numeric(a, [*symbols, *picks[:i]]) for a in args])
+             for i, (_, kind, args) in enumerate(parsed.choices)]
+    final = numeric(parsed.expr, [*symbols, *picks])
+
+    def evaluate(args, with_grad: bool):
+        """The loss at args and, with_grad, its gradient: each min or max in turn (its value, and its
+        gradient that of the argument it picked), then the expression, by the chain rule."""
+        values, grads = list(args), [[float(v == i) for v in range(len(symbols))] for i in range(len(symbols))]
+        for kind, parts in steps:
+            candidates = [fn(*values) for fn, _ in parts]
+            stacked = np.asarray(np.broadcast_arrays(*[np.asarray(c, dtype=float) for c in candidates]))
+            pick = (np.argmin if kind == "min" else np.argmax)(stacked, axis=0)
+            values.append(np.take_along_axis(stacked, pick[None], axis=0)[0])
+            if with_grad:
+                total = [[sum(np.asarray(d(*values[:-1]), dtype=float) * grads[k][v] for k, d in enumerate(partials))
+                          for v in range(len(symbols))] for _, partials in parts]
+                grads.append([np.choose(pick, [np.broadcast_to(t[v], pick.shape) for t in total])
+                              for v in range(len(symbols))])
+        fn, partials = final
+        loss_value = fn(*values)
+        if not with_grad:
+            return loss_value, None
+        return loss_value, [sum(np.asarray(d(*values), dtype=float) * grads[k][v] for k, d in enumerate(partials))
+                            for v in range(len(symbols))]
 
     def shaped(value, args):
         """A constant part (d/dx of 3x is 3) comes back as a number: as big as the inputs it is."""
@@ -206,10 +248,10 @@ def typed_surface(text: str, start: tuple[float, ...] | None = None, name: str |
         return float(np.real_if_close(value))
 
     def loss(*args):
-        return shaped(loss_fn(*args), args)
+        return shaped(evaluate(args, False)[0], args)
 
     def grad(*args):
-        return tuple(shaped(fn(*args), args) for fn in grad_fns)
+        return tuple(shaped(g, args) for g in evaluate(args, True)[1])
 
     dims = len(parsed.variables)
     start = tuple(float(v) for v in (start if start is not None else DEFAULT_START[dims]))
@@ -220,6 +262,7 @@ def typed_surface(text: str, start: tuple[float, ...] | None = None, name: str |
     x0, x1, y0, y1 = DEFAULT_VIEW
     cx, cy = start[0], start[1] if dims > 1 else 0.0
     view = (min(x0, cx - 1), max(x1, cx + 1), min(y0, cy - 1), max(y1, cy + 1))
-    shown = ", ".join(f"d/d{v} = {sympy.sstr(g)}" for v, g in zip(parsed.variables, grads))
+    shown = (", ".join(f"d/d{v} = {sympy.sstr(sympy.diff(parsed.expr, s))}" for v, s in zip(parsed.variables, symbols))
+             if not parsed.choices else "its min and max take the gradient of the argument they pick")
     return Surface(name or "typed", f"typed: {shown}", loss, grad, start, view, (), DEFAULT_LRS,
                    parsed.variables, parsed.text)

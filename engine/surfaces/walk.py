@@ -78,7 +78,7 @@ class SurfaceTrajectory(Stepped):
 
     def diverged_at(self) -> int | None:
         """The first step whose point or loss is not a finite number; None while every one is."""
-        return next((r.t for r in self.records if not self._finite(r)), None)
+        return diverged_at(self.records)
 
     def _loss(self, point) -> float:
         with np.errstate(all="ignore"):
@@ -109,6 +109,11 @@ class SurfaceTrajectory(Stepped):
 
     def points(self) -> list[tuple[float, ...]]:
         return [r.point for r in self.records]
+
+
+def diverged_at(records: list) -> int | None:
+    """The first of these steps whose point or loss is not a finite number; None while every one is."""
+    return next((r.t for r in records if not SurfaceTrajectory._finite(r)), None)
 
 
 def run_walk(surface: Surface, config: OptimizerConfig, steps: int, start: tuple[float, ...] | None = None,

@@ -47,6 +47,7 @@ BROKEN = {  # the class body (or file) -> the words of its one sentence
                .replace("self.dec = nn.Linear(latent_dim, 784)", "self.dec = nn.Linear(latent_dim, 784)\n"
                         "        self.requires_grad_(False)"), "has no trainable parameters"),
     "syntax": ("class AE(:\n", "raised SyntaxError"),
+    "exits": ("import sys\nsys.exit(0)\n" + GOOD, "Importing the design {design}:AE called exit(0)"),
 }
 
 
@@ -62,8 +63,35 @@ def test_a_design_that_breaks_the_contract_is_one_sentence_before_any_training(t
     design = write(tmp_path, name, text)
     run = tmp_path / "run"
     result = in_process(capsys, "train", "--arch", f"{design}:AE", "--latent", "2", "16", "--run-dir", str(run), *TINY)
-    one_sentence(result, words)
+    one_sentence(result, words.format(design=design))
     assert not run.exists(), "refused before anything is written"
+
+
+def test_a_design_whose_import_never_ends_is_one_sentence_within_the_bound(tmp_path, capsys, monkeypatch):
+    from bumptui.engine.autoencoder import designs
+
+    monkeypatch.setattr(designs, "IMPORT_S", 0.5)
+    design = write(tmp_path, "loops", "import time\nwhile True:\n    time.sleep(0.01)\n" + GOOD)
+    result = in_process(capsys, "train", "--arch", f"{design}:AE", "--latent", "2", "--run-dir", str(tmp_path / "r"),
+                        *TINY)
+    one_sentence(result, f"Importing the design {design}:AE did not finish within 0.5 s")
+    assert not (tmp_path / "r").exists()
+
+
+def test_a_design_that_fails_on_its_first_full_batch_is_one_sentence_naming_it(tmp_path, capsys):
+    # The probe's batch of 4 passes; the training's batch of 64 is where this design breaks.
+    text = GOOD.replace("        return self.enc(x.reshape(len(x), 784))",
+                        "        if len(x) > 4:\n            raise RuntimeError('only small batches here')\n"
+                        "        return self.enc(x.reshape(len(x), 784))")
+    design = write(tmp_path, "big", text)
+    result = in_process(capsys, "train", "--arch", f"{design}:AE", "--latent", "2", "--run-dir", str(tmp_path / "r"),
+                        *TINY)
+    assert result.returncode == 2 and "Traceback" not in result.stderr  # after its progress lines, one sentence:
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"bumptui: The design {design}:AE.encode raised RuntimeError on a [64, 1, 28, 28] batch (latent 2): only small "
+        "batches here.")
+    events = read_events(tmp_path / "r")
+    assert "only small batches here" in events[-1].message, "the log says how it ended"
 
 
 @pytest.mark.parametrize("arch, words", [

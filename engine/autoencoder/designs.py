@@ -75,7 +75,7 @@ def sha256(path: Path) -> str:
 
 def _module_from_file(path: Path, tag: str):
     name = f"bumptui_design_{tag}"
-    if name in sys.modules:
+    if name in sys.modules and getattr(sys.modules[name], "__bumptui_whole__", False):
         return sys.modules[name]
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
@@ -83,8 +83,9 @@ def _module_from_file(path: Path, tag: str):
     try:
         spec.loader.exec_module(module)
     except BaseException:
-        del sys.modules[name]
+        sys.modules.pop(name, None)
         raise
+    module.__bumptui_whole__ = True  # imported to its end (an import still running, or cut off, is not)
     return module
 
 
@@ -94,19 +95,51 @@ def import_class(spec: Spec, source: Path | None = None) -> type:
     return _imported(spec, source, methods=("encode", "decode"))
 
 
+IMPORT_S = 60.0
+"""How long importing a design may take: a design's file defines a class, in well under a second."""
+
+
+def _bounded(load, text: str):
+    """load() (an import), given IMPORT_S to finish: it runs in a daemon thread, so an import that
+    loops or waits for ever is one sentence here, and never keeps the process (or the app) alive."""
+    import threading
+
+    box: dict = {}
+
+    def run() -> None:
+        try:
+            box["module"] = load()
+        except BaseException as err:  # noqa: BLE001 (sys.exit() at import included: said, not obeyed)
+            box["error"] = err
+
+    thread = threading.Thread(target=run, name="bumptui-design-import", daemon=True)
+    thread.start()
+    thread.join(IMPORT_S)
+    if thread.is_alive():
+        raise DesignError(f"Importing the design {text} did not finish within {IMPORT_S:g} s (a loop or a wait at "
+                          "import?); a design's file should only define its class.")
+    if "error" in box:
+        raise box["error"]
+    return box["module"]
+
+
 def _imported(spec: Spec, source: Path | None, methods: tuple[str, ...]) -> type:
     try:
         if spec.is_file or source is not None:
             path = Path(source or spec.where)
             if not path.is_file():
                 raise DesignError(f"The design file {path} does not exist.")
-            module = _module_from_file(path, sha256(path)[:16])
+            tag = sha256(path)[:16]
+            module = _bounded(lambda: _module_from_file(path, tag), spec.text)
         else:
-            module = importlib.import_module(spec.where)
+            module = _bounded(lambda: importlib.import_module(spec.where), spec.text)
     except DesignError:
         raise
     except ModuleNotFoundError as err:
         raise DesignError(f"The design {spec.text} cannot be imported: {err}.") from None
+    except SystemExit as err:
+        raise DesignError(f"Importing the design {spec.text} called exit({err.code!r}); a design's file should only "
+                          "define its class.") from None
     except Exception as err:  # its code raised while it was imported
         raise DesignError(f"Importing the design {spec.text} raised {type(err).__name__}: {err}.") from None
     cls = getattr(module, spec.name, None)
@@ -216,17 +249,29 @@ class Designed(nn.Module):
     """A user's design as the lab's models look: forward = decode(encode(x)), the reconstruction
     flattened to [B, 784], the input handed over as [B, 1, 28, 28]."""
 
-    def __init__(self, inner: nn.Module, latent_dim: int) -> None:
+    def __init__(self, inner: nn.Module, latent_dim: int, spec: str = "") -> None:
         super().__init__()
         self.inner = inner
         self.latent_dim = latent_dim
+        self.spec = spec
 
     def encode(self, x: torch.Tensor) -> torch.Tensor:
-        return self.inner.encode(as_images(x))
+        images = as_images(x)
+        try:
+            return self.inner.encode(images)
+        except Exception as err:  # the design's own error, said in one sentence naming it
+            raise self._failed("encode", images, err) from None
 
     def decode(self, z: torch.Tensor) -> torch.Tensor:
-        out = self.inner.decode(z)
-        return out.reshape(len(out), PIXELS)
+        try:
+            out = self.inner.decode(z)
+            return out.reshape(len(out), PIXELS)
+        except Exception as err:
+            raise self._failed("decode", z, err) from None
+
+    def _failed(self, method: str, given: torch.Tensor, err: Exception) -> DesignError:
+        return DesignError(f"The design {self.spec}.{method} raised {type(err).__name__} on a {shape(given)} batch "
+                           f"(latent {self.latent_dim}): {str(err).splitlines()[0] if str(err) else 'no message'}.")
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.decode(self.encode(x))
@@ -241,7 +286,7 @@ def build(arch: str, latent_dim: int) -> nn.Module:
     the built-ins and hands the rest here."""
     if arch not in LOADED:
         raise DesignError(f"The design {arch} has not been loaded from its run's recorded copy.")
-    return Designed(LOADED[arch](latent_dim=latent_dim), latent_dim)
+    return Designed(LOADED[arch](latent_dim=latent_dim), latent_dim, arch)
 
 
 def recorded(folder: Path, spec: Spec) -> Path:

@@ -275,6 +275,39 @@ async def test_the_train_forms_design_is_checked_as_it_is_typed(tmp_path):
 
 
 
+def test_the_app_quits_at_once_while_a_typed_design_hangs_in_its_import(tmp_path):
+    # In a process of its own: what must not wait is the process's exit, after the app is gone.
+    import time
+
+    looping = write(tmp_path, "loops", "import time\nwhile True:\n    time.sleep(0.01)\n" + GOOD)
+    code = textwrap.dedent(f"""
+        import asyncio, threading, time
+        from pathlib import Path
+        from textual.widgets import Input
+        from bumptui.tui.app import BumptuiApp
+        app = BumptuiApp(runs_root=Path({str(tmp_path / "runs")!r}))
+        async def main():
+            async with app.run_test(size=(100, 30)) as pilot:
+                await pilot.press("2")
+                app.screen.query_one("#arch", Input).value = {f"{looping}:AE"!r}
+                while not any(t.name == "bumptui-design-import" for t in threading.enumerate()):
+                    await pilot.pause(0.05)
+                print("importing", flush=True)
+                await pilot.press("ctrl+q")
+        asyncio.run(main())
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=ROOT)
+    try:
+        assert proc.stdout.readline().strip() == "importing", proc.stderr.read()
+        quit_at = time.monotonic()
+        proc.wait(timeout=60)
+        assert time.monotonic() - quit_at < 10, "quitting does not wait for the design's import"
+        assert proc.returncode == 0, proc.stderr.read()
+    finally:
+        proc.kill()
+
+
 def test_a_design_resumed_on_the_cpu_gives_the_losses_of_an_uninterrupted_run(runs_root, capsys):
     from bumptui.engine.autoencoder.jobs.train.events import EpochEnd
 

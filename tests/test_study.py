@@ -87,6 +87,66 @@ def test_a_study_retries_a_killed_trial_then_is_interrupted_and_resumes_only_the
     assert sorted(json.loads(report.stdout)["models"]) == ["16", "2"]
 
 
+def descendants(pid: int) -> set[int]:
+    """Every process started by pid, and by those, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                children.setdefault(int(f.read().rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+        except (OSError, ValueError, IndexError):
+            pass
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.slow  # 30 s: a local Ray started, and the study killed under it
+def test_a_study_killed_with_kill_9_takes_its_local_ray_with_it_and_says_so(tmp_path):
+    study = tmp_path / "runs" / "study"
+    proc = subprocess.Popen([sys.executable, "-m", "bumptui", "study", "--seeds", "2", *TINY, "--run-dir", str(study)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rays: set[int] = set()
+    try:
+        assert wait_for(lambda: any(isinstance(e, TrialState) and e.state == "running" for e in read_events(study)),
+                        timeout=120)
+        rays = {p for p in descendants(proc.pid) if alive(p)}
+        assert len(rays) >= 2, "Ray's servers, agents and workers run under the study"
+        proc.kill()
+        proc.wait()
+        assert wait_for(lambda: not [p for p in rays if alive(p)], timeout=30), \
+            "every process of its Ray is stopped within seconds (it stayed about two minutes)"
+    finally:
+        proc.kill()
+        for p in rays:  # what the study left, whatever the outcome
+            try:
+                os.kill(p, signal.SIGKILL)
+            except OSError:
+                pass
+    ended = read_events(study)[-1]
+    assert type(ended).__name__ == "Stopped" and "its process was killed; the local Ray it started was stopped" \
+        in ended.reason
+    assert study_report(study)["status"] == "stopped", "said stopped, not dead"
+
+
+def study_report(study: Path) -> dict:
+    out = bumptui("study", "--report", "--run-dir", str(study), "--json")
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
 def test_a_study_that_cannot_judge_or_cannot_start_says_so_in_one_sentence(tmp_path, capsys):
     one_sentence(in_process(capsys, "study", "--seeds", "1", "--run-dir", str(tmp_path / "s")),
                  "seeds must be from 2 to 1,000, not 1: one seed gives no interval")

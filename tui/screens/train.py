@@ -88,7 +88,11 @@ class TrainPane(RunPane):
         if not text or text in ARCHITECTURES or ":" not in text:
             self.query_one("#error", Static).update("")
             return
-        self.run_worker(lambda: self._check_design(text), thread=True, exclusive=True, group="design-check")
+        import threading
+
+        # a daemon thread, not a worker: a design whose import hangs holds it for up to designs.IMPORT_S,
+        # and the app quits meanwhile without waiting for it (the app's workers are waited for)
+        threading.Thread(target=self._check_design, args=(text,), name="bumptui-design-check", daemon=True).start()
 
     def _check_design(self, text: str) -> None:
         import time
@@ -96,7 +100,10 @@ class TrainPane(RunPane):
         from bumptui.engine.errors import UserError
 
         time.sleep(0.4)  # typing goes on: only the text that stays is checked
-        if self.query_one("#arch", Input).value.strip() != text:
+        try:
+            if self.query_one("#arch", Input).value.strip() != text:
+                return
+        except Exception:  # noqa: BLE001 (the pane or the app is gone)
             return
         try:
             latents = TrainConfig.from_text({"latent_dims": self.query_one("#latent", Input).value}).latent_dims
@@ -110,7 +117,10 @@ class TrainPane(RunPane):
                       f"(sha256 {digest[:12]})"
         except UserError as err:
             verdict = str(err)
-        self.app.call_from_thread(self._say_design, text, verdict)
+        try:
+            self.app.call_from_thread(self._say_design, text, verdict)
+        except RuntimeError:  # the app has quit meanwhile
+            pass
 
     def _say_design(self, text: str, verdict: str) -> None:
         if self.query_one("#arch", Input).value.strip() == text:

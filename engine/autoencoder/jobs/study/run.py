@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 import os
 import secrets
+import subprocess
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from bumptui.engine.autoencoder.jobs.study.kind import reachable, seed_dir
 from bumptui.engine.autoencoder.jobs.study.record import StudyRecord
 from bumptui.engine.autoencoder.jobs.study.report import write_report
 from bumptui.engine.autoencoder.runs.events import Done, Stopped
+from bumptui.engine.autoencoder.runs.log import METRICS
 
 class TrialFailed(Exception):
     """A stage of a trial stopped or failed; the message is its run's own word."""
@@ -98,18 +101,95 @@ def start_ray(config: StudyConfig):
     return ray
 
 
+GUARD = """
+import os, select, signal, sys
+log, roots = sys.argv[1], [int(p) for p in sys.argv[2:]]
+known = {}  # every process of the study's Ray seen so far -> its start time (a pid used again is not it)
+
+def table():
+    procs = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                procs[int(entry)] = (int(fields[1]), fields[19])  # parent, start time
+            except (OSError, ValueError, IndexError):
+                pass
+    return procs
+
+def scan():
+    procs = table()
+    for pid in roots:
+        if pid in procs:
+            known.setdefault(pid, procs[pid][1])
+    grew = True
+    while grew:  # what Ray's processes started (workers, agents), while their parents are alive to say so
+        grew = False
+        for pid, (parent, start) in procs.items():
+            if parent in known and pid not in known:
+                known[pid], grew = start, True
+    return procs
+
+scan()
+while True:
+    if select.select([sys.stdin], [], [], 2.0)[0]:
+        if sys.stdin.buffer.readline() == b"done\\n":
+            sys.exit(0)  # the study shut its Ray down itself
+        break  # the pipe closed without a word: the study's process is gone (kill -9)
+    scan()
+procs = scan()
+doomed = [pid for pid, start in known.items() if pid in procs and procs[pid][1] == start]
+for pid in doomed:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:
+        pass
+from bumptui.engine.autoencoder.runs.events import Stopped
+from bumptui.engine.autoencoder.runs.log import MetricsWriter
+writer = MetricsWriter(log)
+writer.write(Stopped("its process was killed; the local Ray it started was stopped with it "
+                     f"({len(doomed)} processes); --resume runs the unfinished trials"))
+writer.close()
+"""
+"""A watcher of the study's process (python -c GUARD LOG PID...): it waits on a pipe from the study,
+which the kernel closes however the study ends; "done" on it means Ray was shut down as it should be."""
+
+
+def guard_ray(ray, log: Path):
+    """A process that stops this study's local Ray if the study dies without shutting it down (kill -9
+    leaves Ray's servers and agents running for minutes otherwise), and records that in the log; None
+    where Ray does not say which processes it started."""
+    node = getattr(getattr(ray, "_private", None), "worker", None)
+    node = getattr(node, "_global_node", None)
+    processes = getattr(node, "all_processes", None) or {}
+    pids = [str(info.process.pid) for infos in processes.values() for info in infos if getattr(info, "process", None)]
+    if not pids:
+        return None
+    return subprocess.Popen([sys.executable, "-c", GUARD, str(log), *pids], stdin=subprocess.PIPE,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+
+
 @contextmanager
-def ray_session(config: StudyConfig):
+def ray_session(config: StudyConfig, log: Path | None = None):
     """Ray started (start_ray) for the trials, then shut down, and this process's environment as it
-    was before (start_ray may set the token it made for this study in it)."""
+    was before (start_ray may set the token it made for this study in it). A local Ray is guarded
+    (guard_ray): were this process killed, its Ray is stopped and `log` says so."""
     before = {name: os.environ.get(name) for name in ("RAY_AUTH_MODE", "RAY_AUTH_TOKEN")}
-    ray = None
+    ray = guard = None
     try:
         ray = start_ray(config)
+        if config.address is None and log is not None:
+            guard = guard_ray(ray, log)
         yield ray
     finally:
         if ray is not None:
             ray.shutdown()
+        if guard is not None:
+            try:
+                guard.communicate(b"done\n", timeout=10)
+            except (OSError, ValueError, subprocess.TimeoutExpired):
+                guard.kill()
         for name, value in before.items():
             if value is None:
                 os.environ.pop(name, None)
@@ -161,7 +241,7 @@ def _trials(plan: Plan, config: StudyConfig, seeds: list[int], emit, job) -> boo
     """Every seed's trial on Ray; False when the study was stopped (the Stopped event emitted)."""
     for s in seeds:
         emit(ev.TrialState(s, "pending"))
-    with ray_session(config) as ray:
+    with ray_session(config, plan.run_dir / METRICS) as ray:
         trial = ray.remote(max_retries=1, num_cpus=config.threads(), num_gpus=config.gpus_per_trial)(run_trial)
         refs = {trial.remote(str(plan.run_dir), s, config.as_dict(), config.threads(), job.data_dir): s for s in seeds}
         for s in seeds:

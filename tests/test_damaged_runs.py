@@ -340,9 +340,9 @@ def test_a_line_that_parses_but_holds_impossible_values_is_damage_named_and_mend
     (run / "metrics.jsonl").write_bytes(b"".join(lines[:at]) + json.dumps(record).encode() + b"\n"
                                         + b"".join(lines[at + 1:]))
     named = f"{run}/metrics.jsonl line {at + 1} is not a valid event ({words}"
-    for args in (["report", str(run)], ["export", str(run), "--tensorboard", str(tmp_path / "tb")],
-                 ["train", "--resume", "--run-dir", str(run), "--epochs", "3"]):
-        one_sentence(in_process(capsys, *args), named)
+    export = [["export", str(run), "--tensorboard", str(tmp_path / "tb")]] if field == "steps_per_epoch" else []
+    for args in (["report", str(run)], *export, ["train", "--resume", "--run-dir", str(run), "--epochs", "3"]):
+        one_sentence(in_process(capsys, *args), named)  # (export, whose division by it crashed, once)
     repaired = in_process(capsys, "repair", str(run))
     assert f"kept the {at} events before the damaged line {at + 1}" in repaired.stdout, repaired.stdout
     assert in_process(capsys, "report", str(run), "--json").returncode == 0

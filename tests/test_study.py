@@ -187,6 +187,24 @@ def test_a_trial_killed_twice_is_reported_failed_and_the_study_judges_the_seeds_
     assert "seed 0: failed (its process died twice" in err
 
 
+@pytest.mark.slow  # 30 s: a local Ray, and a trial per seed that fails
+def test_a_study_whose_every_seed_fails_exits_2_naming_the_first_failure(tmp_path, capsys):
+    design = tmp_path / "big.py"
+    design.write_text(
+        "from torch import nn\n\nclass AE(nn.Module):\n    def __init__(self, latent_dim):\n        super().__init__()\n"
+        "        self.enc, self.dec = nn.Linear(784, latent_dim), nn.Linear(latent_dim, 784)\n"
+        "    def encode(self, x):\n        if len(x) > 4:\n            raise RuntimeError('only small batches here')\n"
+        "        return self.enc(x.reshape(len(x), 784))\n    def decode(self, z):\n        return self.dec(z)\n")
+    study = tmp_path / "study"
+    result = bumptui("study", "--seeds", "2", *TINY, "--arch", f"{design}:AE", "--run-dir", str(study), timeout=300)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("bumptui: No seed of the study finished, so no claim can be judged; seed 0 failed: ") \
+        and "only small batches here" in last, last
+    assert "inconclusive" not in result.stdout + result.stderr, "no verdicts of nothing"
+    assert type(read_events(study)[-1]).__name__ == "Failed", "the log says how it ended"
+
+
 @pytest.mark.slow
 def test_a_study_joins_a_ray_cluster_started_with_ray_start(tmp_path):
     """A real Ray head (`ray start --head` on 127.0.0.1), the study sent to it with --address, the

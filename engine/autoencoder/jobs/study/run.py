@@ -21,7 +21,7 @@ from bumptui.engine.autoencoder.evidence import CONFIDENCE, chance_of_a_false_ve
 from bumptui.engine.autoencoder.jobs.kind import Plan
 from bumptui.engine.autoencoder.jobs.study import events as ev
 from bumptui.engine.autoencoder.jobs.study.claims import AGAINST, claims, judge, measure
-from bumptui.engine.autoencoder.jobs.study.config import StudyConfig
+from bumptui.engine.autoencoder.jobs.study.config import StudyConfig, StudyError
 from bumptui.engine.autoencoder.jobs.study.kind import reachable, seed_dir
 from bumptui.engine.autoencoder.jobs.study.record import StudyRecord
 from bumptui.engine.autoencoder.jobs.study.report import write_report
@@ -225,6 +225,10 @@ def study(plan: Plan, job) -> dict | None:
         if left and not _trials(plan, config, left, emit, job):
             return None
         finished = sorted(s for s in seeds if s in record.measured)
+        if not finished:  # nothing to judge: one sentence, exit 2, and the log ends Failed (job.reported)
+            first = min((s for s, t in record.trials.items() if t.state == "failed"), default=None)
+            why = f"; seed {first} failed: {record.trials[first].reason}" if first is not None else ""
+            raise StudyError(f"No seed of the study finished, so no claim can be judged{why}.")
         # measured again from each run directory: a study resumed after the measurements grew reads them all
         measured = [measured_seed(plan.run_dir, s, config) for s in finished]
         kinds = claims(list(config.latent_dims), list(config.strategies), config.against)

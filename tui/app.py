@@ -5,7 +5,8 @@ an ordinary run); the autoencoder panes (Train, Latent, Clusters, Digits, Runs, 
 all show the app's current run: one record per kind of job (its training, its
 sharpening, its clustering, ...) that the app folds events into, whether they come from its own
 worker thread (as JobEvents) or from the metrics.jsonl of a job started elsewhere (tailed a few
-times a second by the app's reader thread, tui/reader.py: this thread never opens a log). Panes get that state as one RunView and say what they want with messages (any
+times a second by the app's reader thread, tui/reader.py: this thread never opens a log). Panes
+get that state as one RunView and say what they want with messages (any
 kind's job starts with RunPane.Start); only the app changes it.
 """
 
@@ -357,8 +358,7 @@ class BumptuiApp(CurrentRun, App):
     async def action_quit(self) -> None:
         if self.job is not None:
             self.workers.cancel_group(self, JOB)  # the batch loop sees it within one batch
-        self.reader.stop()
-        self.exit()
+        self.exit()  # the reader stops when the app unmounts
 
     def on_unmount(self) -> None:
         self.reader.stop()

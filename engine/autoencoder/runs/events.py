@@ -17,6 +17,7 @@ of 0, a NaN loss, a digit 12, step 9 of 4) is damaged like any other line.
 from __future__ import annotations
 
 import base64
+import functools
 import math
 import types
 import typing
@@ -166,13 +167,17 @@ def _shown(value) -> str:
     return text if len(text) <= 24 else text[:21] + "..."
 
 
+@functools.cache
 def _checks(cls) -> tuple:
     """(name, checker) for each field of an event class, made once."""
     hints = typing.get_type_hints(cls, include_extras=True)
     return tuple((f.name, _checker(hints[f.name])) for f in fields(cls))
 
 
-CHECKS: dict[type, tuple] = {}
+def _inconsistency(event) -> str:
+    """What the event's own `inconsistent()` finds wrong with its fields together ("" when nothing)."""
+    inconsistent = getattr(event, "inconsistent", None)
+    return inconsistent() if inconsistent else ""
 
 
 def event(cls):
@@ -257,13 +262,13 @@ def from_record(record: dict):
     if missing:
         raise KeyError(missing[0])
     given = {}
-    for name, check in CHECKS.get(cls) or CHECKS.setdefault(cls, _checks(cls)):
+    for name, check in _checks(cls):
         if name in record:
             value = given[name] = record[name]
             if why := check(value):
                 raise ValueDamaged(f"its {name} is {_shown(value)}: {why}")
     made = cls(**given)
-    if (inconsistent := getattr(made, "inconsistent", None)) and (why := inconsistent()):
+    if why := _inconsistency(made):
         raise ValueDamaged(why)
     return made
 
@@ -271,13 +276,11 @@ def from_record(record: dict):
 def wrong(event) -> str:
     """What is wrong with an event's values ("" when nothing), as `from_record` checks a line's: for an
     event whose pictures were read from their file. The digits themselves (arrays) were checked there."""
-    checks = CHECKS.get(type(event)) or CHECKS.setdefault(type(event), _checks(type(event)))
-    for name, check in checks:
+    for name, check in _checks(type(event)):
         value = getattr(event, name)
         if not isinstance(value, np.ndarray) and (why := check(value)):
             return f"its {name} is {_shown(value)}: {why}"
-    inconsistent = getattr(event, "inconsistent", None)
-    return inconsistent() if inconsistent else ""
+    return _inconsistency(event)
 
 
 def encode_images(images: np.ndarray) -> str:
